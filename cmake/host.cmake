@@ -1,0 +1,60 @@
+# Host tools, model writer, tests and benchmarks.
+find_package(flatbuffers REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(CLI11 CONFIG QUIET)
+find_package(GTest REQUIRED)
+find_package(Threads REQUIRED)
+
+# The .tflite writer: our own schema subset compiled by Debian's flatc.
+set(TINYML_SCHEMA ${CMAKE_SOURCE_DIR}/tools/writer/tflite_schema.fbs)
+set(TINYML_SCHEMA_HEADER ${CMAKE_BINARY_DIR}/generated/tflite_schema_generated.h)
+add_custom_command(
+  OUTPUT ${TINYML_SCHEMA_HEADER}
+  COMMAND flatbuffers::flatc --cpp --scoped-enums -o ${CMAKE_BINARY_DIR}/generated ${TINYML_SCHEMA}
+  DEPENDS ${TINYML_SCHEMA}
+  COMMENT "flatc: tflite schema subset")
+add_custom_target(tinyml_schema DEPENDS ${TINYML_SCHEMA_HEADER})
+
+file(GLOB TINYML_HOST_SOURCES CONFIGURE_DEPENDS tools/common/*.cc tools/writer/*.cc)
+add_library(tinyml_host STATIC ${TINYML_HOST_SOURCES})
+add_dependencies(tinyml_host tinyml_schema)
+target_include_directories(tinyml_host PUBLIC tools ${CMAKE_BINARY_DIR}/generated)
+target_link_libraries(tinyml_host PUBLIC tinyml tinyml_internal flatbuffers::flatbuffers nlohmann_json::nlohmann_json)
+
+file(GLOB TINYML_CLI_SOURCES CONFIGURE_DEPENDS tools/cli/*.cc)
+add_executable(tinyml_cli ${TINYML_CLI_SOURCES})
+set_target_properties(tinyml_cli PROPERTIES OUTPUT_NAME tinyml)
+target_link_libraries(tinyml_cli PRIVATE tinyml_host)
+if(TARGET CLI11::CLI11)
+  target_link_libraries(tinyml_cli PRIVATE CLI11::CLI11)
+endif()
+
+enable_testing()
+include(GoogleTest)
+foreach(suite unit kernels conformance)
+  file(GLOB suite_sources CONFIGURE_DEPENDS tests/${suite}/*.cc)
+  if(suite_sources)
+    add_executable(tinyml_${suite}_tests ${suite_sources})
+    target_link_libraries(tinyml_${suite}_tests PRIVATE tinyml_host GTest::gtest GTest::gtest_main Threads::Threads)
+    target_compile_definitions(tinyml_${suite}_tests PRIVATE
+      TINYML_SHARED_DIR="${TINYML_SHARED_DIR}" TINYML_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+    gtest_discover_tests(tinyml_${suite}_tests DISCOVERY_TIMEOUT 60
+      PROPERTIES ENVIRONMENT "TINYML_CLI=$<TARGET_FILE:tinyml_cli>")
+  endif()
+endforeach()
+
+# Freestanding proof: the device library references no heap, exceptions,
+# RTTI or stdio symbols.
+add_test(NAME freestanding_symbols
+  COMMAND ${CMAKE_COMMAND} -DLIB=$<TARGET_FILE:tinyml> -DNM=${CMAKE_NM}
+          -P ${CMAKE_SOURCE_DIR}/cmake/check_freestanding.cmake)
+
+if(EXISTS ${CMAKE_SOURCE_DIR}/tests/cli/CMakeLists.txt)
+  add_subdirectory(tests/cli)
+endif()
+if(EXISTS ${CMAKE_SOURCE_DIR}/tests/fuzz/CMakeLists.txt)
+  add_subdirectory(tests/fuzz)
+endif()
+if(EXISTS ${CMAKE_SOURCE_DIR}/bench/CMakeLists.txt)
+  add_subdirectory(bench)
+endif()

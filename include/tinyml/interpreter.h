@@ -1,0 +1,86 @@
+// Runs one model in one caller-owned arena: prepare once, invoke many.
+//
+// Arena layout (the arena must be 16-byte aligned):
+//   [ planned region: activations + scratch, reused by lifetime ][ ... ][ persistent: tensors, nodes, op data ]
+// The persistent part is carved from the end; the planned region from the
+// start. RequiredArenaBytes() is exact: Prepare() succeeds on any arena at
+// least that large and fails with kArenaTooSmall (naming the size) on any
+// smaller one. Several interpreters may run side by side, each on its own
+// arena; one interpreter must not be used from two threads at once.
+#ifndef TINYML_INTERPRETER_H_
+#define TINYML_INTERPRETER_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tinyml/model.h"
+#include "tinyml/op.h"
+#include "tinyml/op_resolver.h"
+#include "tinyml/status.h"
+
+namespace tinyml {
+
+class Interpreter {
+ public:
+  static constexpr size_t kArenaAlignment = 16;
+
+  // `model` must be loaded; model, resolver and arena must outlive this.
+  Interpreter(const Model& model, const OpResolver& resolver, void* arena, size_t arena_bytes);
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Resolves ops, validates them, plans memory and prepares every op.
+  // Unsupported ops/types fail here, never in Invoke().
+  Status Prepare();
+  // Runs the graph once. Inputs are read from input(i)->data.
+  Status Invoke();
+  // Clears state carried across invokes (variable tensors, stateful ops).
+  void Reset();
+
+  bool prepared() const { return prepared_; }
+  const char* error() const { return error_; }
+
+  // Exact arena bytes this model needs; known after Prepare() returned kOk
+  // or kArenaTooSmall (0 before).
+  size_t RequiredArenaBytes() const { return required_bytes_; }
+  // The two parts of RequiredArenaBytes().
+  size_t planned_bytes() const { return planned_bytes_; }
+  size_t persistent_bytes() const { return persistent_bytes_; }
+
+  int32_t inputs_size() const { return model_.num_inputs(); }
+  int32_t outputs_size() const { return model_.num_outputs(); }
+  Tensor* input(int i) { return &tensors_[model_.input_tensor(i)]; }
+  Tensor* output(int i) { return &tensors_[model_.output_tensor(i)]; }
+  // Bytes of input/output tensor i.
+  size_t input_bytes(int i) const;
+  size_t output_bytes(int i) const;
+
+  // Introspection for tools (valid after Prepare()).
+  const Tensor* tensor(int32_t index) const { return &tensors_[index]; }
+  const Node* node(int32_t index) const { return &nodes_[index]; }
+  // Offset of a tensor's data in the arena, or -1 (constant / not stored).
+  int64_t ArenaOffset(int32_t tensor_index) const;
+  const uint8_t* arena() const { return arena_; }
+  const Model& model() const { return model_; }
+
+ private:
+  Status Fail(Status status, const char* message, int64_t value = -1, int64_t value2 = -1);
+  Status ResolveOps();
+  Status PlanAndPlace(uint8_t* persistent_begin, size_t persistent_total);
+
+  const Model& model_;
+  const OpResolver& resolver_;
+  uint8_t* arena_;
+  size_t arena_bytes_;
+  Tensor* tensors_ = nullptr;
+  Node* nodes_ = nullptr;
+  size_t required_bytes_ = 0;
+  size_t planned_bytes_ = 0;
+  size_t persistent_bytes_ = 0;
+  bool prepared_ = false;
+  char error_[192] = {};
+};
+
+}  // namespace tinyml
+
+#endif  // TINYML_INTERPRETER_H_

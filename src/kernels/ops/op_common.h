@@ -1,0 +1,120 @@
+// Shared glue for op registrations: options fields, fused activations,
+// padding. Semantics follow TFLite's kernel_util / padding helpers.
+#ifndef TINYML_KERNELS_OPS_OP_COMMON_H_
+#define TINYML_KERNELS_OPS_OP_COMMON_H_
+
+#include <float.h>
+#include <stdint.h>
+
+#include "tinyml/op.h"
+
+namespace tinyml {
+
+// .tflite enums.
+enum class Padding : int8_t { kSame = 0, kValid = 1 };
+enum class Activation : int8_t { kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 3, kTanh = 4, kSignBit = 5 };
+
+// BuiltinOptions union tags used by the implemented ops.
+namespace options_type {
+enum : uint8_t {
+  kConv2d = 1, kDepthwiseConv2d = 2, kPool2d = 5, kFullyConnected = 8, kSoftmax = 9,
+  kConcatenation = 10, kAdd = 11, kReshape = 17, kMul = 21, kPad = 22, kTranspose = 26,
+  kReducer = 27, kSub = 28, kDiv = 29, kStridedSlice = 32, kCast = 37, kDequantize = 38,
+  kMaximumMinimum = 39, kLeakyRelu = 75, kQuantize = 89,
+};
+}
+
+// Returns the op's builtin options table if its union tag is `expected`;
+// !ok() when the op has no options (callers then use schema defaults).
+// Fails if the tag names a different options type.
+inline Status GetOptions(OpContext& ctx, uint8_t expected, FbTable* options) {
+  const OperatorMeta op = ctx.op();
+  *options = FbTable();
+  if (op.options_type == 0 || !op.options.ok()) return Status::kOk;
+  if (op.options_type != expected)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("builtin options of the wrong type, tag"), op.options_type);
+  *options = op.options;
+  return Status::kOk;
+}
+
+inline int32_t QuantizeForActivation(float f, float scale, int32_t zero_point) {
+  // TFLite: zero_point + (int)round(f / scale), in float.
+  // The quotient is a float; rounding it via double is exact.
+  const double q = static_cast<double>(f / scale);
+  const int64_t r = q >= 0 ? static_cast<int64_t>(q + 0.5) : -static_cast<int64_t>(-q + 0.5);
+  return zero_point + static_cast<int32_t>(r);
+}
+
+// Clamp range of a fused activation on a quantized output, as TFLite's
+// CalculateActivationRangeQuantized. qmin/qmax: the type's limits.
+inline Status ActivationRangeQuantized(OpContext& ctx, Activation act, float scale, int32_t zero_point,
+                                       int32_t qmin, int32_t qmax, int32_t* act_min, int32_t* act_max) {
+  auto max = [](int32_t a, int32_t b) { return a > b ? a : b; };
+  auto min = [](int32_t a, int32_t b) { return a < b ? a : b; };
+  switch (act) {
+    case Activation::kNone:
+      *act_min = qmin;
+      *act_max = qmax;
+      return Status::kOk;
+    case Activation::kRelu:
+      *act_min = max(qmin, QuantizeForActivation(0.0f, scale, zero_point));
+      *act_max = qmax;
+      return Status::kOk;
+    case Activation::kRelu6:
+      *act_min = max(qmin, QuantizeForActivation(0.0f, scale, zero_point));
+      *act_max = min(qmax, QuantizeForActivation(6.0f, scale, zero_point));
+      return Status::kOk;
+    case Activation::kReluN1To1:
+      *act_min = max(qmin, QuantizeForActivation(-1.0f, scale, zero_point));
+      *act_max = min(qmax, QuantizeForActivation(1.0f, scale, zero_point));
+      return Status::kOk;
+    default:
+      return ctx.Fail(Status::kUnsupportedOp, TINYML_MSG("unsupported fused activation"), static_cast<int>(act));
+  }
+}
+
+inline Status ActivationRangeFloat(OpContext& ctx, Activation act, float* act_min, float* act_max) {
+  switch (act) {
+    case Activation::kNone:
+      *act_min = -FLT_MAX;
+      *act_max = FLT_MAX;
+      return Status::kOk;
+    case Activation::kRelu:
+      *act_min = 0.0f;
+      *act_max = FLT_MAX;
+      return Status::kOk;
+    case Activation::kRelu6:
+      *act_min = 0.0f;
+      *act_max = 6.0f;
+      return Status::kOk;
+    case Activation::kReluN1To1:
+      *act_min = -1.0f;
+      *act_max = 1.0f;
+      return Status::kOk;
+    default:
+      return ctx.Fail(Status::kUnsupportedOp, TINYML_MSG("unsupported fused activation"), static_cast<int>(act));
+  }
+}
+
+// TFLite's ComputeOutSize.
+inline int32_t ComputeOutSize(Padding padding, int32_t image_size, int32_t filter_size, int32_t stride,
+                              int32_t dilation = 1) {
+  const int32_t effective_filter = (filter_size - 1) * dilation + 1;
+  if (stride <= 0) return 0;
+  if (padding == Padding::kSame) return (image_size + stride - 1) / stride;
+  return (image_size + stride - effective_filter) / stride;
+}
+
+// TFLite's ComputePaddingWithOffset; returns the leading padding.
+inline int32_t ComputePadding(int32_t stride, int32_t dilation, int32_t in_size, int32_t filter_size,
+                              int32_t out_size, int32_t* offset = nullptr) {
+  const int32_t effective_filter = (filter_size - 1) * dilation + 1;
+  int32_t total = (out_size - 1) * stride + effective_filter - in_size;
+  total = total > 0 ? total : 0;
+  if (offset != nullptr) *offset = total % 2;
+  return total / 2;
+}
+
+}  // namespace tinyml
+
+#endif  // TINYML_KERNELS_OPS_OP_COMMON_H_

@@ -1,0 +1,297 @@
+#include "tinyml/interpreter.h"
+
+#include <string.h>
+
+#include "tinyml/builtin_ops.h"
+#include "tinyml/memory_planner.h"
+#include "tinyml/message.h"
+
+namespace tinyml {
+namespace {
+
+constexpr size_t kAlign = Interpreter::kArenaAlignment;
+
+size_t AlignUp(size_t v, size_t a) { return (v + a - 1) & ~(a - 1); }
+size_t AlignDown(size_t v, size_t a) { return v & ~(a - 1); }
+
+uint32_t BufferAlignment(TensorType type) { return TensorTypeBytes(type) >= 8 ? 8 : 4; }
+
+}  // namespace
+
+Interpreter::Interpreter(const Model& model, const OpResolver& resolver, void* arena, size_t arena_bytes)
+    : model_(model), resolver_(resolver), arena_(static_cast<uint8_t*>(arena)), arena_bytes_(arena_bytes) {}
+
+Status Interpreter::Fail(Status status, const char* message, int64_t value, int64_t value2) {
+  MessageBuilder msg(error_, sizeof(error_));
+  msg.Add(message);
+  if (value >= 0) msg.Add(" ").Add(value);
+  if (value2 >= 0) msg.Add(TINYML_MSG(" bytes given, ")).Add(value2).Add(TINYML_MSG(" needed"));
+  return status;
+}
+
+size_t Interpreter::input_bytes(int i) const {
+  const Tensor& t = tensors_[model_.input_tensor(i)];
+  return static_cast<size_t>(t.FlatSize()) * TensorTypeBytes(t.type);
+}
+
+size_t Interpreter::output_bytes(int i) const {
+  const Tensor& t = tensors_[model_.output_tensor(i)];
+  return static_cast<size_t>(t.FlatSize()) * TensorTypeBytes(t.type);
+}
+
+int64_t Interpreter::ArenaOffset(int32_t tensor_index) const {
+  const uint8_t* p = static_cast<const uint8_t*>(tensors_[tensor_index].data);
+  if (p == nullptr || p < arena_ || p >= arena_ + arena_bytes_) return -1;
+  return p - arena_;
+}
+
+Status Interpreter::ResolveOps() {
+  for (int32_t i = 0; i < model_.num_operators(); ++i) {
+    const OperatorMeta op = model_.op(i);
+    Node& node = nodes_[i];
+    memset(&node, 0, sizeof(node));
+    if (op.num_inputs > 0xffff || op.num_outputs > 0xffff)
+      return Fail(Status::kCapacityExceeded, TINYML_MSG("too many inputs/outputs on op"), i);
+    node.inputs = op.inputs;
+    node.outputs = op.outputs;
+    node.num_inputs = static_cast<uint16_t>(op.num_inputs);
+    node.num_outputs = static_cast<uint16_t>(op.num_outputs);
+    if (op.builtin_code == static_cast<int32_t>(BuiltinOp::kCustom)) {
+      node.registration = resolver_.FindCustom(op.custom_name, op.custom_name_length);
+    } else {
+      node.registration = resolver_.FindBuiltin(op.builtin_code);
+    }
+    if (node.registration == nullptr) {
+      MessageBuilder msg(error_, sizeof(error_));
+      msg.Add(TINYML_MSG("op ")).Add(i).Add(" ");
+      if (op.builtin_code == static_cast<int32_t>(BuiltinOp::kCustom)) {
+        char name[48];
+        uint32_t n = op.custom_name_length < sizeof(name) - 1 ? op.custom_name_length : sizeof(name) - 1;
+        if (op.custom_name != nullptr) memcpy(name, op.custom_name, n);
+        name[op.custom_name != nullptr ? n : 0] = '\0';
+        msg.Add(TINYML_MSG("CUSTOM:")).Add(name);
+      } else {
+        msg.Add(BuiltinOpName(op.builtin_code));
+      }
+      msg.Add(TINYML_MSG(": operator not supported (not registered in the op resolver)"));
+      return Status::kUnsupportedOp;
+    }
+    if (node.registration->plan != nullptr) {
+      OpContext ctx(&model_, i, tensors_, &node, error_, sizeof(error_));
+      OpMemory memory;
+      TINYML_RETURN_IF_ERROR(node.registration->plan(ctx, &memory));
+      node.persistent_bytes = memory.persistent_bytes;
+      node.scratch_bytes = memory.scratch_bytes;
+    }
+  }
+  return Status::kOk;
+}
+
+Status Interpreter::Prepare() {
+  prepared_ = false;
+  required_bytes_ = planned_bytes_ = persistent_bytes_ = 0;
+  error_[0] = '\0';
+  if (!model_.loaded()) return Fail(Status::kInvalidArgument, TINYML_MSG("model is not loaded"));
+  if (arena_ == nullptr) return Fail(Status::kInvalidArgument, TINYML_MSG("arena is null"));
+  if (reinterpret_cast<uintptr_t>(arena_) % kAlign != 0)
+    return Fail(Status::kMisaligned, TINYML_MSG("arena must be 16-byte aligned"));
+
+  const int32_t num_tensors = model_.num_tensors();
+  const int32_t num_ops = model_.num_operators();
+  const size_t usable = AlignDown(arena_bytes_, kAlign);
+  const size_t tensor_bytes = AlignUp(sizeof(Tensor) * static_cast<size_t>(num_tensors), kAlign);
+  const size_t node_bytes = AlignUp(sizeof(Node) * static_cast<size_t>(num_ops), kAlign);
+  if (tensor_bytes + node_bytes > usable) {
+    required_bytes_ = 0;
+    return Fail(Status::kArenaTooSmall, TINYML_MSG("arena too small for the tensor and op tables: at least"),
+                static_cast<int64_t>(tensor_bytes + node_bytes));
+  }
+  tensors_ = reinterpret_cast<Tensor*>(arena_ + usable - tensor_bytes);
+  nodes_ = reinterpret_cast<Node*>(arena_ + usable - tensor_bytes - node_bytes);
+  for (int32_t t = 0; t < num_tensors; ++t) {
+    const TensorMeta meta = model_.tensor(t);
+    Tensor& tensor = tensors_[t];
+    tensor.data = const_cast<uint8_t*>(meta.const_data);
+    tensor.dims = model_.tensor_dims(t);
+    tensor.type = meta.type;
+    tensor.rank = static_cast<uint8_t>(meta.shape.rank);
+  }
+
+  TINYML_RETURN_IF_ERROR(ResolveOps());
+
+  size_t persistent = tensor_bytes + node_bytes;
+  for (int32_t i = 0; i < num_ops; ++i) persistent += AlignUp(nodes_[i].persistent_bytes, kAlign);
+  persistent_bytes_ = persistent;
+  TINYML_RETURN_IF_ERROR(PlanAndPlace(arena_ + usable - persistent, persistent));
+
+  // Carve op data below the node table, in op order.
+  uint8_t* cursor = reinterpret_cast<uint8_t*>(nodes_);
+  for (int32_t i = 0; i < num_ops; ++i) {
+    Node& node = nodes_[i];
+    if (node.persistent_bytes == 0) continue;
+    cursor -= AlignUp(node.persistent_bytes, kAlign);
+    node.op_data = cursor;
+    memset(cursor, 0, node.persistent_bytes);
+  }
+  for (int32_t i = 0; i < num_ops; ++i) {
+    Node& node = nodes_[i];
+    if (node.registration->prepare == nullptr) continue;
+    OpContext ctx(&model_, i, tensors_, &node, error_, sizeof(error_));
+    TINYML_RETURN_IF_ERROR(node.registration->prepare(ctx));
+  }
+  prepared_ = true;
+  Reset();
+  return Status::kOk;
+}
+
+Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_total) {
+  const int32_t num_tensors = model_.num_tensors();
+  const int32_t num_ops = model_.num_operators();
+  const size_t head_available = static_cast<size_t>(persistent_begin - arena_);
+  const int32_t max_buffers = num_tensors + num_ops;
+
+  // Planning workspace, in the head region that later holds activations.
+  const size_t workspace = AlignUp(
+      sizeof(int32_t) * 2 * static_cast<size_t>(num_tensors) +
+          (sizeof(PlannedBuffer) + sizeof(int32_t)) * static_cast<size_t>(max_buffers) + 8,
+      kAlign);
+  if (workspace > head_available) {
+    return Fail(Status::kArenaTooSmall, TINYML_MSG("arena too small to plan memory:"),
+                static_cast<int64_t>(arena_bytes_), static_cast<int64_t>(persistent_total + workspace));
+  }
+  int32_t* root = reinterpret_cast<int32_t*>(arena_);       // alias root, or -1 for no buffer
+  int32_t* buffer_of = root + num_tensors;                  // root -> buffer index
+  PlannedBuffer* buffers = reinterpret_cast<PlannedBuffer*>(
+      AlignUp(reinterpret_cast<uintptr_t>(buffer_of + num_tensors), 8));
+  int32_t* order = reinterpret_cast<int32_t*>(buffers + max_buffers);
+
+  for (int32_t t = 0; t < num_tensors; ++t) {
+    root[t] = tensors_[t].data != nullptr ? -1 : t;  // constants need no buffer
+    buffer_of[t] = -1;
+  }
+  // In-place ops: output shares its input's buffer (or constant data).
+  for (int32_t i = 0; i < num_ops; ++i) {
+    const Node& node = nodes_[i];
+    if ((node.registration->flags & kOpFlagOutputAliasesInput0) == 0) continue;
+    if (node.num_inputs < 1 || node.num_outputs < 1 || node.inputs[0] < 0) continue;
+    const int32_t in = node.inputs[0];
+    const int32_t out = node.outputs[0];
+    const Tensor& ti = tensors_[in];
+    const Tensor& to = tensors_[out];
+    if (in == out || ti.FlatSize() * TensorTypeBytes(ti.type) != to.FlatSize() * TensorTypeBytes(to.type)) continue;
+    if (model_.tensor(in).is_variable || model_.tensor(out).is_variable) continue;
+    if (root[in] == -1) {
+      tensors_[out].data = ti.data;  // reshape of a constant: read it in place
+      root[out] = -1;
+    } else {
+      root[out] = root[in];
+    }
+  }
+
+  int32_t count = 0;
+  auto buffer_for = [&](int32_t t) -> PlannedBuffer* {
+    const int32_t r = root[t];
+    if (r < 0) return nullptr;
+    if (buffer_of[r] < 0) {
+      buffer_of[r] = count;
+      PlannedBuffer& b = buffers[count++];
+      const Tensor& tr = tensors_[r];
+      b.bytes = static_cast<uint32_t>(tr.FlatSize() * static_cast<int64_t>(TensorTypeBytes(tr.type)));
+      b.first_use = INT32_MAX;
+      b.last_use = -1;
+      b.alignment = BufferAlignment(tr.type);
+      b.offset = 0;
+    }
+    return &buffers[buffer_of[r]];
+  };
+  auto use = [](PlannedBuffer* b, int32_t first, int32_t last) {
+    if (b == nullptr) return;
+    if (first < b->first_use) b->first_use = first;
+    if (last > b->last_use) b->last_use = last;
+  };
+  const int32_t end = num_ops > 0 ? num_ops - 1 : 0;
+  for (int32_t k = 0; k < model_.num_inputs(); ++k) use(buffer_for(model_.input_tensor(k)), 0, 0);
+  for (int32_t i = 0; i < num_ops; ++i) {
+    const Node& node = nodes_[i];
+    for (int k = 0; k < node.num_inputs; ++k)
+      if (node.inputs[k] >= 0) use(buffer_for(node.inputs[k]), i, i);
+    for (int k = 0; k < node.num_outputs; ++k) use(buffer_for(node.outputs[k]), i, i);
+  }
+  for (int32_t k = 0; k < model_.num_outputs(); ++k) use(buffer_for(model_.output_tensor(k)), end, end);
+  for (int32_t t = 0; t < num_tensors; ++t) {
+    if (root[t] >= 0 && model_.tensor(t).is_variable) use(buffer_for(t), 0, end);
+  }
+  const int32_t tensor_buffers = count;
+  for (int32_t i = 0; i < num_ops; ++i) {
+    if (nodes_[i].scratch_bytes == 0) continue;
+    PlannedBuffer& b = buffers[count++];
+    b.bytes = nodes_[i].scratch_bytes;
+    b.first_use = b.last_use = i;
+    b.alignment = 16;
+    b.offset = 0;
+  }
+
+  const uint32_t high_water = PlanMemory(buffers, count, order);
+  planned_bytes_ = AlignUp(high_water, kAlign);
+  const size_t head_needed = planned_bytes_ > workspace ? planned_bytes_ : workspace;
+  required_bytes_ = head_needed + persistent_total;
+  if (required_bytes_ > AlignDown(arena_bytes_, kAlign)) {
+    return Fail(Status::kArenaTooSmall, TINYML_MSG("arena too small:"), static_cast<int64_t>(arena_bytes_),
+                static_cast<int64_t>(required_bytes_));
+  }
+
+  // Place: tensors first (reading the workspace), then scratch.
+  for (int32_t t = 0; t < num_tensors; ++t) {
+    if (root[t] < 0 || buffer_of[root[t]] < 0) continue;
+    tensors_[t].data = arena_ + buffers[buffer_of[root[t]]].offset;
+  }
+  int32_t s = tensor_buffers;
+  for (int32_t i = 0; i < num_ops; ++i) {
+    if (nodes_[i].scratch_bytes == 0) continue;
+    nodes_[i].scratch = arena_ + buffers[s++].offset;
+  }
+  return Status::kOk;
+}
+
+void Interpreter::Reset() {
+  if (!prepared_) return;
+  for (int32_t t = 0; t < model_.num_tensors(); ++t) {
+    const TensorMeta meta = model_.tensor(t);
+    if (!meta.is_variable || tensors_[t].data == nullptr) continue;
+    memset(tensors_[t].data, 0, static_cast<size_t>(meta.Bytes()));
+  }
+  for (int32_t i = 0; i < model_.num_operators(); ++i) {
+    Node& node = nodes_[i];
+    if (node.registration->reset == nullptr) continue;
+    OpContext ctx(&model_, i, tensors_, &node, error_, sizeof(error_));
+    node.registration->reset(ctx);
+  }
+}
+
+Status Interpreter::Invoke() {
+  if (!prepared_) return Fail(Status::kNotPrepared, TINYML_MSG("Invoke() before a successful Prepare()"));
+  for (int32_t i = 0; i < model_.num_operators(); ++i) {
+    Node& node = nodes_[i];
+    OpContext ctx(&model_, i, tensors_, &node, error_, sizeof(error_));
+    TINYML_RETURN_IF_ERROR(node.registration->eval(ctx));
+  }
+  return Status::kOk;
+}
+
+Status OpContext::Fail(Status status, const char* message) const { return Fail(status, message, INT64_MIN); }
+
+Status OpContext::Fail(Status status, const char* message, int64_t value) const {
+  MessageBuilder msg(error_, error_capacity_);
+  const OperatorMeta op = model_->op(op_index_);
+  msg.Add(TINYML_MSG("op ")).Add(op_index_).Add(" ");
+  if (node_->registration != nullptr) {
+    msg.Add(node_->registration->name);
+  } else {
+    msg.Add(BuiltinOpName(op.builtin_code));
+  }
+  msg.Add(": ").Add(message);
+  if (value != INT64_MIN) msg.Add(" ").Add(value);
+  return status;
+}
+
+}  // namespace tinyml
