@@ -18,7 +18,7 @@ add_custom_target(tinyml_schema DEPENDS ${TINYML_SCHEMA_HEADER})
 file(GLOB TINYML_HOST_SOURCES CONFIGURE_DEPENDS tools/common/*.cc tools/writer/*.cc)
 add_library(tinyml_host STATIC ${TINYML_HOST_SOURCES})
 add_dependencies(tinyml_host tinyml_schema)
-target_include_directories(tinyml_host PUBLIC tools ${CMAKE_BINARY_DIR}/generated)
+target_include_directories(tinyml_host PUBLIC tools ${CMAKE_SOURCE_DIR}/tests ${CMAKE_BINARY_DIR}/generated)
 target_link_libraries(tinyml_host PUBLIC tinyml tinyml_internal flatbuffers::flatbuffers nlohmann_json::nlohmann_json)
 
 file(GLOB TINYML_CLI_SOURCES CONFIGURE_DEPENDS tools/cli/*.cc)
