@@ -44,8 +44,7 @@ foreach(suite unit kernels conformance)
     target_link_libraries(tinyml_${suite}_tests PRIVATE tinyml_host GTest::gtest GTest::gtest_main Threads::Threads)
     target_compile_definitions(tinyml_${suite}_tests PRIVATE
       TINYML_SHARED_DIR="${TINYML_SHARED_DIR}" TINYML_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-    gtest_discover_tests(tinyml_${suite}_tests DISCOVERY_TIMEOUT 60
-      PROPERTIES ENVIRONMENT "${TINYML_CLI_ENV}")
+    gtest_discover_tests(tinyml_${suite}_tests DISCOVERY_TIMEOUT 60)
   endif()
 endforeach()
 

@@ -32,7 +32,9 @@ class Interpreter {
   // Resolves ops, validates them, plans memory and prepares every op.
   // Unsupported ops/types fail here, never in Invoke().
   Status Prepare();
-  // Runs the graph once. Inputs are read from input(i)->data.
+  // Runs the graph once. Inputs are read from input(i)->data. Fill them
+  // before every Invoke(): an input's memory is reused for later
+  // activations once its last reader has run (as in TFLM).
   Status Invoke();
   // Clears state carried across invokes (variable tensors, stateful ops).
   void Reset();
