@@ -1,0 +1,83 @@
+#include "kernels/ops/conv_quant.h"
+
+#include <float.h>
+
+#include "core/fixed_point.h"
+
+namespace tinyml {
+namespace {
+
+// False for NaN and infinities as well as out-of-range values.
+bool FiniteAtLeast(float v, float lowest) { return v >= lowest && v <= FLT_MAX; }
+
+Status CheckActivationQuant(OpContext& ctx, const TensorMeta& t, const char* what_scale, const char* what_zp) {
+  if (t.quant.count != 1 || !(t.quant.scale(0) > 0.0f) || !FiniteAtLeast(t.quant.scale(0), 0.0f))
+    return ctx.Fail(Status::kInvalidModel, what_scale, t.quant.count);
+  const int64_t zp = t.quant.zero_point(0);
+  if (zp < -128 || zp > 127) return ctx.Fail(Status::kInvalidModel, what_zp, zp);
+  return Status::kOk;
+}
+
+}  // namespace
+
+Status ConvWindowPadding(OpContext& ctx, Padding padding, int32_t in_size, int32_t filter_size, int32_t stride,
+                         int32_t dilation, int32_t out_size, int32_t* pad) {
+  const int64_t effective = static_cast<int64_t>(filter_size - 1) * dilation + 1;
+  if (effective > INT32_MAX || static_cast<int64_t>(in_size) + stride > INT32_MAX)
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("stride or dilated filter too large; effective filter"),
+                    effective);
+  const int32_t expected = ComputeOutSize(padding, in_size, filter_size, stride, dilation);
+  if (out_size != expected) {
+    return ctx.Fail(Status::kInvalidShape,
+                    TINYML_MSG("output height/width does not match the size computed from padding/stride/dilation:"),
+                    expected);
+  }
+  if (out_size > 0 && static_cast<int64_t>(out_size - 1) * stride + effective > INT32_MAX)
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("convolution window exceeds the int32 index range"));
+  *pad = ComputePadding(stride, dilation, in_size, filter_size, out_size);
+  return Status::kOk;
+}
+
+Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const TensorMeta& filter,
+                              const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* multipliers,
+                              int32_t* shifts) {
+  TINYML_RETURN_IF_ERROR(CheckActivationQuant(
+      ctx, input, TINYML_MSG("int8 input needs one finite positive scale; scales given:"),
+      TINYML_MSG("int8 input zero point outside [-128, 127]:")));
+  TINYML_RETURN_IF_ERROR(CheckActivationQuant(
+      ctx, output, TINYML_MSG("int8 output needs one finite positive scale; scales given:"),
+      TINYML_MSG("int8 output zero point outside [-128, 127]:")));
+
+  const QuantView& fq = filter.quant;
+  if (fq.count != 1 && fq.count != num_channels)
+    return ctx.Fail(Status::kInvalidModel,
+                    TINYML_MSG("filter needs 1 scale or one per output channel; scales given:"), fq.count);
+  if (fq.count > 1 && fq.quantized_dimension != channel_dim)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("filter is quantized along the wrong dimension:"),
+                    fq.quantized_dimension);
+  for (int32_t i = 0; i < fq.count; ++i) {
+    if (!FiniteAtLeast(fq.scale(i), 0.0f))
+      return ctx.Fail(Status::kInvalidModel, TINYML_MSG("filter scale not finite and >= 0 at channel"), i);
+    if (fq.zero_point(i) != 0)
+      return ctx.Fail(Status::kInvalidModel, TINYML_MSG("filter must be symmetric (zero point 0); channel"), i);
+  }
+
+  const double input_scale = static_cast<double>(input.quant.scale(0));
+  const double output_scale = static_cast<double>(output.quant.scale(0));
+  for (int32_t c = 0; c < num_channels; ++c) {
+    const double filter_scale = static_cast<double>(fq.scale(fq.count > 1 ? c : 0));
+    const double effective = input_scale * filter_scale / output_scale;
+    int32_t multiplier = 0;
+    int shift = 0;
+    QuantizeMultiplier(effective, &multiplier, &shift);
+    if (shift > 31)
+      return ctx.Fail(Status::kInvalidModel, TINYML_MSG("requantization scale too large at output channel"), c);
+    if (multipliers != nullptr) {
+      multipliers[c] = multiplier;
+      shifts[c] = shift;
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace tinyml

@@ -1,0 +1,143 @@
+// Test-side re-derivations for the convolution tests, written independently
+// of src/: TFLite's requantization with 64-bit arithmetic and libm, window
+// geometry from first principles, and a seeded random generator.
+#ifndef TINYML_TESTS_KERNELS_CONV_REFERENCE_H_
+#define TINYML_TESTS_KERNELS_CONV_REFERENCE_H_
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace conv_test {
+
+struct Requant {
+  int32_t multiplier = 0;
+  int shift = 0;  // > 0: left shift
+};
+
+// TFLite's QuantizeMultiplier via std::frexp / std::round.
+inline Requant QuantizeReal(double real) {
+  Requant r;
+  if (real == 0.0) return r;
+  int exponent = 0;
+  const double fraction = std::frexp(real, &exponent);
+  int64_t fixed = static_cast<int64_t>(std::round(fraction * 2147483648.0));
+  if (fixed == (int64_t{1} << 31)) {
+    fixed /= 2;
+    ++exponent;
+  }
+  if (exponent < -31) {
+    exponent = 0;
+    fixed = 0;
+  }
+  r.multiplier = static_cast<int32_t>(fixed);
+  r.shift = exponent;
+  return r;
+}
+
+// x / 2^e rounded half away from zero, via magnitudes.
+inline int64_t DivPow2HalfAway(int64_t x, int e) {
+  if (e == 0) return x;
+  const int64_t half = int64_t{1} << (e - 1);
+  return x >= 0 ? (x + half) >> e : -((-x + half) >> e);
+}
+
+// TFLite's MultiplyByQuantizedMultiplier: int32 left shift (wrapping), then
+// the doubling high multiply (round half away, saturating), then a rounding
+// right shift.
+inline int32_t Requantize(int32_t acc, Requant q) {
+  const int left = q.shift > 0 ? q.shift : 0;
+  const int right = q.shift > 0 ? 0 : -q.shift;
+  const int32_t x = static_cast<int32_t>(static_cast<uint32_t>(acc) << left);
+  int64_t high;
+  if (x == INT32_MIN && q.multiplier == INT32_MIN) {
+    high = INT32_MAX;
+  } else {
+    const int64_t prod = static_cast<int64_t>(x) * q.multiplier;  // exact
+    // gemmlowp's nudge-then-truncate is round-half-up: floor(prod / 2^31 + 1/2).
+    const int64_t num = prod + (int64_t{1} << 30);
+    const int64_t den = int64_t{1} << 31;
+    high = num >= 0 ? num / den : -((-num + den - 1) / den);
+  }
+  return static_cast<int32_t>(DivPow2HalfAway(high, right));
+}
+
+// TFLite's activation clamp: zero_point + round(f / scale) in float.
+inline int32_t QuantizeActivation(float f, float scale, int32_t zp) {
+  return zp + static_cast<int32_t>(std::round(f / scale));
+}
+
+enum class Act { kNone = 0, kRelu = 1, kRelu6 = 3 };
+
+inline void ActRange(Act act, float scale, int32_t zp, int32_t* lo, int32_t* hi) {
+  *lo = -128;
+  *hi = 127;
+  if (act == Act::kRelu || act == Act::kRelu6) *lo = std::max(*lo, QuantizeActivation(0.0f, scale, zp));
+  if (act == Act::kRelu6) *hi = std::min(*hi, QuantizeActivation(6.0f, scale, zp));
+}
+
+inline void ActRangeFloat(Act act, float* lo, float* hi) {
+  *lo = act == Act::kNone ? -3.4028235e38f : 0.0f;
+  *hi = act == Act::kRelu6 ? 6.0f : 3.4028235e38f;
+}
+
+// Output size and leading padding of one axis, from the definitions:
+// SAME covers every input position (ceil(in / stride) outputs) with the
+// extra padding split, the odd pixel going to the end; VALID uses only
+// windows fully inside the input.
+struct Axis {
+  int out = 0;
+  int pad = 0;
+};
+inline Axis AxisGeometry(bool same, int in, int k, int stride, int dilation) {
+  const int span = (k - 1) * dilation + 1;
+  Axis a;
+  if (same) {
+    a.out = (in + stride - 1) / stride;
+    const int needed = (a.out - 1) * stride + span;
+    a.pad = std::max(needed - in, 0) / 2;
+  } else {
+    a.out = in >= span ? (in - span) / stride + 1 : 0;
+    a.pad = 0;
+  }
+  return a;
+}
+
+class Rng {
+ public:
+  explicit Rng(uint32_t seed) : gen_(seed) {}
+  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen_); }
+  float Uniform(float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(gen_); }
+  // Log-uniform in [lo, hi].
+  float LogUniform(float lo, float hi) {
+    return std::exp(std::uniform_real_distribution<float>(std::log(lo), std::log(hi))(gen_));
+  }
+  std::vector<int8_t> Int8s(size_t n, int lo = -128, int hi = 127) {
+    std::vector<int8_t> v(n);
+    for (auto& x : v) x = static_cast<int8_t>(Int(lo, hi));
+    return v;
+  }
+  std::vector<float> Floats(size_t n, float lo, float hi) {
+    std::vector<float> v(n);
+    for (auto& x : v) x = Uniform(lo, hi);
+    return v;
+  }
+  // A zero point biased toward the extremes.
+  int ZeroPoint() {
+    switch (Int(0, 5)) {
+      case 0: return -128;
+      case 1: return 127;
+      case 2: return 0;
+      default: return Int(-128, 127);
+    }
+  }
+
+ private:
+  std::mt19937 gen_;
+};
+
+}  // namespace conv_test
+
+#endif  // TINYML_TESTS_KERNELS_CONV_REFERENCE_H_

@@ -1,0 +1,365 @@
+// CONV_2D: reference math (kernels/ref/conv.h) against independent
+// re-derivations, then the op through a one-op .tflite and the interpreter.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "conv_reference.h"
+#include "kernels/ref/conv.h"
+#include "support/test_util.h"
+#include "tinyml/interpreter.h"
+#include "tinyml/model.h"
+#include "tinyml/op_resolver.h"
+#include "writer/model_builder.h"
+
+namespace tinyml {
+namespace {
+
+using conv_test::Act;
+using conv_test::Requant;
+using conv_test::Rng;
+
+constexpr uint32_t kSeed = 20240611;
+
+// One int8 convolution problem, described the way a .tflite file does.
+struct ConvCase {
+  int batches = 1, in_h = 1, in_w = 1, in_c = 1;
+  int out_c = 1, k_h = 1, k_w = 1, filter_in_c = 1;  // filter [out_c, k_h, k_w, filter_in_c]
+  int stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1;
+  bool same = true;
+  Act act = Act::kNone;
+  float in_scale = 1.0f, out_scale = 1.0f;
+  int in_zp = 0, out_zp = 0;
+  std::vector<float> w_scales;  // 1 (per-tensor) or out_c
+  std::vector<int8_t> input, filter;
+  std::vector<int32_t> bias;  // empty: no bias
+
+  conv_test::Axis AxisH() const { return conv_test::AxisGeometry(same, in_h, k_h, stride_h, dil_h); }
+  conv_test::Axis AxisW() const { return conv_test::AxisGeometry(same, in_w, k_w, stride_w, dil_w); }
+  float WScale(int c) const { return w_scales.size() == 1 ? w_scales[0] : w_scales[c]; }
+  Requant ChannelRequant(int c) const {
+    return conv_test::QuantizeReal(static_cast<double>(in_scale) * static_cast<double>(WScale(c)) /
+                                   static_cast<double>(out_scale));
+  }
+  std::string Describe() const {
+    char buf[320];
+    std::snprintf(buf, sizeof(buf),
+                  "in %dx%dx%dx%d filter %dx%dx%dx%d stride %d,%d dil %d,%d %s act %d zp %d/%d scales %g/%g "
+                  "w_scales %zu bias %d",
+                  batches, in_h, in_w, in_c, out_c, k_h, k_w, filter_in_c, stride_h, stride_w, dil_h, dil_w,
+                  same ? "SAME" : "VALID", static_cast<int>(act), in_zp, out_zp, in_scale, out_scale,
+                  w_scales.size(), bias.empty() ? 0 : 1);
+    return buf;
+  }
+};
+
+Shape MakeShape(int a, int b, int c, int d) {
+  Shape s;
+  s.rank = 4;
+  s.dims[0] = a;
+  s.dims[1] = b;
+  s.dims[2] = c;
+  s.dims[3] = d;
+  return s;
+}
+
+// Calls the kernel under test with parameters derived in the test.
+std::vector<int8_t> RunKernel(const ConvCase& c) {
+  const auto ah = c.AxisH();
+  const auto aw = c.AxisW();
+  ref::ConvParams p;
+  p.stride_height = c.stride_h;
+  p.stride_width = c.stride_w;
+  p.dilation_height = c.dil_h;
+  p.dilation_width = c.dil_w;
+  p.pad_height = ah.pad;
+  p.pad_width = aw.pad;
+  p.input_offset = -c.in_zp;
+  p.output_offset = c.out_zp;
+  conv_test::ActRange(c.act, c.out_scale, c.out_zp, &p.quantized_min, &p.quantized_max);
+  std::vector<int32_t> mult(c.out_c), shift(c.out_c);
+  for (int oc = 0; oc < c.out_c; ++oc) {
+    const Requant r = c.ChannelRequant(oc);
+    mult[oc] = r.multiplier;
+    shift[oc] = r.shift;
+  }
+  std::vector<int8_t> out(static_cast<size_t>(c.batches) * ah.out * aw.out * c.out_c, 0x55);
+  ref::ConvPerChannelS8(p, mult.data(), shift.data(), MakeShape(c.batches, c.in_h, c.in_w, c.in_c), c.input.data(),
+                        MakeShape(c.out_c, c.k_h, c.k_w, c.filter_in_c), c.filter.data(),
+                        c.bias.empty() ? nullptr : c.bias.data(), MakeShape(c.batches, ah.out, aw.out, c.out_c),
+                        out.data());
+  return out;
+}
+
+// Visits every (output index, output channel, list of (input index, filter
+// index) taps) of the convolution, from the definition.
+template <typename Fn>
+void ForEachOutput(const ConvCase& c, Fn fn) {
+  const auto ah = c.AxisH();
+  const auto aw = c.AxisW();
+  const int groups = c.in_c / c.filter_in_c;
+  const int per_group = c.out_c / groups;
+  std::vector<std::pair<size_t, size_t>> taps;
+  for (int b = 0; b < c.batches; ++b)
+    for (int oy = 0; oy < ah.out; ++oy)
+      for (int ox = 0; ox < aw.out; ++ox)
+        for (int oc = 0; oc < c.out_c; ++oc) {
+          taps.clear();
+          const int g = oc / per_group;
+          for (int ky = 0; ky < c.k_h; ++ky)
+            for (int kx = 0; kx < c.k_w; ++kx) {
+              const int iy = oy * c.stride_h - ah.pad + ky * c.dil_h;
+              const int ix = ox * c.stride_w - aw.pad + kx * c.dil_w;
+              if (iy < 0 || iy >= c.in_h || ix < 0 || ix >= c.in_w) continue;  // zero padding
+              for (int ic = 0; ic < c.filter_in_c; ++ic) {
+                const size_t in_index =
+                    ((static_cast<size_t>(b) * c.in_h + iy) * c.in_w + ix) * c.in_c + g * c.filter_in_c + ic;
+                const size_t f_index = ((static_cast<size_t>(oc) * c.k_h + ky) * c.k_w + kx) * c.filter_in_c + ic;
+                taps.emplace_back(in_index, f_index);
+              }
+            }
+          const size_t out_index = ((static_cast<size_t>(b) * ah.out + oy) * aw.out + ox) * c.out_c + oc;
+          fn(out_index, oc, taps);
+        }
+}
+
+// TFLite's integer formula, re-derived with 64-bit sums.
+std::vector<int8_t> IntegerReference(const ConvCase& c) {
+  std::vector<int8_t> out(static_cast<size_t>(c.batches) * c.AxisH().out * c.AxisW().out * c.out_c);
+  int32_t lo, hi;
+  conv_test::ActRange(c.act, c.out_scale, c.out_zp, &lo, &hi);
+  ForEachOutput(c, [&](size_t o, int oc, const std::vector<std::pair<size_t, size_t>>& taps) {
+    int64_t acc = 0;
+    for (const auto& t : taps) acc += int64_t{c.filter[t.second]} * (int64_t{c.input[t.first]} - c.in_zp);
+    if (!c.bias.empty()) acc += c.bias[oc];
+    EXPECT_TRUE(acc >= INT32_MIN && acc <= INT32_MAX) << "test case overflows int32";
+    int32_t v = conv_test::Requantize(static_cast<int32_t>(acc), c.ChannelRequant(oc)) + c.out_zp;
+    v = std::min(std::max(v, lo), hi);
+    out[o] = static_cast<int8_t>(v);
+  });
+  return out;
+}
+
+// Dequantize, convolve in double, quantize with one rounding.
+std::vector<int32_t> DoubleReference(const ConvCase& c) {
+  std::vector<int32_t> out(static_cast<size_t>(c.batches) * c.AxisH().out * c.AxisW().out * c.out_c);
+  int32_t lo, hi;
+  conv_test::ActRange(c.act, c.out_scale, c.out_zp, &lo, &hi);
+  ForEachOutput(c, [&](size_t o, int oc, const std::vector<std::pair<size_t, size_t>>& taps) {
+    const double ws = c.WScale(oc);
+    double sum = 0;
+    for (const auto& t : taps)
+      sum += (double{c.in_scale} * (c.input[t.first] - c.in_zp)) * (ws * c.filter[t.second]);
+    if (!c.bias.empty()) sum += c.bias[oc] * (double{c.in_scale} * ws);
+    const double q = std::round(sum / c.out_scale) + c.out_zp;
+    out[o] = static_cast<int32_t>(std::min<double>(std::max<double>(q, lo), hi));
+  });
+  return out;
+}
+
+void ExpectMatchesReferences(const ConvCase& c) {
+  const std::vector<int8_t> got = RunKernel(c);
+  const std::vector<int8_t> exact = IntegerReference(c);
+  const std::vector<int32_t> approx = DoubleReference(c);
+  ASSERT_EQ(got.size(), exact.size());
+  int mismatches = 0;
+  for (size_t i = 0; i < got.size() && mismatches < 5; ++i) {
+    if (got[i] != exact[i]) {
+      ++mismatches;
+      ADD_FAILURE() << c.Describe() << ": output " << i << " = " << int{got[i]} << ", TFLite formula gives "
+                    << int{exact[i]};
+    }
+    if (std::abs(int{got[i]} - approx[i]) > 1) {
+      ++mismatches;
+      ADD_FAILURE() << c.Describe() << ": output " << i << " = " << int{got[i]} << ", real-valued conv gives "
+                    << approx[i];
+    }
+  }
+}
+
+ConvCase RandomCase(Rng& rng) {
+  ConvCase c;
+  c.batches = rng.Int(1, 2);
+  c.in_h = rng.Int(1, 9);
+  c.in_w = rng.Int(1, 9);
+  const int groups = rng.Int(0, 4) == 0 ? rng.Int(2, 3) : 1;
+  c.filter_in_c = rng.Int(1, 5);
+  c.in_c = c.filter_in_c * groups;
+  c.out_c = groups * rng.Int(1, 4);
+  c.k_h = rng.Int(1, 4);
+  c.k_w = rng.Int(1, 4);
+  c.stride_h = rng.Int(1, 3);
+  c.stride_w = rng.Int(1, 3);
+  c.dil_h = rng.Int(1, 2);
+  c.dil_w = rng.Int(1, 2);
+  c.same = rng.Int(0, 1) == 0;
+  c.act = static_cast<Act>(std::vector<int>{0, 1, 3}[rng.Int(0, 2)]);
+  c.in_zp = rng.ZeroPoint();
+  c.out_zp = rng.ZeroPoint();
+  c.in_scale = rng.LogUniform(1e-3f, 1.0f);
+  const bool per_channel = rng.Int(0, 2) != 0;
+  const float w_base = rng.LogUniform(1e-4f, 1e-1f);
+  for (int i = 0; i < (per_channel ? c.out_c : 1); ++i) c.w_scales.push_back(w_base * rng.LogUniform(0.3f, 3.0f));
+  // Aim the output scale so results spread over the int8 range; sometimes
+  // much smaller (saturation) or larger (near-constant outputs).
+  const double taps = c.k_h * c.k_w * c.filter_in_c;
+  const double typical = c.in_scale * c.w_scales[0] * 128.0 * 64.0 * std::sqrt(taps);
+  c.out_scale = static_cast<float>(typical / 64.0 * rng.LogUniform(0.3f, 3.0f));
+  // (Not smaller: the int32 left shift in TFLite's requantization wraps.)
+  if (rng.Int(0, 9) == 0) c.out_scale *= 1e-2f;
+  if (rng.Int(0, 9) == 0) c.out_scale *= 1e2f;
+  c.input = rng.Int8s(static_cast<size_t>(c.batches) * c.in_h * c.in_w * c.in_c);
+  // Symmetric weights never use -128 (TFLite's spec); it still must work.
+  c.filter = rng.Int8s(static_cast<size_t>(c.out_c) * c.k_h * c.k_w * c.filter_in_c, rng.Int(0, 4) ? -127 : -128);
+  if (rng.Int(0, 3) != 0) {
+    c.bias.resize(c.out_c);
+    for (auto& b : c.bias) b = rng.Int(-40000, 40000);
+  }
+  return c;
+}
+
+bool HasOutput(const ConvCase& c) { return c.AxisH().out > 0 && c.AxisW().out > 0; }
+
+TEST(ConvRefS8, RandomSweepMatchesTfliteFormulaAndRealConv) {
+  std::printf("seed %u\n", kSeed);
+  Rng rng(kSeed);
+  int run = 0;
+  for (int i = 0; i < 600; ++i) {
+    ConvCase c = RandomCase(rng);
+    if (!HasOutput(c)) continue;
+    SCOPED_TRACE(c.Describe());
+    ExpectMatchesReferences(c);
+    ++run;
+  }
+  EXPECT_GT(run, 400);
+}
+
+// Effective scale 0.5 -> multiplier 2^30, shift 0: the doubling high multiply
+// rounds ties up (2.5 -> 3, -2.5 -> -2). Effective 0.25 -> shift -1: the high
+// multiply rounds first, then the shift rounds ties away from zero, so
+// 5 * 0.25 = 1.25 becomes 2.5 -> 3, then 1.5 -> 2 (TFLite's double rounding).
+TEST(ConvRefS8, HandWorkedRounding) {
+  for (const float w_scale : {0.5f, 0.25f}) {
+    ConvCase c;
+    c.in_w = 4;
+    c.same = false;
+    c.w_scales = {w_scale};
+    c.input = {5, -5, 10, -10};
+    c.filter = {1};
+    const std::vector<int8_t> got = RunKernel(c);
+    const std::vector<int8_t> want =
+        w_scale == 0.5f ? std::vector<int8_t>{3, -2, 5, -5} : std::vector<int8_t>{2, -1, 3, -3};
+    EXPECT_EQ(got, want) << "w_scale " << w_scale;
+    EXPECT_EQ(IntegerReference(c), want);
+  }
+}
+
+// 3x3 input, 2x2 filter of ones, SAME padding, stride 1: padding goes to
+// the bottom/right only (total 1, leading 0), so the last row/column sum
+// fewer taps.
+TEST(ConvRefS8, HandWorkedSamePadding) {
+  ConvCase c;
+  c.in_h = c.in_w = 3;
+  c.k_h = c.k_w = 2;
+  c.w_scales = {1.0f};
+  c.input = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+  c.filter = {1, 1, 1, 1};
+  c.bias = {100};
+  EXPECT_EQ(RunKernel(c), (std::vector<int8_t>{112, 116, 109, 124, 127, 115, 115, 117, 109}));
+}
+
+TEST(ConvRefS8, ExtremeZeroPointsAndSaturation) {
+  Rng rng(kSeed + 1);
+  for (int in_zp : {-128, 127}) {
+    for (int out_zp : {-128, 127}) {
+      for (float out_scale : {1e-4f, 1e-2f, 1e3f}) {
+        ConvCase c;
+        c.in_h = 5, c.in_w = 4, c.in_c = 3, c.out_c = 4, c.k_h = 3, c.k_w = 2, c.filter_in_c = 3;
+        c.in_zp = in_zp;
+        c.out_zp = out_zp;
+        c.in_scale = 0.05f;
+        c.out_scale = out_scale;
+        c.w_scales = {0.01f, 0.02f, 0.5f, 1e-5f};
+        c.input = rng.Int8s(5 * 4 * 3);
+        c.filter = rng.Int8s(4 * 3 * 2 * 3, -127, 127);
+        c.bias = {1000, -1000, 0, 123456};
+        c.act = rng.Int(0, 1) ? Act::kRelu6 : Act::kRelu;
+        SCOPED_TRACE(c.Describe());
+        ExpectMatchesReferences(c);
+      }
+    }
+  }
+  // All inputs at the extremes with the largest weights: every output clamps.
+  ConvCase c;
+  c.in_h = c.in_w = 3, c.in_c = 8, c.filter_in_c = 8, c.out_c = 2, c.k_h = c.k_w = 3;
+  c.in_zp = -128;
+  c.w_scales = {1.0f};
+  c.out_scale = 1.0f;
+  c.input.assign(3 * 3 * 8, 127);
+  c.filter.assign(2 * 3 * 3 * 8, 127);
+  for (size_t i = c.filter.size() / 2; i < c.filter.size(); ++i) c.filter[i] = -127;
+  const std::vector<int8_t> got = RunKernel(c);
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], i % 2 == 0 ? 127 : -128) << i;
+  EXPECT_EQ(got, IntegerReference(c));
+}
+
+TEST(ConvRefS8, SizeOneEverything) {
+  ConvCase c;
+  c.w_scales = {0.3f};
+  c.in_scale = 0.7f;
+  c.out_scale = 0.11f;
+  c.in_zp = 3;
+  c.out_zp = -7;
+  c.input = {-100};
+  c.filter = {-77};
+  c.bias = {-5};
+  ExpectMatchesReferences(c);
+  c.same = false;
+  ExpectMatchesReferences(c);
+}
+
+// --- float32 -----------------------------------------------------------------
+
+TEST(ConvRefF32, RandomSweepMatchesDoubleLoop) {
+  Rng rng(kSeed + 2);
+  int run = 0;
+  for (int i = 0; i < 300; ++i) {
+    ConvCase c = RandomCase(rng);
+    if (!HasOutput(c)) continue;
+    ++run;
+    const std::vector<float> input = rng.Floats(c.input.size(), -2.0f, 2.0f);
+    const std::vector<float> filter = rng.Floats(c.filter.size(), -1.0f, 1.0f);
+    const std::vector<float> bias = c.bias.empty() ? std::vector<float>{} : rng.Floats(c.out_c, -3.0f, 3.0f);
+    const auto ah = c.AxisH();
+    const auto aw = c.AxisW();
+    ref::ConvParams p;
+    p.stride_height = c.stride_h, p.stride_width = c.stride_w;
+    p.dilation_height = c.dil_h, p.dilation_width = c.dil_w;
+    p.pad_height = ah.pad, p.pad_width = aw.pad;
+    conv_test::ActRangeFloat(c.act, &p.float_min, &p.float_max);
+    std::vector<float> got(static_cast<size_t>(c.batches) * ah.out * aw.out * c.out_c);
+    ref::ConvF32(p, MakeShape(c.batches, c.in_h, c.in_w, c.in_c), input.data(),
+                 MakeShape(c.out_c, c.k_h, c.k_w, c.filter_in_c), filter.data(), bias.empty() ? nullptr : bias.data(),
+                 MakeShape(c.batches, ah.out, aw.out, c.out_c), got.data());
+    ForEachOutput(c, [&](size_t o, int oc, const std::vector<std::pair<size_t, size_t>>& taps) {
+      double sum = 0, magnitude = 0;
+      for (const auto& t : taps) {
+        sum += double{input[t.first]} * filter[t.second];
+        magnitude += std::fabs(double{input[t.first]} * filter[t.second]);
+      }
+      if (!bias.empty()) sum += bias[oc], magnitude += std::fabs(bias[oc]);
+      sum = std::min<double>(std::max<double>(sum, p.float_min), p.float_max);
+      // float accumulation of n terms: error <= n * eps * sum|terms|.
+      const double tol = (taps.size() + 2) * 1.2e-7 * magnitude + 1e-30;
+      EXPECT_NEAR(got[o], sum, tol) << c.Describe() << " output " << o;
+    });
+  }
+  EXPECT_GT(run, 200);
+}
+
+}  // namespace
+}  // namespace tinyml
