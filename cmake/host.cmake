@@ -48,11 +48,24 @@ foreach(suite unit kernels conformance)
   endif()
 endforeach()
 
-# Freestanding proof: the device library references no heap, exceptions,
-# RTTI or stdio symbols.
+# Freestanding proof: the device library, built as for a firmware (no
+# sanitizers, -O2), references no heap, exceptions, RTTI, stdio or exit
+# symbols and has no global constructors.
+add_library(tinyml_freestanding STATIC EXCLUDE_FROM_ALL ${TINYML_DEVICE_SOURCES})
+target_include_directories(tinyml_freestanding PRIVATE include src)
+set_target_properties(tinyml_freestanding PROPERTIES COMPILE_OPTIONS
+  "-O2;-fno-exceptions;-fno-rtti;-fno-threadsafe-statics;-fno-use-cxa-atexit;-Wall;-Wextra;-Wno-unused-parameter")
+add_custom_target(tinyml_freestanding_lib ALL DEPENDS tinyml_freestanding)
 add_test(NAME freestanding_symbols
-  COMMAND ${CMAKE_COMMAND} -DLIB=$<TARGET_FILE:tinyml> -DNM=${CMAKE_NM}
+  COMMAND ${CMAKE_COMMAND} -DLIB=$<TARGET_FILE:tinyml_freestanding> -DNM=${CMAKE_NM} -DOBJDUMP=${CMAKE_OBJDUMP}
           -P ${CMAKE_SOURCE_DIR}/cmake/check_freestanding.cmake)
+# The check itself must be able to fail.
+add_library(tinyml_freestanding_violations STATIC tests/freestanding/violations.cc)
+set_target_properties(tinyml_freestanding_violations PROPERTIES COMPILE_OPTIONS "-O2")
+add_test(NAME freestanding_check_rejects_violations
+  COMMAND ${CMAKE_COMMAND} -DLIB=$<TARGET_FILE:tinyml_freestanding_violations> -DNM=${CMAKE_NM}
+          -DOBJDUMP=${CMAKE_OBJDUMP} -P ${CMAKE_SOURCE_DIR}/cmake/check_freestanding.cmake)
+set_tests_properties(freestanding_check_rejects_violations PROPERTIES WILL_FAIL TRUE)
 
 if(EXISTS ${CMAKE_SOURCE_DIR}/tests/cli/CMakeLists.txt)
   add_subdirectory(tests/cli)
