@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -359,6 +360,186 @@ TEST(ConvRefF32, RandomSweepMatchesDoubleLoop) {
     });
   }
   EXPECT_GT(run, 200);
+}
+
+// --- the op through a .tflite file and the interpreter -----------------------
+
+using writer::ModelBuilder;
+using writer::QuantParams;
+
+enum class Defect {
+  kNone, kFilterRank3, kBiasLength, kOutputShape, kInt16, kHybrid, kFilterZeroPoint, kScaleCount,
+  kStrideZero, kBadGroups, kQuantDim, kOutputZeroPoint,
+};
+
+// A one-CONV_2D model for `c`. bias_slot: 0 = two inputs, 1 = third input -1,
+// 2 = bias tensor (requires c.bias). float_model: same geometry in float32
+// with values input/16, filter/64, bias/256.
+std::vector<uint8_t> BuildConvModel(const ConvCase& c, Defect defect = Defect::kNone, int bias_slot = 2,
+                                    bool float_model = false) {
+  ModelBuilder b;
+  const auto ah = c.AxisH();
+  const auto aw = c.AxisW();
+  TensorType act_type = float_model ? TensorType::kFloat32 : TensorType::kInt8;
+  if (defect == Defect::kInt16) act_type = TensorType::kInt16;
+  const QuantParams in_q = float_model ? QuantParams{} : QuantParams::PerTensor(c.in_scale, c.in_zp);
+  QuantParams out_q = float_model ? QuantParams{} : QuantParams::PerTensor(c.out_scale, c.out_zp);
+  if (defect == Defect::kOutputZeroPoint) out_q = QuantParams::PerTensor(c.out_scale, 300);
+  const int in = b.AddTensor(act_type, {c.batches, c.in_h, c.in_w, c.in_c}, in_q, "input");
+
+  std::vector<int32_t> f_shape = {c.out_c, c.k_h, c.k_w, c.filter_in_c};
+  if (defect == Defect::kFilterRank3) f_shape = {c.out_c, c.k_h, c.k_w * c.filter_in_c};
+  if (defect == Defect::kBadGroups) f_shape[3] = c.in_c + 1;
+  std::vector<float> w_scales = c.w_scales;
+  if (defect == Defect::kScaleCount) w_scales.resize(c.out_c + 1, 0.01f);
+  QuantParams w_q = w_scales.size() == 1 ? QuantParams::PerTensor(w_scales[0], 0) : QuantParams::PerChannel(w_scales, 0);
+  if (defect == Defect::kFilterZeroPoint) w_q.zero_point[0] = 1;
+  if (defect == Defect::kQuantDim) w_q.quantized_dimension = 3;
+  std::vector<int8_t> filter_values = c.filter;
+  if (defect == Defect::kBadGroups) filter_values.resize(static_cast<size_t>(c.out_c) * c.k_h * c.k_w * f_shape[3], 1);
+  int filter;
+  if (float_model || defect == Defect::kHybrid) {
+    std::vector<float> fw(c.filter.begin(), c.filter.end());
+    for (auto& v : fw) v /= 64.0f;
+    if (defect == Defect::kHybrid)
+      filter = b.AddConst<int8_t>(TensorType::kInt8, f_shape, filter_values, w_q, "filter");
+    else
+      filter = b.AddConst<float>(TensorType::kFloat32, f_shape, fw, {}, "filter");
+  } else {
+    filter = b.AddConst<int8_t>(TensorType::kInt8, f_shape, filter_values, w_q, "filter");
+  }
+
+  std::vector<int32_t> inputs = {in, filter};
+  if (bias_slot == 1) inputs.push_back(-1);
+  if (bias_slot == 2) {
+    std::vector<int32_t> bias = c.bias;
+    if (defect == Defect::kBiasLength) bias.push_back(0);
+    const std::vector<int32_t> b_shape = {static_cast<int32_t>(bias.size())};
+    if (float_model) {
+      std::vector<float> fb(bias.begin(), bias.end());
+      for (auto& v : fb) v /= 256.0f;
+      inputs.push_back(b.AddConst<float>(TensorType::kFloat32, b_shape, fb, {}, "bias"));
+    } else {
+      std::vector<float> b_scales;
+      for (size_t i = 0; i < bias.size(); ++i) b_scales.push_back(c.in_scale * c.WScale(std::min<int>(i, c.out_c - 1)));
+      inputs.push_back(b.AddConst<int32_t>(TensorType::kInt32, b_shape, bias, QuantParams::PerChannel(b_scales, 0), "bias"));
+    }
+  }
+  std::vector<int32_t> out_shape = {c.batches, ah.out, aw.out, c.out_c};
+  if (defect == Defect::kOutputShape) out_shape[1] += 1;
+  const int out = b.AddTensor(act_type, out_shape, out_q, "output");
+
+  writer::Conv2DOptions opt;
+  opt.padding = c.same ? writer::Padding::kSame : writer::Padding::kValid;
+  opt.stride_h = defect == Defect::kStrideZero ? 0 : c.stride_h;
+  opt.stride_w = c.stride_w;
+  opt.dilation_h = c.dil_h;
+  opt.dilation_w = c.dil_w;
+  opt.activation = static_cast<writer::Activation>(c.act);
+  b.AddOperator(BuiltinOp::kConv2d, inputs, {out}, opt);
+  b.SetInputs({in});
+  b.SetOutputs({out});
+  return b.Finish();
+}
+
+TEST(Conv2dOp, RandomModelsMatchTfliteFormula) {
+  std::printf("seed %u\n", kSeed + 3);
+  Rng rng(kSeed + 3);
+  int run = 0;
+  for (int i = 0; i < 120; ++i) {
+    ConvCase c = RandomCase(rng);
+    if (!HasOutput(c)) continue;
+    SCOPED_TRACE(c.Describe());
+    const int bias_slot = c.bias.empty() ? rng.Int(0, 1) : 2;
+    const auto r = conv_test::RunOneOp(BuildConvModel(c, Defect::kNone, bias_slot), c.input.data(), c.input.size());
+    ASSERT_EQ(r.prepare, Status::kOk) << r.error;
+    ASSERT_EQ(r.invoke, Status::kOk) << r.error;
+    const std::vector<int8_t> want = IntegerReference(c);
+    ASSERT_EQ(r.output.size(), want.size());
+    EXPECT_EQ(0, std::memcmp(r.output.data(), want.data(), want.size()));
+    ++run;
+  }
+  EXPECT_GT(run, 80);
+}
+
+TEST(Conv2dOp, FloatModelsMatchKernel) {
+  Rng rng(kSeed + 4);
+  for (int i = 0; i < 40; ++i) {
+    ConvCase c = RandomCase(rng);
+    if (!HasOutput(c)) continue;
+    SCOPED_TRACE(c.Describe());
+    std::vector<float> input(c.input.begin(), c.input.end()), filter(c.filter.begin(), c.filter.end());
+    for (auto& v : input) v /= 16.0f;
+    for (auto& v : filter) v /= 64.0f;
+    std::vector<float> bias(c.bias.begin(), c.bias.end());
+    for (auto& v : bias) v /= 256.0f;
+    const auto r = conv_test::RunOneOp(BuildConvModel(c, Defect::kNone, c.bias.empty() ? 1 : 2, true), input.data(),
+                                       input.size() * sizeof(float));
+    ASSERT_EQ(r.prepare, Status::kOk) << r.error;
+    // The op must hand the kernel exactly the geometry the test derives.
+    const auto ah = c.AxisH();
+    const auto aw = c.AxisW();
+    ref::ConvParams p;
+    p.stride_height = c.stride_h, p.stride_width = c.stride_w;
+    p.dilation_height = c.dil_h, p.dilation_width = c.dil_w;
+    p.pad_height = ah.pad, p.pad_width = aw.pad;
+    conv_test::ActRangeFloat(c.act, &p.float_min, &p.float_max);
+    std::vector<float> want(static_cast<size_t>(c.batches) * ah.out * aw.out * c.out_c);
+    ref::ConvF32(p, MakeShape(c.batches, c.in_h, c.in_w, c.in_c), input.data(),
+                 MakeShape(c.out_c, c.k_h, c.k_w, c.filter_in_c), filter.data(), bias.empty() ? nullptr : bias.data(),
+                 MakeShape(c.batches, ah.out, aw.out, c.out_c), want.data());
+    ASSERT_EQ(r.output.size(), want.size() * sizeof(float));
+    EXPECT_EQ(0, std::memcmp(r.output.data(), want.data(), r.output.size()));
+  }
+}
+
+ConvCase SmallCase() {
+  ConvCase c;
+  c.in_h = 5, c.in_w = 6, c.in_c = 4, c.out_c = 3, c.k_h = 3, c.k_w = 3, c.filter_in_c = 4;
+  c.stride_h = 2;
+  c.in_scale = 0.1f, c.out_scale = 0.5f, c.in_zp = 3, c.out_zp = -2;
+  c.w_scales = {0.01f, 0.02f, 0.03f};
+  Rng rng(1);
+  c.input = rng.Int8s(5 * 6 * 4);
+  c.filter = rng.Int8s(3 * 3 * 3 * 4, -127, 127);
+  c.bias = {10, -20, 30};
+  return c;
+}
+
+TEST(Conv2dOp, BadModelsFailPrepareWithAClearStatus) {
+  const ConvCase c = SmallCase();
+  struct Expect {
+    Defect defect;
+    Status status;
+    const char* words;  // expected in the message
+    bool at_load = false;  // the model verifier already rejects it
+  };
+  const Expect cases[] = {
+      {Defect::kFilterRank3, Status::kInvalidShape, "filter must be rank 4"},
+      {Defect::kBiasLength, Status::kInvalidShape, "bias length"},
+      {Defect::kOutputShape, Status::kInvalidShape, "output height/width"},
+      {Defect::kInt16, Status::kUnsupportedType, "int16"},
+      {Defect::kHybrid, Status::kUnsupportedType, "hybrid"},
+      {Defect::kFilterZeroPoint, Status::kInvalidModel, "symmetric"},
+      {Defect::kScaleCount, Status::kInvalidModel, "scale", true},
+      {Defect::kStrideZero, Status::kInvalidModel, "stride"},
+      {Defect::kBadGroups, Status::kInvalidShape, "input channels"},
+      {Defect::kQuantDim, Status::kInvalidModel, "dimension", true},
+      {Defect::kOutputZeroPoint, Status::kInvalidModel, "zero point"},
+  };
+  for (const Expect& e : cases) {
+    const bool float_model = e.defect == Defect::kHybrid;
+    std::vector<float> finput(c.input.size());
+    const auto r = float_model ? conv_test::RunOneOp(BuildConvModel(c, e.defect, 2, true), finput.data(),
+                                                     finput.size() * 4)
+                               : conv_test::RunOneOp(BuildConvModel(c, e.defect), c.input.data(), c.input.size());
+    EXPECT_EQ(r.prepare, e.status) << static_cast<int>(e.defect) << ": " << r.error;
+    if (!e.at_load) EXPECT_NE(r.error.find("CONV_2D"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find(e.words), std::string::npos) << r.error;
+  }
+  // The same model without a defect runs.
+  const auto ok = conv_test::RunOneOp(BuildConvModel(c), c.input.data(), c.input.size());
+  EXPECT_EQ(ok.prepare, Status::kOk) << ok.error;
 }
 
 }  // namespace

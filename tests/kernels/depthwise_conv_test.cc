@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "conv_reference.h"
 #include "kernels/ref/depthwise_conv.h"
+#include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
@@ -298,6 +300,108 @@ TEST(DepthwiseConvRefF32, RandomSweepMatchesDoubleLoop) {
     });
   }
   EXPECT_GT(run, 150);
+}
+
+// --- the op through a .tflite file and the interpreter -----------------------
+
+using writer::ModelBuilder;
+using writer::QuantParams;
+
+enum class Defect { kNone, kFilterRank3, kFilterDim0, kBiasLength, kOutputShape, kInt16, kMultiplier, kScaleCount };
+
+// A one-DEPTHWISE_CONV_2D model for `c`; bias_slot as in conv_test.cc.
+std::vector<uint8_t> BuildDwModel(const DwCase& c, Defect defect = Defect::kNone, int bias_slot = 2) {
+  ModelBuilder b;
+  const TensorType act_type = defect == Defect::kInt16 ? TensorType::kInt16 : TensorType::kInt8;
+  const int in = b.AddTensor(act_type, {c.batches, c.in_h, c.in_w, c.in_c}, QuantParams::PerTensor(c.in_scale, c.in_zp));
+  std::vector<int32_t> f_shape = {1, c.k_h, c.k_w, c.out_c()};
+  if (defect == Defect::kFilterRank3) f_shape = {c.k_h, c.k_w, c.out_c()};
+  std::vector<int8_t> filter = c.filter;
+  if (defect == Defect::kFilterDim0) {
+    f_shape[0] = 2;
+    filter.insert(filter.end(), c.filter.begin(), c.filter.end());
+  }
+  std::vector<float> w_scales = c.w_scales;
+  if (defect == Defect::kScaleCount) w_scales.resize(c.out_c() + 1, 0.01f);
+  const QuantParams w_q =
+      w_scales.size() == 1 ? QuantParams::PerTensor(w_scales[0], 0) : QuantParams::PerChannel(w_scales, 3);
+  std::vector<int32_t> inputs = {in, b.AddConst<int8_t>(TensorType::kInt8, f_shape, filter, w_q)};
+  if (bias_slot == 1) inputs.push_back(-1);
+  if (bias_slot == 2) {
+    std::vector<int32_t> bias = c.bias;
+    if (defect == Defect::kBiasLength) bias.pop_back();
+    inputs.push_back(b.AddConst<int32_t>(TensorType::kInt32, {static_cast<int32_t>(bias.size())}, bias));
+  }
+  std::vector<int32_t> out_shape = {c.batches, c.AxisH().out, c.AxisW().out, c.out_c()};
+  if (defect == Defect::kOutputShape) out_shape[2] += 1;
+  const int out = b.AddTensor(act_type, out_shape, QuantParams::PerTensor(c.out_scale, c.out_zp));
+  writer::DepthwiseConv2DOptions opt;
+  opt.padding = c.same ? writer::Padding::kSame : writer::Padding::kValid;
+  opt.stride_h = c.stride_h;
+  opt.stride_w = c.stride_w;
+  opt.dilation_h = c.dil_h;
+  opt.dilation_w = c.dil_w;
+  opt.depth_multiplier = defect == Defect::kMultiplier ? c.multiplier + 1 : c.multiplier;
+  opt.activation = static_cast<writer::Activation>(c.act);
+  b.AddOperator(BuiltinOp::kDepthwiseConv2d, inputs, {out}, opt);
+  b.SetInputs({in});
+  b.SetOutputs({out});
+  return b.Finish();
+}
+
+TEST(DepthwiseConv2dOp, RandomModelsMatchTfliteFormula) {
+  std::printf("seed %u\n", kSeed + 4);
+  Rng rng(kSeed + 4);
+  int run = 0;
+  for (int i = 0; i < 150; ++i) {
+    DwCase c = RandomCase(rng);
+    if (!HasOutput(c)) continue;
+    SCOPED_TRACE(c.Describe());
+    const int bias_slot = c.bias.empty() ? rng.Int(0, 1) : 2;
+    const auto r = conv_test::RunOneOp(BuildDwModel(c, Defect::kNone, bias_slot), c.input.data(), c.input.size());
+    ASSERT_EQ(r.prepare, Status::kOk) << r.error;
+    ASSERT_EQ(r.invoke, Status::kOk) << r.error;
+    const std::vector<int8_t> want = IntegerReference(c);
+    ASSERT_EQ(r.output.size(), want.size());
+    EXPECT_EQ(0, std::memcmp(r.output.data(), want.data(), want.size()));
+    ++run;
+  }
+  EXPECT_GT(run, 100);
+}
+
+TEST(DepthwiseConv2dOp, BadModelsFailPrepareWithAClearStatus) {
+  DwCase c;
+  c.in_h = 6, c.in_w = 5, c.in_c = 3, c.multiplier = 2, c.k_h = 3, c.k_w = 3;
+  c.in_scale = 0.1f, c.out_scale = 0.3f;
+  c.w_scales = {0.01f};
+  Rng rng(2);
+  c.input = rng.Int8s(6 * 5 * 3);
+  c.filter = rng.Int8s(3 * 3 * 6, -127, 127);
+  c.bias = {1, 2, 3, 4, 5, 6};
+  struct Expect {
+    Defect defect;
+    Status status;
+    const char* words;
+    bool at_load = false;  // the model verifier already rejects it
+  };
+  const Expect cases[] = {
+      {Defect::kFilterRank3, Status::kInvalidShape, "filter must be rank 4"},
+      {Defect::kFilterDim0, Status::kInvalidShape, "[1, kh, kw, out_c]"},
+      {Defect::kBiasLength, Status::kInvalidShape, "bias length"},
+      {Defect::kOutputShape, Status::kInvalidShape, "output height/width"},
+      {Defect::kInt16, Status::kUnsupportedType, "int16"},
+      {Defect::kMultiplier, Status::kInvalidShape, "depth_multiplier"},
+      {Defect::kScaleCount, Status::kInvalidModel, "scale", true},
+  };
+  for (const Expect& e : cases) {
+    const auto r = conv_test::RunOneOp(BuildDwModel(c, e.defect), c.input.data(), c.input.size());
+    EXPECT_EQ(r.prepare, e.status) << static_cast<int>(e.defect) << ": " << r.error;
+    if (!e.at_load) EXPECT_NE(r.error.find("DEPTHWISE_CONV_2D"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find(e.words), std::string::npos) << r.error;
+  }
+  const auto ok = conv_test::RunOneOp(BuildDwModel(c), c.input.data(), c.input.size());
+  EXPECT_EQ(ok.prepare, Status::kOk) << ok.error;
+  EXPECT_EQ(ok.output.size(), IntegerReference(c).size());
 }
 
 }  // namespace
