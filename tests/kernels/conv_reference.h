@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -182,6 +183,68 @@ inline OneOpResult RunOneOp(const std::vector<uint8_t>& file, const void* input,
   const uint8_t* out = static_cast<const uint8_t*>(interpreter.output(0)->data);
   r.output.assign(out, out + interpreter.output_bytes(0));
   return r;
+}
+
+// A CONV_2D / DEPTHWISE_CONV_2D layer of a real model, with its options
+// (schema field order; depth_multiplier only for depthwise).
+struct RealLayer {
+  std::string name;  // "model.tflite op N"
+  tinyml::TensorMeta input, filter, bias, output;
+  bool has_bias = false;
+  int padding = 0, stride_w = 1, stride_h = 1, depth_multiplier = 1, activation = 0, dil_w = 1, dil_h = 1;
+};
+
+struct RealModel {
+  tinyml::testing::AlignedBuffer bytes;
+  tinyml::Model model;
+};
+
+// Loads shared/models/<path>; nullptr (and a note) when the file is absent.
+inline std::unique_ptr<RealModel> LoadRealModel(const std::string& path) {
+  auto m = std::make_unique<RealModel>();
+  if (!tinyml::testing::ReadFileAligned(tinyml::testing::SharedDir() + "/models/" + path, &m->bytes)) return nullptr;
+  if (m->model.Load(m->bytes.data(), m->bytes.size()) != tinyml::Status::kOk) return nullptr;
+  return m;
+}
+
+inline std::vector<RealLayer> LayersOf(const RealModel& m, const std::string& label, tinyml::BuiltinOp op) {
+  std::vector<RealLayer> layers;
+  const bool depthwise = op == tinyml::BuiltinOp::kDepthwiseConv2d;
+  for (int32_t i = 0; i < m.model.num_operators(); ++i) {
+    const tinyml::OperatorMeta o = m.model.op(i);
+    if (o.builtin_code != static_cast<int32_t>(op)) continue;
+    RealLayer l;
+    l.name = label + " op " + std::to_string(i);
+    l.input = m.model.tensor(o.inputs[0]);
+    l.filter = m.model.tensor(o.inputs[1]);
+    l.has_bias = o.num_inputs > 2 && o.inputs[2] >= 0;
+    if (l.has_bias) l.bias = m.model.tensor(o.inputs[2]);
+    l.output = m.model.tensor(o.outputs[0]);
+    const tinyml::FbTable& t = o.options;
+    int f = 0;
+    l.padding = t.Scalar<int8_t>(f++, 0);
+    l.stride_w = t.Scalar<int32_t>(f++, 0);
+    l.stride_h = t.Scalar<int32_t>(f++, 0);
+    if (depthwise) l.depth_multiplier = t.Scalar<int32_t>(f++, 0);
+    l.activation = t.Scalar<int8_t>(f++, 0);
+    l.dil_w = t.Scalar<int32_t>(f++, 1);
+    l.dil_h = t.Scalar<int32_t>(f++, 1);
+    layers.push_back(l);
+  }
+  return layers;
+}
+
+inline std::vector<float> Scales(const tinyml::QuantView& q) {
+  std::vector<float> v;
+  for (int i = 0; i < q.count; ++i) v.push_back(q.scale(i));
+  return v;
+}
+
+// The int8 models from the brief that use convolutions.
+inline std::vector<std::string> RealConvModels() {
+  return {"mlperf_tiny_kws/kws_ref_model.tflite", "person_detection/person_detect.tflite",
+          "mlperf_tiny_vww/vww_96_int8.tflite", "mlperf_tiny_ic/pretrainedResnet_quant.tflite",
+          "micro_speech/micro_speech_quantized.tflite"};
 }
 
 }  // namespace conv_test

@@ -542,5 +542,51 @@ TEST(Conv2dOp, BadModelsFailPrepareWithAClearStatus) {
   EXPECT_EQ(ok.prepare, Status::kOk) << ok.error;
 }
 
+// Every CONV_2D layer of the real models, cut out with its own weights,
+// scales and options into a one-op model: the op must accept it, compute the
+// model's output shape, and match the TFLite formula on random input.
+TEST(Conv2dOp, RealModelLayersMatchTfliteFormula) {
+  Rng rng(kSeed + 5);
+  int layers = 0;
+  for (const std::string& path : conv_test::RealConvModels()) {
+    auto m = conv_test::LoadRealModel(path);
+    if (m == nullptr) {
+      std::printf("note: %s not found under shared/models, skipped\n", path.c_str());
+      continue;
+    }
+    for (const conv_test::RealLayer& l : conv_test::LayersOf(*m, path, BuiltinOp::kConv2d)) {
+      SCOPED_TRACE(l.name);
+      ASSERT_EQ(l.input.type, TensorType::kInt8);
+      ConvCase c;
+      const Shape& in = l.input.shape;
+      const Shape& f = l.filter.shape;
+      c.batches = in.dims[0], c.in_h = in.dims[1], c.in_w = in.dims[2], c.in_c = in.dims[3];
+      c.out_c = f.dims[0], c.k_h = f.dims[1], c.k_w = f.dims[2], c.filter_in_c = f.dims[3];
+      c.stride_h = l.stride_h, c.stride_w = l.stride_w, c.dil_h = l.dil_h, c.dil_w = l.dil_w;
+      c.same = l.padding == 0;
+      c.act = static_cast<Act>(l.activation);
+      c.in_scale = l.input.quant.scale(0), c.in_zp = static_cast<int>(l.input.quant.zero_point(0));
+      c.out_scale = l.output.quant.scale(0), c.out_zp = static_cast<int>(l.output.quant.zero_point(0));
+      c.w_scales = conv_test::Scales(l.filter.quant);
+      c.filter.assign(l.filter.const_data, l.filter.const_data + l.filter.const_bytes);
+      if (l.has_bias) {
+        c.bias.resize(c.out_c);
+        std::memcpy(c.bias.data(), l.bias.const_data, c.bias.size() * 4);
+      }
+      EXPECT_EQ(c.AxisH().out, l.output.shape.dims[1]);
+      EXPECT_EQ(c.AxisW().out, l.output.shape.dims[2]);
+      c.input = rng.Int8s(static_cast<size_t>(in.FlatSize()));
+      const auto r = conv_test::RunOneOp(BuildConvModel(c, Defect::kNone, l.has_bias ? 2 : 1), c.input.data(),
+                                         c.input.size());
+      ASSERT_EQ(r.prepare, Status::kOk) << r.error;
+      const std::vector<int8_t> want = IntegerReference(c);
+      ASSERT_EQ(r.output.size(), want.size());
+      EXPECT_EQ(0, std::memcmp(r.output.data(), want.data(), want.size()));
+      ++layers;
+    }
+  }
+  std::printf("%d real CONV_2D layers checked\n", layers);
+}
+
 }  // namespace
 }  // namespace tinyml
