@@ -1,0 +1,170 @@
+// AVERAGE_POOL_2D and MAX_POOL_2D glue: validation and constants for
+// kernels/ref/pooling.h. float32 and int8 (input and output quantization
+// must match, as TFLite Micro requires).
+#include <float.h>
+
+#include "kernels/ops/op_common.h"
+#include "kernels/ref/pooling.h"
+#include "tinyml/builtin_ops.h"
+
+namespace tinyml {
+namespace {
+
+// Pool2DOptions fields.
+constexpr int kFieldPadding = 0;
+constexpr int kFieldStrideW = 1;
+constexpr int kFieldStrideH = 2;
+constexpr int kFieldFilterW = 3;
+constexpr int kFieldFilterH = 4;
+constexpr int kFieldActivation = 5;
+
+// Far beyond any real model; keeps every window index and padding in int32.
+constexpr int32_t kMaxWindow = 1 << 16;
+// An int8 window sum stays in int32 up to 2^24 elements.
+constexpr int64_t kMaxAverageElements = 1 << 24;
+
+enum class PoolKind { kAverage, kMax };
+
+struct PoolOpData {
+  ref::PoolParams params;
+};
+
+bool FinitePositive(float v) { return v > 0.0f && v <= FLT_MAX; }
+
+// One spatial dimension: checks the output size against TFLite's formula and
+// returns the leading padding.
+Status PoolDimension(OpContext& ctx, Padding padding, int32_t in, int32_t filter, int32_t stride, int32_t out,
+                     int32_t* pad) {
+  const int64_t expected = padding == Padding::kSame ? (static_cast<int64_t>(in) + stride - 1) / stride
+                                                     : (static_cast<int64_t>(in) + stride - filter) / stride;
+  if (expected != out)
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output size does not match padding/stride/filter; expected"),
+                    expected);
+  int64_t total = (static_cast<int64_t>(out) - 1) * stride + filter - in;
+  total = total > 0 ? total : 0;
+  *pad = static_cast<int32_t>(total / 2);
+  return Status::kOk;
+}
+
+Status Setup(OpContext& ctx, PoolKind kind, ref::PoolParams* p) {
+  if (ctx.num_inputs() != 1 || !ctx.has_input(0))
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 input; inputs given:"), ctx.num_inputs());
+  if (ctx.num_outputs() != 1)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 output; outputs given:"), ctx.num_outputs());
+  const TensorMeta input = ctx.input_meta(0);
+  const TensorMeta output = ctx.output_meta(0);
+  if (input.type != TensorType::kFloat32 && input.type != TensorType::kInt8)
+    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("input type not supported (float32, int8 only); type"),
+                    static_cast<int>(input.type));
+  if (output.type != input.type)
+    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("output type differs from the input type; output type"),
+                    static_cast<int>(output.type));
+  if (input.shape.rank != 4)
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("input must be rank 4 (NHWC); rank"), input.shape.rank);
+  if (output.shape.rank != 4)
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output must be rank 4 (NHWC); rank"), output.shape.rank);
+  const Shape& in = input.shape;
+  const Shape& out = output.shape;
+  if (out.dims[0] != in.dims[0])
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output batch differs from input batch"), out.dims[0]);
+  if (out.dims[3] != in.dims[3])
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output channels differ from input channels"), out.dims[3]);
+
+  FbTable options;
+  TINYML_RETURN_IF_ERROR(GetOptions(ctx, options_type::kPool2d, &options));
+  const int8_t padding_raw = options.Scalar<int8_t>(kFieldPadding, 0);
+  p->stride_width = options.Scalar<int32_t>(kFieldStrideW, 0);
+  p->stride_height = options.Scalar<int32_t>(kFieldStrideH, 0);
+  p->filter_width = options.Scalar<int32_t>(kFieldFilterW, 0);
+  p->filter_height = options.Scalar<int32_t>(kFieldFilterH, 0);
+  const Activation activation = static_cast<Activation>(options.Scalar<int8_t>(kFieldActivation, 0));
+  if (padding_raw != 0 && padding_raw != 1)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("unknown padding"), padding_raw);
+  const Padding padding = static_cast<Padding>(padding_raw);
+  if (p->stride_width < 1 || p->stride_height < 1 || p->stride_width > kMaxWindow || p->stride_height > kMaxWindow)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("strides must be in [1, 65536]; got"),
+                    p->stride_width < 1 || p->stride_width > kMaxWindow ? p->stride_width : p->stride_height);
+  if (p->filter_width < 1 || p->filter_height < 1 || p->filter_width > kMaxWindow || p->filter_height > kMaxWindow)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("filter sizes must be in [1, 65536]; got"),
+                    p->filter_width < 1 || p->filter_width > kMaxWindow ? p->filter_width : p->filter_height);
+  TINYML_RETURN_IF_ERROR(PoolDimension(ctx, padding, in.dims[1], p->filter_height, p->stride_height, out.dims[1],
+                                       &p->pad_height));
+  TINYML_RETURN_IF_ERROR(
+      PoolDimension(ctx, padding, in.dims[2], p->filter_width, p->stride_width, out.dims[2], &p->pad_width));
+
+  if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, &p->float_min, &p->float_max);
+
+  if (input.quant.count < 1 || output.quant.count < 1)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("int8 input and output need quantization parameters"));
+  const float input_scale = input.quant.scale(0);
+  const float output_scale = output.quant.scale(0);
+  const int64_t zero_point = output.quant.zero_point(0);
+  if (!FinitePositive(output_scale) || zero_point < -128 || zero_point > 127)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("int8 output quantization unusable (scale or zero point)"),
+                    zero_point);
+  const double scale_diff = static_cast<double>(input_scale) - static_cast<double>(output_scale);
+  if (!(scale_diff <= 1.0e-6 && scale_diff >= -1.0e-6) || input.quant.zero_point(0) != zero_point)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("int8 input and output quantization must be equal"));
+  if (kind == PoolKind::kAverage) {
+    const int64_t rows = p->filter_height < in.dims[1] ? p->filter_height : in.dims[1];
+    const int64_t cols = p->filter_width < in.dims[2] ? p->filter_width : in.dims[2];
+    if (rows * cols > kMaxAverageElements)
+      return ctx.Fail(Status::kUnsupportedOp, TINYML_MSG("int8 average window too large (int32 sum); elements"),
+                      rows * cols);
+  }
+  return ActivationRangeQuantized(ctx, activation, output_scale, static_cast<int32_t>(zero_point), -128, 127,
+                                  &p->quantized_min, &p->quantized_max);
+}
+
+template <PoolKind kKind>
+Status Plan(OpContext& ctx, OpMemory* memory) {
+  ref::PoolParams p;
+  TINYML_RETURN_IF_ERROR(Setup(ctx, kKind, &p));
+  memory->persistent_bytes = sizeof(PoolOpData);
+  return Status::kOk;
+}
+
+template <PoolKind kKind>
+Status Prepare(OpContext& ctx) {
+  return Setup(ctx, kKind, &ctx.op_data_as<PoolOpData>()->params);
+}
+
+Status EvalAverage(OpContext& ctx) {
+  const ref::PoolParams& p = ctx.op_data_as<PoolOpData>()->params;
+  const Tensor& input = ctx.input(0);
+  Tensor& output = ctx.output(0);
+  const bool ok = input.type == TensorType::kInt8
+                      ? ref::AveragePoolS8(p, input.shape(), ctx.input_data<int8_t>(0), output.shape(),
+                                           ctx.output_data<int8_t>(0))
+                      : ref::AveragePoolF32(p, input.shape(), ctx.input_data<float>(0), output.shape(),
+                                            ctx.output_data<float>(0));
+  return ok ? Status::kOk : ctx.Fail(Status::kInternal, TINYML_MSG("pooling window outside the input"));
+}
+
+Status EvalMax(OpContext& ctx) {
+  const ref::PoolParams& p = ctx.op_data_as<PoolOpData>()->params;
+  const Tensor& input = ctx.input(0);
+  Tensor& output = ctx.output(0);
+  if (input.type == TensorType::kInt8) {
+    ref::MaxPoolS8(p, input.shape(), ctx.input_data<int8_t>(0), output.shape(), ctx.output_data<int8_t>(0));
+  } else {
+    ref::MaxPoolF32(p, input.shape(), ctx.input_data<float>(0), output.shape(), ctx.output_data<float>(0));
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+const OpRegistration* Register_AVERAGE_POOL_2D() {
+  static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", Plan<PoolKind::kAverage>,
+                                               Prepare<PoolKind::kAverage>, EvalAverage, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
+const OpRegistration* Register_MAX_POOL_2D() {
+  static const OpRegistration kRegistration = {"MAX_POOL_2D", Plan<PoolKind::kMax>, Prepare<PoolKind::kMax>,
+                                               EvalMax, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
+}  // namespace tinyml
