@@ -198,9 +198,14 @@ Status Model::VerifyTensor(int32_t index) {
         return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("scale and zero_point counts differ"));
       const int32_t qdim = q.Scalar<int32_t>(quant_field::kQuantizedDimension, 0);
       if (scale.length > 1) {
-        if (qdim < 0 || static_cast<uint32_t>(qdim) >= shape.length)
+        // Some converters write a meaningless quantized_dimension on rank-1
+        // per-channel biases (person_detect: 3 on a [8] bias); TFLite
+        // accepts them, so a scale per element is accepted whatever the
+        // dimension says.
+        const bool one_per_element = scale.length == elements;
+        if (qdim < 0 || (static_cast<uint32_t>(qdim) >= shape.length && !one_per_element))
           return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("quantized_dimension out of range"));
-        if (static_cast<uint32_t>(shape.Get<int32_t>(static_cast<uint32_t>(qdim))) != scale.length)
+        if (!one_per_element && static_cast<uint32_t>(shape.Get<int32_t>(static_cast<uint32_t>(qdim))) != scale.length)
           return Fail(Status::kInvalidModel, kWhat, index,
                       TINYML_MSG("per-channel scale count does not match the quantized dimension"));
       }
