@@ -2,10 +2,9 @@
 // output bytes, and nothing half-written. Results are checked by parsing
 // (JSON, bytes), not by matching whole printed text.
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -101,8 +100,8 @@ class CliTest : public ::testing::Test {
   // Runs `tinyml ARGS`; `shell_prefix` runs first in the same shell.
   Result Run(const std::string& args, const std::string& shell_prefix = "") {
     const std::string out = File(".stdout"), err = File(".stderr");
-    const std::string cmd = shell_prefix + "exec " + Quote(CliPath()) + " " + args + " >" + Quote(out) + " 2>" +
-                            Quote(err);
+    const std::string cmd =
+        shell_prefix + "exec " + Quote(CliPath()) + " " + args + " >" + Quote(out) + " 2>" + Quote(err);
     const int status = std::system(cmd.c_str());
     Result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -214,8 +213,8 @@ TEST_F(CliTest, RunKeepsInputAndOutputOrder) {
   std::memcpy(in.data(), a, sizeof(a));
   std::memcpy(in.data() + sizeof(a), b, sizeof(b));
   WriteBytes(File("in.bin"), in.data(), in.size());
-  const Result r = Run("run " + Quote(model) + " --input " + Quote(File("in.bin")) + " --output " +
-                       Quote(File("out.bin")));
+  const Result r =
+      Run("run " + Quote(model) + " --input " + Quote(File("in.bin")) + " --output " + Quote(File("out.bin")));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<uint8_t> expected(in.begin() + sizeof(a), in.end());
   expected.insert(expected.end(), in.begin(), in.begin() + sizeof(a));
@@ -260,10 +259,8 @@ TEST_F(CliTest, WrongInputSizeNamesBothSizes) {
   const std::string model = WriteModel("swap.tflite", SwapModel());
   WriteBytes(File("in.bin"), "12345", 5);
   WriteBytes(File("out.bin"), "old", 3);
-  const std::string line =
-      ExpectOneLineError(Run("run " + Quote(model) + " --input " + Quote(File("in.bin")) + " --output " +
-                             Quote(File("out.bin"))),
-                         1);
+  const std::string line = ExpectOneLineError(
+      Run("run " + Quote(model) + " --input " + Quote(File("in.bin")) + " --output " + Quote(File("out.bin"))), 1);
   EXPECT_NE(line.find(File("in.bin") + ": "), std::string::npos) << line;
   EXPECT_NE(line.find("has 5 bytes"), std::string::npos) << line;
   EXPECT_NE(line.find("expects 16"), std::string::npos) << line;
@@ -340,8 +337,8 @@ TEST_F(CliTest, InspectJsonReportsTheInterpretersArena) {
   EXPECT_EQ(report["totals"]["macs"].get<int64_t>(), demo::kDemoModelMacs);
   std::vector<std::string> ops;
   for (const json& op : report["operators"]) ops.push_back(op["op"].get<std::string>());
-  EXPECT_EQ(ops, (std::vector<std::string>{"CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "FULLY_CONNECTED",
-                                           "SOFTMAX"}));
+  EXPECT_EQ(
+      ops, (std::vector<std::string>{"CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "FULLY_CONNECTED", "SOFTMAX"}));
   EXPECT_EQ(report["inputs"][0]["shape"], json({1, 16, 16, 1}));
 
   // The table form prints the same arena number.
@@ -377,20 +374,20 @@ TEST_F(CliTest, StreamStrideSlidesOneInterpreterOverTheInput) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const size_t k = (in.size() - 8) / stride + 1;  // windows that fit
     std::vector<uint8_t> expected;
-    for (size_t w = 0; w < k; ++w) expected.insert(expected.end(), in.begin() + w * stride, in.begin() + w * stride + 8);
+    for (size_t w = 0; w < k; ++w)
+      expected.insert(expected.end(), in.begin() + w * stride, in.begin() + w * stride + 8);
     EXPECT_EQ(ReadBytes(File("out.bin")), expected) << "stride " << stride;
     EXPECT_EQ(ReadBytes(File("out.bin")).size(), k * 8);
   }
   // Less than one window, and models with several inputs, are errors.
   WriteBytes(File("short.bin"), in.data(), 7);
-  ExpectOneLineError(Run("run " + Quote(model) + " -i " + Quote(File("short.bin")) + " -o " +
-                         Quote(File("o2.bin")) + " --stream-stride 2"),
+  ExpectOneLineError(Run("run " + Quote(model) + " -i " + Quote(File("short.bin")) + " -o " + Quote(File("o2.bin")) +
+                         " --stream-stride 2"),
                      1);
   const std::string swap = WriteModel("swap.tflite", SwapModel());
-  const std::string line = ExpectOneLineError(
-      Run("run " + Quote(swap) + " -i " + Quote(File("in.bin")) + " -o " + Quote(File("o2.bin")) +
-          " --stream-stride 2"),
-      1);
+  const std::string line = ExpectOneLineError(Run("run " + Quote(swap) + " -i " + Quote(File("in.bin")) + " -o " +
+                                                  Quote(File("o2.bin")) + " --stream-stride 2"),
+                                              1);
   EXPECT_NE(line.find("exactly one input"), std::string::npos) << line;
   EXPECT_FALSE(Exists(File("o2.bin")));
 }
@@ -419,21 +416,26 @@ TEST_F(CliTest, BenchReportsStatistics) {
 }
 
 // Byte-exact against TFLite Micro when the shared vectors are present.
-TEST_F(CliTest, ConformanceVectorsWhenPresent) {
+TEST_F(CliTest, HelloWorldConformanceWhenPresent) {
   const std::string shared = TINYML_SHARED_DIR;
   const std::string model = shared + "/models/hello_world/hello_world_int8.tflite";
   const std::string golden = shared + "/conformance/hello_world_int8";
   if (!Exists(model) || !Exists(golden)) GTEST_SKIP() << "no shared conformance data at " << shared;
   for (const char* c : {"rand0", "rand1", "edge_min", "edge_max"}) {
-    const Result r = Run("run " + Quote(model) + " -i " + Quote(golden + "/input_" + c + ".bin") + " -o " +
-                         Quote(File("out.bin")));
+    const Result r =
+        Run("run " + Quote(model) + " -i " + Quote(golden + "/input_" + c + ".bin") + " -o " + Quote(File("out.bin")));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(ReadBytes(File("out.bin")), ReadBytes(golden + "/output_" + c + ".bin")) << c;
   }
+}
 
+// The streaming convention of ../conformance: 49 windows of 960 bytes every
+// 640 bytes over one second of audio, state carried across windows.
+TEST_F(CliTest, AudioPreprocessorStreamConformanceWhenPresent) {
+  const std::string shared = TINYML_SHARED_DIR;
   const std::string audio = shared + "/models/micro_speech/audio_preprocessor_int8.tflite";
   const std::string stream_golden = shared + "/conformance/audio_preprocessor_int8/output_wav_yes_1000ms_stream.bin";
-  if (!Exists(audio) || !Exists(stream_golden)) return;
+  if (!Exists(audio) || !Exists(stream_golden)) GTEST_SKIP() << "no shared conformance data at " << shared;
   const Result r = Run("run " + Quote(audio) + " -i " + Quote(shared + "/models/micro_speech/yes_1000ms_pcm16.bin") +
                        " -o " + Quote(File("stream.bin")) + " --stream-stride 640");
   if (r.exit_code != 0 && r.err.find("not supported") != std::string::npos)

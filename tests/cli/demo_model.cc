@@ -25,9 +25,7 @@ class Rng {
     return state_;
   }
   // Uniform integer in [lo, hi].
-  int32_t Int(int32_t lo, int32_t hi) {
-    return lo + static_cast<int32_t>(Next() % static_cast<uint32_t>(hi - lo + 1));
-  }
+  int32_t Int(int32_t lo, int32_t hi) { return lo + static_cast<int32_t>(Next() % static_cast<uint32_t>(hi - lo + 1)); }
 
  private:
   uint32_t state_;
@@ -91,8 +89,7 @@ std::vector<uint8_t> BuildDemoModel(uint32_t seed) {
   b.AddOperator(BuiltinOp::kDepthwiseConv2d, {conv_out, dw_w, dw_b}, {dw_out}, dw);
 
   // AVERAGE_POOL_2D keeps the quantization of its input.
-  const int pool_out =
-      b.AddTensor(TensorType::kInt8, {1, 4, 4, 8}, QuantParams::PerTensor(act_scale, -128), "pool");
+  const int pool_out = b.AddTensor(TensorType::kInt8, {1, 4, 4, 8}, QuantParams::PerTensor(act_scale, -128), "pool");
   writer::Pool2DOptions pool;
   pool.padding = Padding::kValid;
   pool.stride_w = pool.stride_h = 2;

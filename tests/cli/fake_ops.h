@@ -26,10 +26,8 @@ inline Status EvalNothing(OpContext&) { return Status::kOk; }
 inline const OpRegistration kConv{"CONV_2D", PlanConv, nullptr, EvalNothing, nullptr, kOpFlagNone};
 inline const OpRegistration kDepthwise{"DEPTHWISE_CONV_2D", PlanNothing, nullptr, EvalNothing, nullptr, kOpFlagNone};
 inline const OpRegistration kMaxPool{"MAX_POOL_2D", PlanNothing, nullptr, EvalNothing, nullptr, kOpFlagNone};
-inline const OpRegistration kReshape{"RESHAPE", PlanNothing, nullptr, EvalNothing, nullptr,
-                                     kOpFlagOutputAliasesInput0};
-inline const OpRegistration kFullyConnected{"FULLY_CONNECTED", PlanNothing, nullptr, EvalNothing, nullptr,
-                                            kOpFlagNone};
+inline const OpRegistration kReshape{"RESHAPE", PlanNothing, nullptr, EvalNothing, nullptr, kOpFlagOutputAliasesInput0};
+inline const OpRegistration kFullyConnected{"FULLY_CONNECTED", PlanNothing, nullptr, EvalNothing, nullptr, kOpFlagNone};
 inline const OpRegistration kPickyTanh{"TANH", PlanRejectType, nullptr, EvalNothing, nullptr, kOpFlagNone};
 
 inline void AddFakeOps(StaticOpResolver<16>& r) {

@@ -93,8 +93,7 @@ TEST_F(InspectTest, StructureMacsAndQuantization) {
 
   const json& ops = r["operators"];
   ASSERT_EQ(ops.size(), 5u);
-  const std::vector<std::string> names = {"CONV_2D", "DEPTHWISE_CONV_2D", "MAX_POOL_2D", "RESHAPE",
-                                          "FULLY_CONNECTED"};
+  const std::vector<std::string> names = {"CONV_2D", "DEPTHWISE_CONV_2D", "MAX_POOL_2D", "RESHAPE", "FULLY_CONNECTED"};
   for (size_t i = 0; i < names.size(); ++i) {
     EXPECT_EQ(ops[i]["op"].get<std::string>(), names[i]);
     EXPECT_TRUE(ops[i]["supported"].get<bool>());

@@ -15,10 +15,11 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::printf("usage: tinyml_make_demo_model OUT.tflite [--seed N]\n"
-                  "Writes a small int8 network (conv, depthwise, avgpool, fc, softmax on a 16x16x1 input)\n"
-                  "with weights from the seed (default %u).\n",
-                  tinyml::demo::kDefaultSeed);
+      std::printf(
+          "usage: tinyml_make_demo_model OUT.tflite [--seed N]\n"
+          "Writes a small int8 network (conv, depthwise, avgpool, fc, softmax on a 16x16x1 input)\n"
+          "with weights from the seed (default %u).\n",
+          tinyml::demo::kDefaultSeed);
       return 0;
     }
     if (arg == "--seed" && i + 1 < argc) {

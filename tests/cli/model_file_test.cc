@@ -1,12 +1,11 @@
 #include "common/model_file.h"
 
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -46,9 +45,7 @@ class TempDir {
   std::string path_;
 };
 
-void WriteRaw(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
+void WriteRaw(const std::string& path, const std::string& content) { std::ofstream(path, std::ios::binary) << content; }
 
 std::string ReadRaw(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

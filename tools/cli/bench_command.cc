@@ -1,17 +1,16 @@
 // tinyml bench MODEL [--target host] [--iterations N] [--json]
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/cli_common.h"
 #include "common/model_file.h"
@@ -71,10 +70,9 @@ double InvokeMicros(Interpreter& interp, const std::string& model_path) {
 
 int RunBench(const BenchArgs& args) {
   if (args.target != "host") {
-    throw tools::FileError(args.model, "--target " + args.target +
-                                           " is not yet supported: Cortex-M targets (instructions per inference, "
-                                           "flash, RAM on the emulated core) come with the Cortex-M work; "
-                                           "use --target host");
+    throw std::runtime_error("--target " + args.target +
+                             ": not yet supported; Cortex-M targets (instructions per inference, flash and RAM "
+                             "on the emulated core) come with the Cortex-M work; use --target host");
   }
   const auto file = tools::ModelFile::Load(args.model);
   tools::ArenaInterpreter runner(file->model(), AllOpsResolver());
@@ -96,18 +94,21 @@ int RunBench(const BenchArgs& args) {
   };
 
   const double first_us = InvokeMicros(interp, args.model);
-  uint64_t iterations = args.iterations;
-  if (iterations == 0) {
-    const double per = std::max(first_us, 0.01);
-    iterations = static_cast<uint64_t>(std::ceil(kAutoSeconds * 1e6 / per));
-    iterations = std::clamp(iterations, kMinIterations, kMaxAutoIterations);
-  }
+  // Fixed count, or as many as fit in the time budget (at least kMinIterations).
   std::vector<double> times;
-  times.reserve(iterations);
-  for (uint64_t i = 0; i < iterations; ++i) {
+  const auto start = std::chrono::steady_clock::now();
+  auto budget_left = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < kAutoSeconds;
+  };
+  while (true) {
+    const uint64_t done = times.size();
+    if (args.iterations > 0 ? done >= args.iterations
+                            : (done >= kMinIterations && !budget_left()) || done >= kMaxAutoIterations)
+      break;
     restore_inputs();
     times.push_back(InvokeMicros(interp, args.model));
   }
+  const uint64_t iterations = times.size();
 
   std::vector<double> sorted = times;
   std::sort(sorted.begin(), sorted.end());

@@ -2,11 +2,10 @@
 #ifndef TINYML_TOOLS_CLI_CLI_COMMON_H_
 #define TINYML_TOOLS_CLI_CLI_COMMON_H_
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <stdexcept>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "tinyml/op_resolver.h"
 

@@ -34,9 +34,10 @@ int RunInspect(const InspectArgs& args) {
 
 void AddInspectCommand(CLI::App& app, Action* action) {
   auto args = std::make_shared<InspectArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "inspect", "Show a model's inputs/outputs, ops (with MACs), tensors (with quantization), memory plan and "
-                 "the exact arena bytes it needs.");
+  CLI::App* sub =
+      app.add_subcommand("inspect",
+                         "Show a model's inputs/outputs, ops (with MACs), tensors (with quantization), memory plan and "
+                         "the exact arena bytes it needs.");
   sub->add_option("model", args->model, ".tflite model file")->required()->type_name("MODEL");
   sub->add_flag("--json", args->json, "print a JSON report (stable keys) instead of tables");
   sub->footer(

@@ -1,9 +1,8 @@
 // The `tinyml` command: inspect, run and benchmark .tflite models.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/cli_common.h"
 #include "common/model_file.h"
@@ -22,13 +21,10 @@ std::string OneLine(std::string s) {
   return s;
 }
 
-void PrintError(const std::string& message) {
-  std::fprintf(stderr, "tinyml: error: %s\n", OneLine(message).c_str());
-}
+void PrintError(const std::string& message) { std::fprintf(stderr, "tinyml: error: %s\n", OneLine(message).c_str()); }
 
 int Main(int argc, char** argv) {
-  CLI::App app("tinyml: run standard .tflite models the way TFLite Micro does, on tiny devices and here.",
-               "tinyml");
+  CLI::App app("tinyml: run standard .tflite models the way TFLite Micro does, on tiny devices and here.", "tinyml");
   app.set_version_flag("--version", std::string("tinyml ") + TINYML_VERSION);
   app.require_subcommand(1);
   app.footer(

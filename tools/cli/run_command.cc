@@ -85,9 +85,8 @@ int RunRun(const RunArgs& args) {
     }
     const size_t window = interp.input_bytes(0);
     if (input.size() < window || window == 0) {
-      throw tools::FileError(args.input, "has " + std::to_string(input.size()) +
-                                             " bytes, less than one window of " + std::to_string(window) +
-                                             " bytes (" + InputsText(interp) + ")");
+      throw tools::FileError(args.input, "has " + std::to_string(input.size()) + " bytes, less than one window of " +
+                                             std::to_string(window) + " bytes (" + InputsText(interp) + ")");
     }
     // One interpreter for all windows: stateful ops carry state across them.
     const uint64_t count = (input.size() - window) / args.stream_stride + 1;

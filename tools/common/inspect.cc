@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "common/model_file.h"
 #include "kernels/ops/op_common.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/memory_planner.h"
-#include "common/model_file.h"
 
 // Report layout (format version 1):
 // {
@@ -50,21 +50,31 @@ json ShapeJson(const Shape& s) {
 
 const char* PaddingName(int8_t p) {
   switch (p) {
-    case 0: return "SAME";
-    case 1: return "VALID";
-    default: return "UNKNOWN";
+    case 0:
+      return "SAME";
+    case 1:
+      return "VALID";
+    default:
+      return "UNKNOWN";
   }
 }
 
 const char* ActivationName(int8_t a) {
   switch (a) {
-    case 0: return "NONE";
-    case 1: return "RELU";
-    case 2: return "RELU_N1_TO_1";
-    case 3: return "RELU6";
-    case 4: return "TANH";
-    case 5: return "SIGN_BIT";
-    default: return "UNKNOWN";
+    case 0:
+      return "NONE";
+    case 1:
+      return "RELU";
+    case 2:
+      return "RELU_N1_TO_1";
+    case 3:
+      return "RELU6";
+    case 4:
+      return "TANH";
+    case 5:
+      return "SIGN_BIT";
+    default:
+      return "UNKNOWN";
   }
 }
 
@@ -279,8 +289,8 @@ json MemoryJson(const Model& model, const Interpreter& interp, bool* plan_valid)
     o["first_op"] = b.last < 0 ? 0 : b.first;
     o["last_op"] = b.last < 0 ? 0 : b.last;
     buffers.push_back(o);
-    check.push_back(PlannedBuffer{static_cast<uint32_t>(b.bytes), b.last < 0 ? 0 : b.first,
-                                  b.last < 0 ? 0 : b.last, 1, static_cast<uint32_t>(b.offset)});
+    check.push_back(PlannedBuffer{static_cast<uint32_t>(b.bytes), b.last < 0 ? 0 : b.first, b.last < 0 ? 0 : b.last, 1,
+                                  static_cast<uint32_t>(b.offset)});
   }
   json op_data = json::array();
   for (int32_t i = 0; i < num_ops; ++i) {
@@ -534,6 +544,11 @@ std::string ListText(const json& list) {
   return s;
 }
 
+std::string NameText(const json& v) {
+  const std::string s = v.get<std::string>();
+  return s.empty() ? "-" : s;
+}
+
 std::string Num(const json& v) {
   if (v.is_null()) return "-";
   return std::to_string(v.get<int64_t>());
@@ -545,18 +560,40 @@ std::string FloatText(double v) {
   return buf;
 }
 
+// Compact summary, e.g. "SAME stride 2x2 RELU"; defaults (dilation 1,
+// activation NONE) are left out.
 std::string OptionsText(const json& options) {
-  std::string s;
+  std::vector<std::string> parts;
+  auto has = [&](const char* k) { return options.contains(k); };
+  auto num = [&](const char* k) { return std::to_string(options[k].get<int64_t>()); };
+  if (has("padding")) parts.push_back(options["padding"].get<std::string>());
+  if (has("filter_h")) parts.push_back("filter " + num("filter_h") + "x" + num("filter_w"));
+  if (has("stride_h")) parts.push_back("stride " + num("stride_h") + "x" + num("stride_w"));
+  if (has("dilation_h") && (options["dilation_h"] != 1 || options["dilation_w"] != 1))
+    parts.push_back("dilation " + num("dilation_h") + "x" + num("dilation_w"));
+  if (has("depth_multiplier") && options["depth_multiplier"] != 1)
+    parts.push_back("depth_multiplier " + num("depth_multiplier"));
+  if (has("activation") && options["activation"] != "NONE") parts.push_back(options["activation"].get<std::string>());
+  static const char* const kShown[] = {"padding",    "filter_h",   "filter_w",         "stride_h",  "stride_w",
+                                       "dilation_h", "dilation_w", "depth_multiplier", "activation"};
   for (auto it = options.begin(); it != options.end(); ++it) {
-    if (!s.empty()) s += " ";
-    s += it.key() + "=";
+    if (std::find(std::begin(kShown), std::end(kShown), it.key()) != std::end(kShown)) continue;
     const json& v = it.value();
-    if (v.is_string()) s += v.get<std::string>();
-    else if (v.is_boolean()) s += v.get<bool>() ? "true" : "false";
-    else if (v.is_number_float()) s += FloatText(v.get<double>());
-    else if (v.is_array()) s += ShapeText(v);
-    else s += v.dump();
+    std::string text;
+    if (v.is_string())
+      text = v.get<std::string>();
+    else if (v.is_boolean())
+      text = v.get<bool>() ? "true" : "false";
+    else if (v.is_number_float())
+      text = FloatText(v.get<double>());
+    else if (v.is_array())
+      text = ShapeText(v);
+    else
+      text = v.dump();
+    parts.push_back(it.key() + "=" + text);
   }
+  std::string s;
+  for (const std::string& p : parts) s += (s.empty() ? "" : " ") + p;
   return s;
 }
 
@@ -583,15 +620,15 @@ std::string Thousands(int64_t v) {
 std::string FormatInspectReport(const json& r) {
   std::ostringstream out;
   const json& m = r["model"];
-  out << "model: " << m["path"].get<std::string>() << "  (" << m["file_bytes"].get<uint64_t>()
-      << " bytes, schema v" << m["schema_version"].get<uint32_t>() << ", " << m["subgraphs"].get<int>()
+  out << "model: " << m["path"].get<std::string>() << "  (" << m["file_bytes"].get<uint64_t>() << " bytes, schema v"
+      << m["schema_version"].get<uint32_t>() << ", " << m["subgraphs"].get<int>()
       << " subgraph(s); showing subgraph 0)\n\n";
 
   auto io_table = [&](const char* title, const json& list) {
     out << title << " (" << list.size() << "):\n";
     Table t({"#", "tensor", "name", "type", "shape", "bytes"});
     for (const json& e : list)
-      t.Add({Num(e["position"]), Num(e["tensor"]), e["name"].get<std::string>(), e["type"].get<std::string>(),
+      t.Add({Num(e["position"]), Num(e["tensor"]), NameText(e["name"]), e["type"].get<std::string>(),
              ShapeText(e["shape"]), Num(e["bytes"])});
     out << t.Render() << "\n";
   };
@@ -603,8 +640,8 @@ std::string FormatInspectReport(const json& r) {
   for (const json& o : r["operators"]) {
     std::string options = OptionsText(o["options"]);
     if (!o["supported"].get<bool>()) options = "<-- NOT SUPPORTED  " + options;
-    ops.Add({Num(o["index"]), o["op"].get<std::string>(), ListText(o["inputs"]), ListText(o["outputs"]),
-             Num(o["macs"]), Num(o["element_ops"]), options});
+    ops.Add({Num(o["index"]), o["op"].get<std::string>(), ListText(o["inputs"]), ListText(o["outputs"]), Num(o["macs"]),
+             Num(o["element_ops"]), options});
   }
   out << ops.Render() << "\n";
 
@@ -612,7 +649,7 @@ std::string FormatInspectReport(const json& r) {
   Table tensors({"#", "name", "type", "shape", "bytes", "kind", "arena offset", "quantization"});
   for (const json& t : r["tensors"]) {
     const char* kind = t["constant"].get<bool>() ? "const" : t["variable"].get<bool>() ? "variable" : "activation";
-    tensors.Add({Num(t["index"]), t["name"].get<std::string>(), t["type"].get<std::string>(), ShapeText(t["shape"]),
+    tensors.Add({Num(t["index"]), NameText(t["name"]), t["type"].get<std::string>(), ShapeText(t["shape"]),
                  Num(t["bytes"]), kind, Num(t["arena_offset"]), QuantText(t["quantization"])});
   }
   out << tensors.Render() << "\n";

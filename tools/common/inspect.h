@@ -10,9 +10,8 @@
 #ifndef TINYML_TOOLS_COMMON_INSPECT_H_
 #define TINYML_TOOLS_COMMON_INSPECT_H_
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tinyml/model.h"
 #include "tinyml/op_resolver.h"

@@ -57,9 +57,7 @@ std::string DirectoryProblem(const std::string& dir) {
 
 }  // namespace
 
-void AlignedBuffer::Free::operator()(uint8_t* p) const {
-  ::operator delete[](p, std::align_val_t(kAlignment));
-}
+void AlignedBuffer::Free::operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(kAlignment)); }
 
 AlignedBuffer::AlignedBuffer(size_t bytes)
     : data_(static_cast<uint8_t*>(::operator new[](bytes == 0 ? kAlignment : bytes, std::align_val_t(kAlignment)))),
@@ -108,8 +106,8 @@ void WriteFileAtomic(const std::string& path, const void* bytes, size_t size) {
   std::string temp;
   int fd = -1;
   for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-    temp = dir + "/." + BaseName(path) + ".tmp-" + std::to_string(::getpid()) + "-" +
-           std::to_string(counter.fetch_add(1));
+    temp =
+        dir + "/." + BaseName(path) + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
     // 0666 lets the umask decide, as for any newly created file.
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) {
@@ -132,8 +130,8 @@ void WriteFileAtomic(const std::string& path, const void* bytes, size_t size) {
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
-      fail("write failed after " + std::to_string(done) + " of " + std::to_string(size) +
-           " bytes: " + ErrnoText(err) + (err == ENOSPC || err == EFBIG ? " (disk full or file size limit)" : ""));
+      fail("write failed after " + std::to_string(done) + " of " + std::to_string(size) + " bytes: " + ErrnoText(err) +
+           (err == ENOSPC || err == EFBIG ? " (disk full or file size limit)" : ""));
     }
     done += static_cast<size_t>(n);
   }
@@ -194,8 +192,8 @@ Status ArenaInterpreter::Prepare() {
   if (required == size) return status;
   status = PrepareOn(required);
   if (status != Status::kOk) {
-    error_ = std::string("Prepare() failed on an arena of exactly RequiredArenaBytes() = ") +
-             std::to_string(required) + ": " + interpreter_->error();
+    error_ = std::string("Prepare() failed on an arena of exactly RequiredArenaBytes() = ") + std::to_string(required) +
+             ": " + interpreter_->error();
     if (status == Status::kOk) status = Status::kInternal;
   }
   return status;
