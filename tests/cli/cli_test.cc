@@ -294,7 +294,7 @@ TEST_F(CliTest, UnwritableOutputLeavesNothing) {
   WriteBytes(File("in.bin"), "abcdefgh", 8);
   WriteBytes(File("plain"), "x", 1);
   const std::vector<std::string> before = Entries();
-  for (const std::string out : {File("missing_dir/out.bin"), File("plain/out.bin"), dir_}) {
+  for (const std::string& out : {File("missing_dir/out.bin"), File("plain/out.bin"), dir_}) {
     const std::string line = ExpectOneLineError(
         Run("run " + Quote(model) + " --input " + Quote(File("in.bin")) + " --output " + Quote(out)), 1);
     EXPECT_NE(line.find(out + ": "), std::string::npos) << line;

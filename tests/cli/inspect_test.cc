@@ -190,7 +190,9 @@ TEST_F(InspectTest, MemoryPlanMatchesTheInterpreter) {
       const bool live_together = a["first_op"] <= b["last_op"] && b["first_op"] <= a["last_op"];
       const int64_t a0 = a["offset"], a1 = a0 + a["bytes"].get<int64_t>();
       const int64_t b0 = b["offset"], b1 = b0 + b["bytes"].get<int64_t>();
-      if (live_together && a1 > a0 && b1 > b0) EXPECT_TRUE(a1 <= b0 || b1 <= a0) << a << " vs " << b;
+      if (live_together && a1 > a0 && b1 > b0) {
+        EXPECT_TRUE(a1 <= b0 || b1 <= a0) << a << " vs " << b;
+      }
     }
   }
   ASSERT_EQ(mem["op_data"].size(), 1u);
