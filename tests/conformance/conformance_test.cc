@@ -19,6 +19,7 @@
 #include "tinyml/interpreter.h"
 #include "tinyml/model.h"
 #include "tinyml/op_resolver.h"
+#include "tinyml/signal_ops.h"
 
 namespace tinyml {
 namespace {
@@ -118,7 +119,7 @@ struct Runner {
       error = model.error();
       return;
     }
-    if (AddAllBuiltins(resolver) != Status::kOk) {
+    if (AddAllBuiltins(resolver) != Status::kOk || AddSignalOps(resolver) != Status::kOk) {
       error = "resolver";
       status = Status::kInternal;
       return;
@@ -165,6 +166,9 @@ struct Runner {
     return ::testing::AssertionSuccess();
   }
 };
+
+// Readable parameter names in test listings instead of raw bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.folder << "/" << c.name; }
 
 class Conformance : public ::testing::TestWithParam<Case> {};
 
