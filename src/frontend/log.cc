@@ -47,9 +47,13 @@ uint32_t Log2Fraction(uint32_t x, uint32_t log2x) {
 
 }  // namespace
 
-uint32_t Log32(uint32_t x, uint32_t out_scale) {
+uint32_t Log2Q16(uint32_t x) {
   const uint32_t integer = MostSignificantBit32(x) - 1;
-  const uint32_t log2 = (integer << kScaleBits) + Log2Fraction(x, integer);
+  return (integer << kScaleBits) + Log2Fraction(x, integer);
+}
+
+uint32_t Log32(uint32_t x, uint32_t out_scale) {
+  const uint32_t log2 = Log2Q16(x);
   const uint32_t half = 1u << (kScaleBits - 1);
   const uint32_t ln = static_cast<uint32_t>((static_cast<uint64_t>(kLn2Q16) * log2 + half) >> kScaleBits);
   return (out_scale * ln + half) >> kScaleBits;

@@ -8,6 +8,11 @@
 namespace tinyml {
 namespace frontend {
 
+// log2(x) in Q16 (x > 0): the bit length gives the integer part; the
+// fraction is the mantissa plus a correction interpolated from a 128-segment
+// table of round(65536 * (log2(1 + i/128) - i/128)).
+uint32_t Log2Q16(uint32_t x);
+
 // round(out_scale * ln(x)) in the reference's integer steps: log2 from the
 // bit length plus a 128-segment interpolated correction table (Q16), then
 // scaled by ln(2) in Q16 and by out_scale (products wrap modulo 2^32).
