@@ -57,6 +57,11 @@ enum OpFlags : uint8_t {
   // Output 0 holds exactly input 0's bytes (RESHAPE): the planner gives both
   // the same memory and eval may then find input == output.
   kOpFlagOutputAliasesInput0 = 1,
+  // Element-wise op whose output[i] depends only on input0[i] (and on other
+  // inputs): when input 0 is not read after this op and has the output's
+  // byte size, the planner may give the output input 0's memory. The kernel
+  // must then work with output == input 0.
+  kOpFlagOutputMayOverwriteInput0 = 2,
 };
 
 struct OpRegistration {

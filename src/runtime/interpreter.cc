@@ -10,6 +10,7 @@ namespace tinyml {
 namespace {
 
 constexpr size_t kAlign = Interpreter::kArenaAlignment;
+constexpr size_t kOpDataAlign = 8;
 
 size_t AlignUp(size_t v, size_t a) { return (v + a - 1) & ~(a - 1); }
 size_t AlignDown(size_t v, size_t a) { return v & ~(a - 1); }
@@ -119,8 +120,11 @@ Status Interpreter::Prepare() {
 
   TINYML_RETURN_IF_ERROR(ResolveOps());
 
-  size_t persistent = tensor_bytes + node_bytes;
-  for (int32_t i = 0; i < num_ops; ++i) persistent += AlignUp(nodes_[i].persistent_bytes, kAlign);
+  // Op data blocks only need 8-byte alignment; the region as a whole stays
+  // 16-aligned so the layout does not depend on the arena's size.
+  size_t op_data_bytes = 0;
+  for (int32_t i = 0; i < num_ops; ++i) op_data_bytes += AlignUp(nodes_[i].persistent_bytes, kOpDataAlign);
+  const size_t persistent = tensor_bytes + node_bytes + AlignUp(op_data_bytes, kAlign);
   persistent_bytes_ = persistent;
   TINYML_RETURN_IF_ERROR(PlanAndPlace(arena_ + usable - persistent, persistent));
 
@@ -129,7 +133,7 @@ Status Interpreter::Prepare() {
   for (int32_t i = 0; i < num_ops; ++i) {
     Node& node = nodes_[i];
     if (node.persistent_bytes == 0) continue;
-    cursor -= AlignUp(node.persistent_bytes, kAlign);
+    cursor -= AlignUp(node.persistent_bytes, kOpDataAlign);
     node.op_data = cursor;
     memset(cursor, 0, node.persistent_bytes);
   }
@@ -147,79 +151,115 @@ Status Interpreter::Prepare() {
 Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_total) {
   const int32_t num_tensors = model_.num_tensors();
   const int32_t num_ops = model_.num_operators();
-  const size_t head_available = static_cast<size_t>(persistent_begin - arena_);
-  const int32_t max_buffers = num_tensors + num_ops;
+  // The planner's workspace may use the head region and the op-data region
+  // (op data is written only after planning), never the tables.
+  const size_t op_data_region = persistent_total - AlignUp(sizeof(Tensor) * static_cast<size_t>(num_tensors), kAlign) -
+                                AlignUp(sizeof(Node) * static_cast<size_t>(num_ops), kAlign);
+  const size_t workspace_available = static_cast<size_t>(persistent_begin - arena_) + op_data_region;
+  int32_t max_buffers = 0;
+  for (int32_t t = 0; t < num_tensors; ++t) max_buffers += tensors_[t].data == nullptr ? 1 : 0;
+  for (int32_t i = 0; i < num_ops; ++i) max_buffers += nodes_[i].scratch_bytes > 0 ? 1 : 0;
 
-  // Planning workspace, in the head region that later holds activations.
   const size_t workspace = AlignUp(
-      sizeof(int32_t) * 2 * static_cast<size_t>(num_tensors) +
+      sizeof(int32_t) * 4 * static_cast<size_t>(num_tensors) +
           (sizeof(PlannedBuffer) + sizeof(int32_t)) * static_cast<size_t>(max_buffers) + 8,
       kAlign);
-  if (workspace > head_available) {
+  // Bytes of head region the workspace needs beyond the op-data region.
+  const size_t workspace_head = workspace > op_data_region ? workspace - op_data_region : 0;
+  if (workspace > workspace_available) {
     return Fail(Status::kArenaTooSmall, TINYML_MSG("arena too small to plan memory:"),
-                static_cast<int64_t>(arena_bytes_), static_cast<int64_t>(persistent_total + workspace));
+                static_cast<int64_t>(arena_bytes_), static_cast<int64_t>(persistent_total + AlignUp(workspace_head, kAlign)));
   }
-  int32_t* root = reinterpret_cast<int32_t*>(arena_);       // alias root, or -1 for no buffer
-  int32_t* buffer_of = root + num_tensors;                  // root -> buffer index
+  // parent: union-find over tensors sharing one buffer; -1 = needs no
+  // buffer (constant data, or a view of it).
+  int32_t* parent = reinterpret_cast<int32_t*>(arena_);
+  int32_t* first = parent + num_tensors;  // lifetime of each set, on its root
+  int32_t* last = first + num_tensors;
+  int32_t* buffer_of = last + num_tensors;  // root -> buffer index
   PlannedBuffer* buffers = reinterpret_cast<PlannedBuffer*>(
       AlignUp(reinterpret_cast<uintptr_t>(buffer_of + num_tensors), 8));
   int32_t* order = reinterpret_cast<int32_t*>(buffers + max_buffers);
 
+  auto find = [parent](int32_t t) {
+    while (t >= 0 && parent[t] != t) t = parent[t];
+    return t;
+  };
+  auto bytes_of = [this](int32_t t) {
+    const Tensor& x = tensors_[t];
+    return static_cast<uint64_t>(x.FlatSize()) * TensorTypeBytes(x.type);
+  };
+  auto is_variable = [this](int32_t t) { return model_.tensor(t).is_variable; };
+
   for (int32_t t = 0; t < num_tensors; ++t) {
-    root[t] = tensors_[t].data != nullptr ? -1 : t;  // constants need no buffer
+    parent[t] = tensors_[t].data != nullptr ? -1 : t;  // constants need no buffer
+    first[t] = INT32_MAX;
+    last[t] = -1;
     buffer_of[t] = -1;
   }
-  // In-place ops: output shares its input's buffer (or constant data).
+  // Views (RESHAPE): the output is the input's bytes, in the same memory.
   for (int32_t i = 0; i < num_ops; ++i) {
     const Node& node = nodes_[i];
     if ((node.registration->flags & kOpFlagOutputAliasesInput0) == 0) continue;
     if (node.num_inputs < 1 || node.num_outputs < 1 || node.inputs[0] < 0) continue;
     const int32_t in = node.inputs[0];
     const int32_t out = node.outputs[0];
-    const Tensor& ti = tensors_[in];
-    const Tensor& to = tensors_[out];
-    if (in == out || ti.FlatSize() * TensorTypeBytes(ti.type) != to.FlatSize() * TensorTypeBytes(to.type)) continue;
-    if (model_.tensor(in).is_variable || model_.tensor(out).is_variable) continue;
-    if (root[in] == -1) {
-      tensors_[out].data = ti.data;  // reshape of a constant: read it in place
-      root[out] = -1;
+    if (in == out || bytes_of(in) != bytes_of(out) || is_variable(in) || is_variable(out)) continue;
+    if (parent[out] != out) continue;  // written twice; leave it alone
+    const int32_t r = find(in);
+    if (r < 0) {
+      tensors_[out].data = tensors_[in].data;  // a view of constant data: read in place
+      parent[out] = -1;
     } else {
-      root[out] = root[in];
+      parent[out] = r;
     }
   }
 
-  int32_t count = 0;
-  auto buffer_for = [&](int32_t t) -> PlannedBuffer* {
-    const int32_t r = root[t];
-    if (r < 0) return nullptr;
-    if (buffer_of[r] < 0) {
-      buffer_of[r] = count;
-      PlannedBuffer& b = buffers[count++];
-      const Tensor& tr = tensors_[r];
-      b.bytes = static_cast<uint32_t>(tr.FlatSize() * static_cast<int64_t>(TensorTypeBytes(tr.type)));
-      b.first_use = INT32_MAX;
-      b.last_use = -1;
-      b.alignment = BufferAlignment(tr.type);
-      b.offset = 0;
-    }
-    return &buffers[buffer_of[r]];
-  };
-  auto use = [](PlannedBuffer* b, int32_t first, int32_t last) {
-    if (b == nullptr) return;
-    if (first < b->first_use) b->first_use = first;
-    if (last > b->last_use) b->last_use = last;
-  };
   const int32_t end = num_ops > 0 ? num_ops - 1 : 0;
-  for (int32_t k = 0; k < model_.num_inputs(); ++k) use(buffer_for(model_.input_tensor(k)), 0, 0);
+  auto use = [&](int32_t t, int32_t from, int32_t to) {
+    const int32_t r = find(t);
+    if (r < 0) return;
+    if (from < first[r]) first[r] = from;
+    if (to > last[r]) last[r] = to;
+  };
+  for (int32_t k = 0; k < model_.num_inputs(); ++k) use(model_.input_tensor(k), 0, 0);
   for (int32_t i = 0; i < num_ops; ++i) {
     const Node& node = nodes_[i];
     for (int k = 0; k < node.num_inputs; ++k)
-      if (node.inputs[k] >= 0) use(buffer_for(node.inputs[k]), i, i);
-    for (int k = 0; k < node.num_outputs; ++k) use(buffer_for(node.outputs[k]), i, i);
+      if (node.inputs[k] >= 0) use(node.inputs[k], i, i);
+    for (int k = 0; k < node.num_outputs; ++k) use(node.outputs[k], i, i);
   }
-  for (int32_t k = 0; k < model_.num_outputs(); ++k) use(buffer_for(model_.output_tensor(k)), end, end);
+  for (int32_t k = 0; k < model_.num_outputs(); ++k) use(model_.output_tensor(k), end, end);
+  for (int32_t t = 0; t < num_tensors; ++t)
+    if (is_variable(t)) use(t, 0, end);
+
+  // In-place element-wise ops: when input 0 is last read by this op and has
+  // the output's size, the output takes over its memory.
+  for (int32_t i = 0; i < num_ops; ++i) {
+    const Node& node = nodes_[i];
+    if ((node.registration->flags & kOpFlagOutputMayOverwriteInput0) == 0) continue;
+    if (node.num_inputs < 1 || node.num_outputs != 1 || node.inputs[0] < 0) continue;
+    const int32_t in = find(node.inputs[0]);
+    const int32_t out = find(node.outputs[0]);
+    if (in < 0 || out < 0 || in == out) continue;
+    if (last[in] != i || first[out] != i || bytes_of(in) != bytes_of(out)) continue;
+    bool keep = false;  // graph outputs and variables must survive
+    for (int32_t k = 0; k < model_.num_outputs(); ++k) keep |= find(model_.output_tensor(k)) == in;
+    for (int32_t t = 0; t < num_tensors && !keep; ++t) keep |= is_variable(t) && find(t) == in;
+    if (keep) continue;
+    parent[out] = in;
+    if (last[out] > last[in]) last[in] = last[out];
+  }
+
+  int32_t count = 0;
   for (int32_t t = 0; t < num_tensors; ++t) {
-    if (root[t] >= 0 && model_.tensor(t).is_variable) use(buffer_for(t), 0, end);
+    if (parent[t] != t || last[t] < 0) continue;  // not a root, or never used
+    buffer_of[t] = count;
+    PlannedBuffer& b = buffers[count++];
+    b.bytes = static_cast<uint32_t>(bytes_of(t));
+    b.first_use = first[t];
+    b.last_use = last[t];
+    b.alignment = BufferAlignment(tensors_[t].type);
+    b.offset = 0;
   }
   const int32_t tensor_buffers = count;
   for (int32_t i = 0; i < num_ops; ++i) {
@@ -233,7 +273,7 @@ Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_to
 
   const uint32_t high_water = PlanMemory(buffers, count, order);
   planned_bytes_ = AlignUp(high_water, kAlign);
-  const size_t head_needed = planned_bytes_ > workspace ? planned_bytes_ : workspace;
+  const size_t head_needed = planned_bytes_ > workspace_head ? planned_bytes_ : AlignUp(workspace_head, kAlign);
   required_bytes_ = head_needed + persistent_total;
   if (required_bytes_ > AlignDown(arena_bytes_, kAlign)) {
     return Fail(Status::kArenaTooSmall, TINYML_MSG("arena too small:"), static_cast<int64_t>(arena_bytes_),
@@ -242,8 +282,9 @@ Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_to
 
   // Place: tensors first (reading the workspace), then scratch.
   for (int32_t t = 0; t < num_tensors; ++t) {
-    if (root[t] < 0 || buffer_of[root[t]] < 0) continue;
-    tensors_[t].data = arena_ + buffers[buffer_of[root[t]]].offset;
+    const int32_t r = find(t);
+    if (r < 0 || buffer_of[r] < 0) continue;
+    tensors_[t].data = arena_ + buffers[buffer_of[r]].offset;
   }
   int32_t s = tensor_buffers;
   for (int32_t i = 0; i < num_ops; ++i) {

@@ -51,16 +51,28 @@ Status ViewEval(OpContext& ctx) {
 }
 const OpRegistration kView = {"TEST_VIEW", nullptr, nullptr, ViewEval, nullptr, kOpFlagOutputAliasesInput0};
 
+// TEST_INPLACE: like TEST_ADD1 but element-wise in place when allowed.
+Status InPlaceEval(OpContext& ctx) {
+  const int64_t n = ctx.input(0).FlatSize();
+  const int8_t* in = ctx.input_data<int8_t>(0);
+  int8_t* out = ctx.output_data<int8_t>(0);
+  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int8_t>(in[i] + 1);
+  return Status::kOk;
+}
+const OpRegistration kInPlace = {"TEST_INPLACE", nullptr, nullptr, InPlaceEval, nullptr,
+                                 kOpFlagOutputMayOverwriteInput0};
+
 struct Fixture {
   std::vector<uint8_t> file;
   AlignedBuffer bytes;
   Model model;
-  StaticOpResolver<4> resolver;
+  StaticOpResolver<8> resolver;
 
   explicit Fixture(std::vector<uint8_t> f) : file(std::move(f)), bytes(testing::CopyAligned(file)) {
     EXPECT_EQ(model.Load(bytes.data(), bytes.size()), Status::kOk) << model.error();
     EXPECT_EQ(resolver.AddCustom("TEST_ADD1", &kAddOne), Status::kOk);
     EXPECT_EQ(resolver.AddCustom("TEST_VIEW", &kView), Status::kOk);
+    EXPECT_EQ(resolver.AddCustom("TEST_INPLACE", &kInPlace), Status::kOk);
   }
 };
 
@@ -268,6 +280,53 @@ TEST(Interpreter, PlannedTensorsNeverOverlapWhileLive) {
   ASSERT_EQ(interp.Invoke(), Status::kOk);
   EXPECT_EQ(static_cast<int8_t*>(interp.output(0)->data)[0], 3);
   EXPECT_EQ(static_cast<int8_t*>(interp.output(1)->data)[63], 3);
+}
+
+TEST(Interpreter, InPlaceChainUsesOneBuffer) {
+  ModelBuilder b;
+  int prev = b.AddTensor(TensorType::kInt8, {1, 256});
+  const int first = prev;
+  for (int i = 0; i < 4; ++i) {
+    const int next = b.AddTensor(TensorType::kInt8, {1, 256});
+    b.AddCustomOperator("TEST_INPLACE", {prev}, {next});
+    prev = next;
+  }
+  b.SetInputs({first});
+  b.SetOutputs({prev});
+  Fixture f(b.Finish());
+  AlignedBuffer arena(8192);
+  Interpreter interp(f.model, f.resolver, arena.data(), arena.size());
+  ASSERT_EQ(interp.Prepare(), Status::kOk) << interp.error();
+  EXPECT_EQ(interp.planned_bytes(), 256u);
+  for (int i = 0; i < 256; ++i) static_cast<int8_t*>(interp.input(0)->data)[i] = static_cast<int8_t>(i - 128);
+  ASSERT_EQ(interp.Invoke(), Status::kOk);
+  for (int i = 0; i < 256; ++i) ASSERT_EQ(static_cast<int8_t*>(interp.output(0)->data)[i], static_cast<int8_t>(i - 124));
+}
+
+TEST(Interpreter, InPlaceNeverClobbersALaterReaderOrAGraphOutput) {
+  // x is read by op 0 and op 1 (so op 0 may not overwrite it); y is a graph
+  // output read by op 2 (so op 2 may not overwrite it).
+  ModelBuilder b;
+  const int x = b.AddTensor(TensorType::kInt8, {64});
+  const int y = b.AddTensor(TensorType::kInt8, {64});
+  const int z = b.AddTensor(TensorType::kInt8, {64});
+  const int w = b.AddTensor(TensorType::kInt8, {64});
+  b.AddCustomOperator("TEST_INPLACE", {x}, {y});
+  b.AddCustomOperator("TEST_ADD1", {x}, {z});
+  b.AddCustomOperator("TEST_INPLACE", {y}, {w});
+  b.SetInputs({x});
+  b.SetOutputs({y, z, w});
+  Fixture f(b.Finish());
+  AlignedBuffer arena(8192);
+  Interpreter interp(f.model, f.resolver, arena.data(), arena.size());
+  ASSERT_EQ(interp.Prepare(), Status::kOk) << interp.error();
+  EXPECT_NE(interp.ArenaOffset(x), interp.ArenaOffset(y));
+  EXPECT_NE(interp.ArenaOffset(y), interp.ArenaOffset(w));
+  std::memset(interp.input(0)->data, 5, 64);
+  ASSERT_EQ(interp.Invoke(), Status::kOk);
+  EXPECT_EQ(static_cast<int8_t*>(interp.output(0)->data)[63], 6);
+  EXPECT_EQ(static_cast<int8_t*>(interp.output(1)->data)[0], 6);
+  EXPECT_EQ(static_cast<int8_t*>(interp.output(2)->data)[0], 7);
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration* Register_CAST() {
-  static const OpRegistration kRegistration = {"CAST", Plan, nullptr, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"CAST", Plan, nullptr, Eval, nullptr, kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 

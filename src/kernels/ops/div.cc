@@ -67,7 +67,7 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration* Register_DIV() {
-  static const OpRegistration kRegistration = {"DIV", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"DIV", Plan, Prepare, Eval, nullptr, kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 

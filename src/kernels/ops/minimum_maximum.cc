@@ -51,12 +51,12 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration* Register_MAXIMUM() {
-  static const OpRegistration kRegistration = {"MAXIMUM", Plan, nullptr, Eval<true>, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"MAXIMUM", Plan, nullptr, Eval<true>, nullptr, kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 
 const OpRegistration* Register_MINIMUM() {
-  static const OpRegistration kRegistration = {"MINIMUM", Plan, nullptr, Eval<false>, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"MINIMUM", Plan, nullptr, Eval<false>, nullptr, kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 

@@ -74,7 +74,7 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration* Register_MUL() {
-  static const OpRegistration kRegistration = {"MUL", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"MUL", Plan, Prepare, Eval, nullptr, kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 

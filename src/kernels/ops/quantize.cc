@@ -108,7 +108,7 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration* Register_QUANTIZE() {
-  static const OpRegistration kRegistration = {"QUANTIZE", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"QUANTIZE", Plan, Prepare, Eval, nullptr, kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 

@@ -91,13 +91,13 @@ Status Eval(OpContext& ctx) {
 
 const OpRegistration* Register_RELU() {
   static const OpRegistration kRegistration = {"RELU", Plan<false>, Prepare<false>, Eval<false>, nullptr,
-                                               kOpFlagNone};
+                                               kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 
 const OpRegistration* Register_RELU6() {
   static const OpRegistration kRegistration = {"RELU6", Plan<true>, Prepare<true>, Eval<true>, nullptr,
-                                               kOpFlagNone};
+                                               kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 

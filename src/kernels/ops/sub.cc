@@ -75,7 +75,7 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration* Register_SUB() {
-  static const OpRegistration kRegistration = {"SUB", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"SUB", Plan, Prepare, Eval, nullptr, kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 

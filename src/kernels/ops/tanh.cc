@@ -63,7 +63,7 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration* Register_TANH() {
-  static const OpRegistration kRegistration = {"TANH", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"TANH", Plan, Prepare, Eval, nullptr, kOpFlagOutputMayOverwriteInput0};
   return &kRegistration;
 }
 
