@@ -1,0 +1,90 @@
+// Streaming audio frontend: 16-bit PCM in (any chunk size), feature frames
+// out. The same fixed-point code serves the device, the host CLI and
+// training, so features never differ between them.
+//
+// Two frontends:
+//  - kTflmLogMel: TFLite Micro's audio preprocessor (micro_speech): window,
+//    FFT, filter bank, square root, spectral subtraction (noise reduction),
+//    PCAN gain control, log, then the preprocessor model's final integer
+//    scaling to int8. With FrontendConfig::MicroSpeech() it produces the
+//    bytes audio_preprocessor_int8.tflite produces, frame for frame.
+//  - kMfcc: MFCC as MLPerf Tiny / Hello Edge KWS (FrontendConfig::MlperfKws():
+//    30 ms window, 20 ms hop, 40 mel bands, 10 coefficients), quantized to
+//    the model's input scale and zero point.
+//
+// No allocation: the caller gives Init() a buffer of RequiredBytes(config)
+// bytes that must outlive the Frontend. Not thread-safe.
+#ifndef TINYML_FRONTEND_H_
+#define TINYML_FRONTEND_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tinyml/status.h"
+#include "tinyml/types.h"
+
+namespace tinyml {
+
+enum class FrontendKind : uint8_t { kTflmLogMel = 0, kMfcc = 1 };
+
+struct FrontendConfig {
+  FrontendKind kind = FrontendKind::kTflmLogMel;
+  int32_t sample_rate = 16000;     // Hz
+  int32_t window_samples = 480;    // 30 ms at 16 kHz
+  int32_t hop_samples = 320;       // 20 ms at 16 kHz
+  int32_t num_bands = 40;          // mel / filter-bank channels
+  float lower_band_hz = 125.0f;    // filter bank edges
+  float upper_band_hz = 7500.0f;
+  bool noise_reduction = true;     // kTflmLogMel: spectral subtraction
+  bool pcan = true;                // kTflmLogMel: PCAN gain control
+  int32_t num_coefficients = 10;   // kMfcc: DCT coefficients kept
+  // Output features: kInt8 (quantized with output_scale/output_zero_point for
+  // kMfcc; the preprocessor's fixed mapping for kTflmLogMel), kInt16, or
+  // kFloat32.
+  TensorType output_type = TensorType::kInt8;
+  float output_scale = 1.0f;
+  int32_t output_zero_point = 0;
+
+  // TFLM micro_speech preprocessor: 40 int8 features per 20 ms.
+  static FrontendConfig MicroSpeech();
+  // MLPerf Tiny KWS DS-CNN input: 10 int8 MFCCs per 20 ms (scale 0.5847029,
+  // zero point 83, as kws_ref_model.tflite).
+  static FrontendConfig MlperfKws();
+};
+
+class Frontend {
+ public:
+  Frontend() = default;
+  Frontend(const Frontend&) = delete;
+  Frontend& operator=(const Frontend&) = delete;
+
+  // Bytes of caller memory Init() needs for `config` (tables, state,
+  // buffers). Fails with a clear error() on a configuration that cannot work.
+  static Status RequiredBytes(const FrontendConfig& config, size_t* bytes);
+
+  // `memory` is 8-byte aligned, at least RequiredBytes(config) bytes.
+  Status Init(const FrontendConfig& config, void* memory, size_t bytes);
+
+  // Consumes `count` samples and writes each completed frame (frame_bytes()
+  // bytes) to `frames`, at most `max_frames` of them; *frames_written says
+  // how many. Samples that complete more frames than max_frames are kept and
+  // their frames come out on the next call (pass count 0 to drain).
+  Status Push(const int16_t* samples, size_t count, void* frames, size_t max_frames, size_t* frames_written);
+
+  // Forgets buffered samples and adaptive state (noise estimate, PCAN).
+  void Reset();
+
+  int32_t features_per_frame() const;
+  size_t frame_bytes() const;
+  const FrontendConfig& config() const { return config_; }
+  const char* error() const { return error_; }
+
+ private:
+  FrontendConfig config_;
+  void* state_ = nullptr;  // implementation state inside the caller's memory
+  char error_[128] = {};
+};
+
+}  // namespace tinyml
+
+#endif  // TINYML_FRONTEND_H_
