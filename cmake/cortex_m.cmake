@@ -1,0 +1,54 @@
+# Cortex-M cross build pieces, included by the top-level CMakeLists.txt when
+# the arm-none-eabi toolchain file is in use.
+option(TINYML_BUILD_DEVICE_TESTS "Build the device tests and run them in QEMU" ON)
+set(TINYML_KERNELS ref CACHE STRING "Kernel set for firmware: ref | cortex_m (src/kernels/cortex_m)")
+set_property(CACHE TINYML_KERNELS PROPERTY STRINGS ref cortex_m)
+
+# Optimized kernels: their sources join the device library; firmware adds
+# their registrations before the reference ones (ports/cortex_m/kernels.cc).
+set(TINYML_EXTRA_KERNEL_SOURCES "")
+if(TINYML_KERNELS STREQUAL "cortex_m")
+  file(GLOB TINYML_EXTRA_KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/kernels/cortex_m/*.cc)
+  if(NOT TINYML_EXTRA_KERNEL_SOURCES)
+    message(FATAL_ERROR "TINYML_KERNELS=cortex_m but src/kernels/cortex_m has no sources")
+  endif()
+  target_sources(tinyml PRIVATE ${TINYML_EXTRA_KERNEL_SOURCES})
+elseif(NOT TINYML_KERNELS STREQUAL "ref")
+  message(FATAL_ERROR "TINYML_KERNELS must be ref or cortex_m")
+endif()
+
+set(TINYML_PORT_DIR ${CMAKE_SOURCE_DIR}/ports/cortex_m)
+set(TINYML_LINKER_SCRIPTS ${TINYML_PORT_DIR}/ld/mem_${TINYML_BOARD}.ld ${TINYML_PORT_DIR}/ld/sections.ld)
+
+enable_testing()
+add_subdirectory(tools/qemu_plugin)
+add_subdirectory(ports/cortex_m)
+
+# Freestanding proof on the target archives: the build fails (and a ctest
+# test reports) if the runtime references a heap, exceptions, RTTI, stdio
+# or exit. Checked on the -O2 library firmware links and on the -Os size libraries.
+set(freestanding_stamps "")
+foreach(lib tinyml tinyml_size_runtime tinyml_size_kernels)
+  set(stamp ${CMAKE_BINARY_DIR}/freestanding_${lib}.stamp)
+  set(check_command ${CMAKE_COMMAND} -DLIB=$<TARGET_FILE:${lib}> -DNM=${CMAKE_NM} -DOBJDUMP=${CMAKE_OBJDUMP}
+                    -P ${CMAKE_SOURCE_DIR}/cmake/check_freestanding.cmake)
+  add_custom_command(OUTPUT ${stamp} COMMAND ${check_command} COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
+                     DEPENDS ${lib} ${CMAKE_SOURCE_DIR}/cmake/check_freestanding.cmake
+                     COMMENT "freestanding check: ${lib} (arm-none-eabi-nm)" VERBATIM)
+  list(APPEND freestanding_stamps ${stamp})
+  add_test(NAME freestanding_symbols_${lib} COMMAND ${check_command})
+endforeach()
+add_custom_target(tinyml_freestanding_check ALL DEPENDS ${freestanding_stamps})
+# The check must be able to fail on this target too.
+add_library(tinyml_freestanding_violations STATIC EXCLUDE_FROM_ALL tests/freestanding/violations.cc)
+add_test(NAME freestanding_check_rejects_violations
+  COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target tinyml_freestanding_violations)
+add_test(NAME freestanding_check_rejects_violations_nm
+  COMMAND ${CMAKE_COMMAND} -DLIB=$<TARGET_FILE:tinyml_freestanding_violations> -DNM=${CMAKE_NM}
+          -DOBJDUMP=${CMAKE_OBJDUMP} -P ${CMAKE_SOURCE_DIR}/cmake/check_freestanding.cmake)
+set_tests_properties(freestanding_check_rejects_violations PROPERTIES FIXTURES_SETUP violations_lib)
+set_tests_properties(freestanding_check_rejects_violations_nm PROPERTIES WILL_FAIL TRUE FIXTURES_REQUIRED violations_lib)
+
+if(TINYML_BUILD_DEVICE_TESTS)
+  add_subdirectory(tests/device)
+endif()

@@ -1,0 +1,23 @@
+// Check groups of the device test firmware (tests/device/main.cc runs them).
+#ifndef TINYML_TESTS_DEVICE_CHECKS_H_
+#define TINYML_TESTS_DEVICE_CHECKS_H_
+
+#include <stdint.h>
+
+namespace tinyml::device_test {
+
+void FixedPointChecks();
+void PlannerChecks();
+// Load/prepare/invoke behaviour on small shared models; skips, saying so,
+// when `shared_dir` has no models.
+void InterpreterChecks(const char* shared_dir);
+
+// Deterministic helpers shared by the groups.
+uint32_t Mix(uint32_t h, uint32_t v);
+uint32_t NextRandom(uint32_t* state);
+uint32_t FixedPointIntegerDigest();
+uint32_t FixedPointMultiplierDigest();
+
+}  // namespace tinyml::device_test
+
+#endif  // TINYML_TESTS_DEVICE_CHECKS_H_

@@ -1,0 +1,76 @@
+// Device test firmware. QEMU passes the command line by semihosting
+// (-append "..."; the first word is the firmware's own path):
+//   unit SHARED_DIR                               core, planner, interpreter checks
+//   conformance MODEL INPUT OUTPUT [STRIDE]       one conformance case
+// Exit status: 0 pass, 1 fail, 77 skipped (ctest SKIP_RETURN_CODE),
+// 98 forbidden libc call, 99 fault.
+#include <stdint.h>
+
+#include "check.h"
+#include "checks.h"
+#include "conformance.h"
+#include "semihost.h"
+
+namespace {
+
+constexpr int kMaxWords = 8;
+
+// Splits `line` in place at spaces.
+int SplitWords(char* line, char** words) {
+  int count = 0;
+  char* p = line;
+  while (*p != '\0' && count < kMaxWords) {
+    while (*p == ' ') *p++ = '\0';
+    if (*p == '\0') break;
+    words[count++] = p;
+    while (*p != '\0' && *p != ' ') ++p;
+  }
+  return count;
+}
+
+uint32_t ParseUnsigned(const char* text) {
+  uint32_t value = 0;
+  for (; *text >= '0' && *text <= '9'; ++text) value = value * 10u + static_cast<uint32_t>(*text - '0');
+  return value;
+}
+
+bool Equal(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) ++a, ++b;
+  return *a == *b;
+}
+
+int Usage() {
+  tinyml::device_test::Print(
+      "usage (QEMU -append): unit SHARED_DIR | conformance MODEL INPUT OUTPUT [STRIDE]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main() {
+  using namespace tinyml::device_test;
+  static char line[1024];
+  char* words[kMaxWords];
+  if (SemihostCommandLine(line, sizeof(line)) < 0) return Usage();
+  const int n = SplitWords(line, words);
+  // words[0] is the firmware path QEMU puts first.
+  if (n >= 3 && Equal(words[1], "unit")) {
+    RunGroup("fixed_point", FixedPointChecks);
+    RunGroup("memory_planner", PlannerChecks);
+    static const char* shared_dir = words[2];
+    RunGroup("interpreter", [] { InterpreterChecks(shared_dir); });
+    const Tally& t = GetTally();
+    Print(t.failures == 0 ? "PASSED: " : "FAILED: ");
+    PrintInt(t.checks);
+    Print(" checks, ");
+    PrintInt(t.failures);
+    Print(" failed, ");
+    PrintInt(t.skipped);
+    Print(" skipped\n");
+    return t.failures == 0 ? 0 : 1;
+  }
+  if ((n == 5 || n == 6) && Equal(words[1], "conformance")) {
+    return RunConformanceCase(words[2], words[3], words[4], n == 6 ? ParseUnsigned(words[5]) : 0);
+  }
+  return Usage();
+}
