@@ -44,6 +44,9 @@ struct FrontendConfig {
   TensorType output_type = TensorType::kInt8;
   float output_scale = 1.0f;
   int32_t output_zero_point = 0;
+  // Room for samples Push() must keep when max_frames stops it early (see
+  // Push). A push whose leftover would not fit fails, consuming nothing.
+  int32_t backlog_samples = 1024;
 
   // TFLM micro_speech preprocessor: 40 int8 features per 20 ms.
   static FrontendConfig MicroSpeech();
@@ -59,8 +62,12 @@ class Frontend {
   Frontend& operator=(const Frontend&) = delete;
 
   // Bytes of caller memory Init() needs for `config` (tables, state,
-  // buffers). Fails with a clear error() on a configuration that cannot work.
+  // buffers). Fails on a configuration that cannot work; CheckConfig() and
+  // Init() say why.
   static Status RequiredBytes(const FrontendConfig& config, size_t* bytes);
+  // Checks `config` alone; on failure writes the reason (NUL-terminated)
+  // to message when given.
+  static Status CheckConfig(const FrontendConfig& config, char* message, size_t capacity);
 
   // `memory` is 8-byte aligned, at least RequiredBytes(config) bytes.
   Status Init(const FrontendConfig& config, void* memory, size_t bytes);
@@ -68,7 +75,13 @@ class Frontend {
   // Consumes `count` samples and writes each completed frame (frame_bytes()
   // bytes) to `frames`, at most `max_frames` of them; *frames_written says
   // how many. Samples that complete more frames than max_frames are kept and
-  // their frames come out on the next call (pass count 0 to drain).
+  // their frames come out on the next call (pass count 0 to drain); a push
+  // whose kept samples would exceed config.backlog_samples fails with
+  // kCapacityExceeded and consumes nothing. kNotPrepared before Init().
+  //
+  // kMfcc takes samples as x / 32768. MLPerf's training scales each 1 s
+  // clip by its peak first; to mirror that on a whole clip, scale the clip
+  // to full range before pushing it.
   Status Push(const int16_t* samples, size_t count, void* frames, size_t max_frames, size_t* frames_written);
 
   // Forgets buffered samples and adaptive state (noise estimate, PCAN).

@@ -1,0 +1,135 @@
+#include "frontend/mfcc.h"
+
+#include <string.h>
+
+#include "frontend/energy.h"
+#include "frontend/fft_auto_scale.h"
+#include "frontend/init_math.h"
+#include "frontend/int_math.h"
+#include "frontend/log.h"
+#include "frontend/window.h"
+
+namespace tinyml {
+namespace frontend {
+namespace {
+
+constexpr double kPi = 3.141592653589793;
+constexpr int32_t kWindowBits = 15;
+constexpr int32_t kMagnitudeBits = 8;
+constexpr int32_t kMelWeightBits = 15;
+// ln 2 in Q30.
+constexpr int64_t kLn2Q30 = 744261118;
+
+size_t Align8(size_t v) { return (v + 7) & ~size_t{7}; }
+
+// Bits between a band energy and the float recipe's value: the FFT output
+// is the DFT / 2^fft_log2 of the input shifted up by the auto-scale; samples
+// are x / 2^15; magnitudes and weights carry their fractional bits.
+int32_t EnergyShift(int32_t fft_log2, int32_t auto_scale) {
+  return kMagnitudeBits + kMelWeightBits + kWindowBits - fft_log2 + auto_scale;
+}
+
+struct Scratch {
+  int16_t* frame;      // fft_length
+  int16_t* spectrum;   // fft_length + 2
+  uint32_t* energy;    // fft_length / 2 + 1 (energies, then magnitudes)
+  uint64_t* mel;       // num_bands
+  int32_t* log_mel;    // num_bands
+  void* fft_scratch;
+};
+
+Scratch Carve(const Mfcc& m, void* base) {
+  const size_t n = static_cast<size_t>(m.fft.fft_length);
+  uint8_t* p = static_cast<uint8_t*>(base);
+  Scratch s;
+  s.frame = reinterpret_cast<int16_t*>(p);
+  p += Align8(sizeof(int16_t) * n);
+  s.spectrum = reinterpret_cast<int16_t*>(p);
+  p += Align8(sizeof(int16_t) * (n + 2));
+  s.energy = reinterpret_cast<uint32_t*>(p);
+  p += Align8(sizeof(uint32_t) * (n / 2 + 1));
+  s.mel = reinterpret_cast<uint64_t*>(p);
+  p += Align8(sizeof(uint64_t) * static_cast<size_t>(m.mel.num_bands));
+  s.log_mel = reinterpret_cast<int32_t*>(p);
+  p += Align8(sizeof(int32_t) * static_cast<size_t>(m.mel.num_bands));
+  s.fft_scratch = p;
+  return s;
+}
+
+}  // namespace
+
+bool MfccInitTables(int32_t window_samples, int32_t fft_log2, int32_t num_bands, int32_t num_coefficients,
+                    double fold, int16_t* window, int32_t* dct, uint64_t* log_floor, int32_t* dct_bits) {
+  for (int32_t i = 0; i < window_samples; ++i) {
+    const double w = 0.5 - 0.5 * FrontendCos(2 * kPi * i / window_samples);
+    const int32_t q = static_cast<int32_t>(w * (1 << kWindowBits) + 0.5);
+    window[i] = static_cast<int16_t>(q > 32767 ? 32767 : q);
+  }
+  // The largest coefficient decides the fractional bits: below 2^30.
+  const double norm = InitSqrt(2.0 / num_bands);
+  const double largest = norm * (fold < 0 ? -fold : fold);
+  int32_t bits = 30;
+  while (bits > 0 && largest * static_cast<double>(int64_t{1} << bits) >= static_cast<double>(int64_t{1} << 30)) --bits;
+  if (largest * static_cast<double>(int64_t{1} << bits) >= static_cast<double>(int64_t{1} << 30)) return false;
+  const double scale = static_cast<double>(int64_t{1} << bits);
+  for (int32_t k = 0; k < num_coefficients; ++k) {
+    for (int32_t b = 0; b < num_bands; ++b) {
+      // cos of an angle in [0, pi k): reduce by multiples of 2 pi exactly
+      // in integers first (the angle is pi * n / (2 num_bands)).
+      const int64_t n = static_cast<int64_t>(k) * (2 * b + 1) % (4 * num_bands);
+      const double c = FrontendCos(kPi * static_cast<double>(n) / (2.0 * num_bands));
+      const double v = norm * c * fold * scale;
+      dct[k * num_bands + b] = static_cast<int32_t>(v >= 0 ? v + 0.5 : v - 0.5);
+    }
+  }
+  *dct_bits = bits;
+  for (int32_t s = 0; s < 16; ++s) {
+    const double v = 1e-6 * static_cast<double>(int64_t{1} << EnergyShift(fft_log2, s));
+    log_floor[s] = static_cast<uint64_t>(v + 0.5);
+  }
+  return true;
+}
+
+size_t MfccScratchBytes(const Mfcc& m) {
+  const size_t n = static_cast<size_t>(m.fft.fft_length);
+  const size_t bands = static_cast<size_t>(m.mel.num_bands);
+  return Align8(sizeof(int16_t) * n) + Align8(sizeof(int16_t) * (n + 2)) + Align8(sizeof(uint32_t) * (n / 2 + 1)) +
+         Align8(sizeof(uint64_t) * bands) + Align8(sizeof(int32_t) * bands) + RfftS16ScratchBytes(m.fft.fft_length);
+}
+
+int32_t LogQ16(uint64_t x, int32_t shift) {
+  // log2 of the top 32 significant bits, plus the bits dropped.
+  int32_t dropped = 0;
+  while ((x >> dropped) > 0xffffffffull) ++dropped;
+  const int64_t log2_q16 = static_cast<int64_t>(Log2Q16(static_cast<uint32_t>(x >> dropped))) +
+                           (static_cast<int64_t>(dropped - shift) << 16);
+  const int64_t product = log2_q16 * kLn2Q30;
+  // Round half up (arithmetic shift floors).
+  return static_cast<int32_t>((product + (int64_t{1} << 29)) >> 30);
+}
+
+void MfccFrame(const Mfcc& m, const int16_t* samples, void* scratch, int64_t* coefficients) {
+  const Scratch s = Carve(m, scratch);
+  const int32_t n = m.fft.fft_length;
+  ApplyWindowS16(samples, m.window, m.window_samples, kWindowBits, s.frame);
+  const int32_t auto_scale = FftAutoScaleS16(s.frame, m.window_samples, s.frame);
+  memset(s.frame + m.window_samples, 0, sizeof(int16_t) * static_cast<size_t>(n - m.window_samples));
+  RfftS16Apply(m.fft, s.frame, s.spectrum, s.fft_scratch);
+  SpectrumToEnergy(s.spectrum, m.mel.min_bin, m.mel.end_bin, s.energy);
+  // Magnitudes with kMagnitudeBits fractional bits, in place.
+  for (int32_t i = m.mel.min_bin; i < m.mel.end_bin; ++i)
+    s.energy[i] = Sqrt64(static_cast<uint64_t>(s.energy[i]) << (2 * kMagnitudeBits));
+  ApplyMelBank(m.mel, s.energy, s.mel);
+  const int32_t shift = EnergyShift(m.fft_log2, auto_scale);
+  const uint64_t floor = m.log_floor[auto_scale];
+  for (int32_t b = 0; b < m.mel.num_bands; ++b) s.log_mel[b] = LogQ16(s.mel[b] + floor, shift);
+  for (int32_t k = 0; k < m.num_coefficients; ++k) {
+    const int32_t* row = m.dct + k * m.mel.num_bands;
+    int64_t acc = 0;
+    for (int32_t b = 0; b < m.mel.num_bands; ++b) acc += static_cast<int64_t>(s.log_mel[b]) * row[b];
+    coefficients[k] = acc;
+  }
+}
+
+}  // namespace frontend
+}  // namespace tinyml
