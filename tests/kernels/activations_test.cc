@@ -16,17 +16,14 @@
 
 #include "core/fixed_point_math.h"
 #include "kernels/ref/activations.h"
+#include "support/op_runner.h"
 #include "support/test_util.h"
 #include "tinyml/builtin_ops.h"
-#include "tinyml/interpreter.h"
-#include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
 #include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
-using testing::AlignedBuffer;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
@@ -180,41 +177,22 @@ std::vector<uint8_t> BuildAct(const ActSpec& s) {
   return b.Finish();
 }
 
-struct OneOpModel {
-  AlignedBuffer bytes;
-  Model model;
-  StaticOpResolver<2> resolver;
-  AlignedBuffer arena{1 << 16};
-  std::unique_ptr<Interpreter> interpreter;
-  std::string error;
-
-  Status Prepare(const std::vector<uint8_t>& file) {
-    bytes = testing::CopyAligned(file);
-    Status s = model.Load(bytes.data(), bytes.size());
-    if (s != Status::kOk) {
-      error = model.error();
-      return s;
-    }
-    EXPECT_EQ(resolver.AddBuiltin(BuiltinOp::kLogistic, Register_LOGISTIC()), Status::kOk);
-    EXPECT_EQ(resolver.AddBuiltin(BuiltinOp::kTanh, Register_TANH()), Status::kOk);
-    interpreter = std::make_unique<Interpreter>(model, resolver, arena.data(), arena.size());
-    s = interpreter->Prepare();
-    error = interpreter->error();
-    return s;
-  }
-};
+std::vector<testing::OpEntry> ActivationOps() {
+  return {{BuiltinOp::kLogistic, Register_LOGISTIC()},
+          {BuiltinOp::kTanh, Register_TANH()}};
+}
 
 TEST(ActivationsOp, Int8MatchesRef) {
   for (BuiltinOp op : {BuiltinOp::kLogistic, BuiltinOp::kTanh}) {
     ActSpec spec;
     spec.op = op;
     if (op == BuiltinOp::kTanh) spec.out_q = QuantParams::PerTensor(1.0f / 128, 0);
-    OneOpModel m;
-    ASSERT_EQ(m.Prepare(BuildAct(spec)), Status::kOk) << m.error;
+    testing::OpRunner m;
+    ASSERT_EQ(m.Prepare(BuildAct(spec), ActivationOps()), Status::kOk) << m.error();
     std::vector<int8_t> x(21);
     for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<int8_t>(int(i * 13) - 128);
-    std::memcpy(m.interpreter->input(0)->data, x.data(), x.size());
-    ASSERT_EQ(m.interpreter->Invoke(), Status::kOk) << m.error;
+    std::memcpy(m.interpreter().input(0)->data, x.data(), x.size());
+    ASSERT_EQ(m.interpreter().Invoke(), Status::kOk) << m.error();
     ref::SigmoidTanhParams p;
     ASSERT_TRUE(ref::PrepareSigmoidTanhS8(0.08f, -10, &p));
     std::vector<int8_t> want(21);
@@ -223,7 +201,7 @@ TEST(ActivationsOp, Int8MatchesRef) {
     } else {
       ref::TanhS8(p, 21, x.data(), want.data());
     }
-    EXPECT_EQ(std::memcmp(m.interpreter->output(0)->data, want.data(), 21), 0);
+    EXPECT_EQ(std::memcmp(m.interpreter().output(0)->data, want.data(), 21), 0);
   }
 }
 
@@ -232,13 +210,13 @@ TEST(ActivationsOp, Float) {
     ActSpec spec;
     spec.op = op;
     spec.in_type = spec.out_type = TensorType::kFloat32;
-    OneOpModel m;
-    ASSERT_EQ(m.Prepare(BuildAct(spec)), Status::kOk) << m.error;
+    testing::OpRunner m;
+    ASSERT_EQ(m.Prepare(BuildAct(spec), ActivationOps()), Status::kOk) << m.error();
     std::vector<float> x(21);
     for (size_t i = 0; i < x.size(); ++i) x[i] = 0.7f * float(int(i) - 10);
-    std::memcpy(m.interpreter->input(0)->data, x.data(), 84);
-    ASSERT_EQ(m.interpreter->Invoke(), Status::kOk) << m.error;
-    const float* y = static_cast<const float*>(m.interpreter->output(0)->data);
+    std::memcpy(m.interpreter().input(0)->data, x.data(), 84);
+    ASSERT_EQ(m.interpreter().Invoke(), Status::kOk) << m.error();
+    const float* y = static_cast<const float*>(m.interpreter().output(0)->data);
     for (int i = 0; i < 21; ++i) {
       const double want = op == BuiltinOp::kTanh ? std::tanh(double(x[i])) : 1.0 / (1.0 + std::exp(-double(x[i])));
       EXPECT_NEAR(y[i], want, 1e-6) << i;
@@ -289,10 +267,10 @@ TEST(ActivationsOp, BadModelsFailInPrepare) {
   for (const auto& c : cases) {
     ActSpec s = c.spec;
     s.op = c.op;
-    OneOpModel m;
-    EXPECT_EQ(m.Prepare(BuildAct(s)), c.expected) << c.what << ": " << m.error;
+    testing::OpRunner m;
+    EXPECT_EQ(m.Prepare(BuildAct(s), ActivationOps()), c.expected) << c.what << ": " << m.error();
     const char* name = c.op == BuiltinOp::kTanh ? "TANH" : "LOGISTIC";
-    EXPECT_NE(m.error.find(name), std::string::npos) << c.what << ": " << m.error;
+    EXPECT_NE(m.error().find(name), std::string::npos) << c.what << ": " << m.error();
   }
 }
 

@@ -17,6 +17,7 @@
 #include "kernels/ref/binary.h"
 #include "kernels/ref/broadcast.h"
 #include "support/test_util.h"
+#include "writer/model_builder.h"
 #if __has_include("core/fixed_point_math.h")
 #include "core/fixed_point_math.h"
 #define TINYML_HAVE_FIXED_POINT_MATH 1
@@ -25,9 +26,9 @@
 namespace tinyml {
 namespace {
 
-using elementwise_test::As;
+using testing::As;
 using elementwise_test::BroadcastSourceIndex;
-using elementwise_test::Bytes;
+using testing::Bytes;
 using elementwise_test::Count;
 using elementwise_test::ToShape;
 using writer::ModelBuilder;
@@ -424,12 +425,11 @@ TEST(BinaryOps, Int8AddThroughInterpreterMatchesMath) {
   b.AddOperator(BuiltinOp::kAdd, {in1, in2}, {out}, writer::AddOptions{writer::Activation::kRelu});
   b.SetInputs({in1, in2});
   b.SetOutputs({out});
-  elementwise_test::Run r;
-  elementwise_test::Load(b, &r);
-  ASSERT_EQ(r.prepare, Status::kOk) << r.error;
+  testing::OpRunner r;
+  ASSERT_EQ(r.Prepare(b.Finish(), elementwise_test::ElementwiseOps()), Status::kOk) << r.error();
   std::vector<int8_t> x(48), y = {-128, 0, 127};
   for (int i = 0; i < 48; ++i) x[i] = static_cast<int8_t>(i * 5 - 120);
-  const auto got = As<int8_t>(elementwise_test::Invoke(r, {Bytes(x), Bytes(y)}));
+  const auto got = As<int8_t>(r.Run({Bytes(x), Bytes(y)}));
   ref::ArithmeticParams p;
   ASSERT_TRUE(ref::PrepareQuantizedAdd(false, 0.05f, -2, 0.03f, 7, 0.07f, -5, &p));
   p.quantized_min = -5;  // RELU: the output zero point
@@ -462,11 +462,10 @@ TEST(BinaryOps, Int32ChainLikeAudioPreprocessor) {
   b.AddOperator(BuiltinOp::kCast, {t[5]}, {y}, writer::CastOptions{TensorType::kInt32, TensorType::kInt8});
   b.SetInputs({x});
   b.SetOutputs({y});
-  elementwise_test::Run r;
-  elementwise_test::Load(b, &r);
-  ASSERT_EQ(r.prepare, Status::kOk) << r.error;
+  testing::OpRunner r;
+  ASSERT_EQ(r.Prepare(b.Finish(), elementwise_test::ElementwiseOps()), Status::kOk) << r.error();
   const std::vector<int32_t> in = {0, 10, 100, 1000, -7, 200};
-  const auto got = As<int8_t>(elementwise_test::Invoke(r, {Bytes(in)}));
+  const auto got = As<int8_t>(r.Run({Bytes(in)}));
   std::vector<int8_t> expect;
   for (int32_t v : in) {
     int32_t z = (v * 3 - 50) / 4 - 128;
@@ -479,11 +478,11 @@ TEST(BinaryOps, Int32ChainLikeAudioPreprocessor) {
 TEST(BinaryOps, BadModelsFailInPrepareWithClearStatus) {
   const auto q = QuantParams::PerTensor(0.1f, 0);
   auto run = [](ModelBuilder& b, Status want, const char* part) {
-    elementwise_test::Run r;
-    elementwise_test::Load(b, &r);
-    ASSERT_EQ(r.load, Status::kOk) << r.error;
-    EXPECT_EQ(r.prepare, want) << r.error;
-    EXPECT_NE(r.error.find(part), std::string::npos) << r.error;
+    testing::OpRunner r;
+    (void)r.Prepare(b.Finish(), elementwise_test::ElementwiseOps());
+    ASSERT_EQ(r.load_status(), Status::kOk) << r.error();
+    EXPECT_EQ(r.prepare_status(), want) << r.error();
+    EXPECT_NE(r.error().find(part), std::string::npos) << r.error();
   };
   {  // input types differ
     ModelBuilder b;
@@ -595,16 +594,15 @@ TEST(BinaryOps, SimpleAddConformance) {
   const std::string model_path = testing::SharedDir() + "/models/simple_add/simple_add_model.tflite";
   std::vector<uint8_t> model;
   if (!testing::ReadFile(model_path, &model)) GTEST_SKIP() << "no " << model_path;
-  elementwise_test::Run r;
-  elementwise_test::LoadBytes(model, &r);
-  ASSERT_EQ(r.prepare, Status::kOk) << r.error;
+  testing::OpRunner r;
+  ASSERT_EQ(r.Prepare(model, elementwise_test::ElementwiseOps()), Status::kOk) << r.error();
   for (const char* c : {"rand0", "rand1", "rand2", "edge_min", "edge_max"}) {
     std::vector<uint8_t> in, want;
     const std::string dir = testing::SharedDir() + "/conformance/simple_add/";
     ASSERT_TRUE(testing::ReadFile(dir + "input_" + c + ".bin", &in));
     ASSERT_TRUE(testing::ReadFile(dir + "output_" + c + ".bin", &want));
     const size_t half = in.size() / 2;
-    const auto got = elementwise_test::Invoke(r, {std::vector<uint8_t>(in.begin(), in.begin() + half),
+    const auto got = r.Run({std::vector<uint8_t>(in.begin(), in.begin() + half),
                                                   std::vector<uint8_t>(in.begin() + half, in.end())});
     EXPECT_EQ(got, want) << c;
   }
@@ -621,10 +619,9 @@ void RunSeanetBinary(const std::string& kind, int count) {
     ASSERT_TRUE(testing::ReadFile(base + "_input0_int16.bin", &in0));
     ASSERT_TRUE(testing::ReadFile(base + "_input1_int16.bin", &in1));
     ASSERT_TRUE(testing::ReadFile(base + "_golden_int16.bin", &want));
-    elementwise_test::Run r;
-    elementwise_test::LoadBytes(model, &r);
-    ASSERT_EQ(r.prepare, Status::kOk) << base << ": " << r.error;
-    EXPECT_EQ(elementwise_test::Invoke(r, {in0, in1}), want) << base;
+    testing::OpRunner r;
+    ASSERT_EQ(r.Prepare(model, elementwise_test::ElementwiseOps()), Status::kOk) << base << ": " << r.error();
+    EXPECT_EQ(r.Run({in0, in1}), want) << base;
     ++ran;
   }
   if (ran == 0) GTEST_SKIP() << "no models in " << dir;

@@ -11,12 +11,13 @@
 
 #include "elementwise_harness.h"
 #include "kernels/ref/cast.h"
+#include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
-using elementwise_test::As;
-using elementwise_test::Bytes;
+using testing::As;
+using testing::Bytes;
 using writer::ModelBuilder;
 
 template <typename From, typename To>
@@ -95,11 +96,10 @@ TEST(CastOp, ThroughInterpreterAndBadModels) {
     b.AddOperator(BuiltinOp::kCast, {in}, {out}, writer::CastOptions{TensorType::kUInt32, TensorType::kInt32});
     b.SetInputs({in});
     b.SetOutputs({out});
-    elementwise_test::Run r;
-    elementwise_test::Load(b, &r);
-    ASSERT_EQ(r.prepare, Status::kOk) << r.error;
+    testing::OpRunner r;
+    ASSERT_EQ(r.Prepare(b.Finish(), elementwise_test::ElementwiseOps()), Status::kOk) << r.error();
     const std::vector<uint32_t> x = {0, 5, 0x80000000u, 0xfffffffeu, 123456};
-    EXPECT_EQ(As<int32_t>(elementwise_test::Invoke(r, {Bytes(x)})),
+    EXPECT_EQ(As<int32_t>(r.Run({Bytes(x)})),
               (std::vector<int32_t>{0, 5, INT32_MIN, -2, 123456}));
   }
   {
@@ -109,10 +109,10 @@ TEST(CastOp, ThroughInterpreterAndBadModels) {
     b.AddOperator(BuiltinOp::kCast, {in}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    elementwise_test::Run r;
-    elementwise_test::Load(b, &r);
-    EXPECT_EQ(r.prepare, Status::kUnsupportedType);
-    EXPECT_NE(r.error.find("INT64 -> INT32"), std::string::npos) << r.error;
+    testing::OpRunner r;
+    (void)r.Prepare(b.Finish(), elementwise_test::ElementwiseOps());
+    EXPECT_EQ(r.prepare_status(), Status::kUnsupportedType);
+    EXPECT_NE(r.error().find("INT64 -> INT32"), std::string::npos) << r.error();
   }
   {
     ModelBuilder b;
@@ -121,9 +121,9 @@ TEST(CastOp, ThroughInterpreterAndBadModels) {
     b.AddOperator(BuiltinOp::kCast, {in}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    elementwise_test::Run r;
-    elementwise_test::Load(b, &r);
-    EXPECT_EQ(r.prepare, Status::kInvalidShape) << r.error;
+    testing::OpRunner r;
+    (void)r.Prepare(b.Finish(), elementwise_test::ElementwiseOps());
+    EXPECT_EQ(r.prepare_status(), Status::kInvalidShape) << r.error();
   }
 }
 

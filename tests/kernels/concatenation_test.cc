@@ -13,68 +13,19 @@
 #include <vector>
 
 #include "kernels/ref/concatenation.h"
-#include "support/test_util.h"
-#include "tinyml/interpreter.h"
-#include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
+#include "support/op_runner.h"
 #include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
+using testing::As;
+using testing::Bytes;
+using testing::Contains;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
 constexpr uint32_t kSeed = 777004;
-
-// Runs a model built by `b` with the given ops registered. Prepare()'s status
-// and message are kept so bad-model tests can check them.
-struct OpHarness {
-  testing::AlignedBuffer file;
-  testing::AlignedBuffer arena{1 << 18};
-  Model model;
-  StaticOpResolver<4> resolver;
-  std::unique_ptr<Interpreter> interpreter;
-  Status prepare = Status::kInternal;
-
-  std::string error() const { return interpreter ? interpreter->error() : model.error(); }
-  // Copies `bytes` into input i, invokes, returns output 0's bytes.
-  std::vector<uint8_t> Run(const std::vector<std::vector<uint8_t>>& inputs) {
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      EXPECT_EQ(interpreter->input_bytes(static_cast<int>(i)), inputs[i].size());
-      if (!inputs[i].empty()) std::memcpy(interpreter->input(static_cast<int>(i))->data, inputs[i].data(), inputs[i].size());
-    }
-    EXPECT_EQ(interpreter->Invoke(), Status::kOk) << interpreter->error();
-    const uint8_t* p = static_cast<const uint8_t*>(interpreter->output(0)->data);
-    return std::vector<uint8_t>(p, p + interpreter->output_bytes(0));
-  }
-};
-
-std::unique_ptr<OpHarness> Build(writer::ModelBuilder& b, BuiltinOp op, const OpRegistration* reg) {
-  auto h = std::make_unique<OpHarness>();
-  h->file = testing::CopyAligned(b.Finish());
-  EXPECT_EQ(h->model.Load(h->file.data(), h->file.size()), Status::kOk) << h->model.error();
-  EXPECT_EQ(h->resolver.AddBuiltin(op, reg), Status::kOk);
-  h->interpreter = std::make_unique<Interpreter>(h->model, h->resolver, h->arena.data(), h->arena.size());
-  h->prepare = h->interpreter->Prepare();
-  return h;
-}
-
-template <typename T>
-std::vector<uint8_t> Bytes(const std::vector<T>& v) {
-  std::vector<uint8_t> out(v.size() * sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), v.data(), out.size());
-  return out;
-}
-
-template <typename T>
-std::vector<T> As(const std::vector<uint8_t>& bytes) {
-  std::vector<T> out(bytes.size() / sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * sizeof(T));
-  return out;
-}
-
-bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
 // Naive: output element at multi-index o comes from the input whose axis
 // range holds o[axis].
@@ -171,8 +122,8 @@ TEST(ConcatenationOp, AllTypesNegativeAxisManyInputs) {
       b.AddOperator(BuiltinOp::kConcatenation, ins, {out}, writer::ConcatenationOptions{axis});
       b.SetInputs(ins);
       b.SetOutputs({out});
-      auto h = Build(b, BuiltinOp::kConcatenation, Register_CONCATENATION());
-      ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+      auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kConcatenation, Register_CONCATENATION()}});
+      ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
       EXPECT_EQ(h->Run(data), NaiveConcat(shapes, pos, data, TensorTypeBytes(t)))
           << TensorTypeName(t) << " axis " << axis;
     }
@@ -189,8 +140,8 @@ TEST(ConcatenationOp, Int8CopiesBytesLikeTflm) {
   b.AddOperator(BuiltinOp::kConcatenation, {a, c}, {out}, writer::ConcatenationOptions{1});
   b.SetInputs({a, c});
   b.SetOutputs({out});
-  auto h = Build(b, BuiltinOp::kConcatenation, Register_CONCATENATION());
-  ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+  auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kConcatenation, Register_CONCATENATION()}});
+  ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
   EXPECT_EQ(As<int8_t>(h->Run({Bytes(std::vector<int8_t>{-128, 127}), Bytes(std::vector<int8_t>{9})})),
             (std::vector<int8_t>{-128, 127, 9}));
 }
@@ -229,8 +180,8 @@ TEST(ConcatenationOp, BadModelsFailInPrepare) {
     b.AddOperator(BuiltinOp::kConcatenation, {a, d}, {out}, writer::ConcatenationOptions{c.axis, c.act});
     b.SetInputs({a, d});
     b.SetOutputs({out});
-    auto h = Build(b, BuiltinOp::kConcatenation, Register_CONCATENATION());
-    EXPECT_EQ(h->prepare, c.expected) << c.what << ": " << h->error();
+    auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kConcatenation, Register_CONCATENATION()}});
+    EXPECT_EQ(h->prepare_status(), c.expected) << c.what << ": " << h->error();
     EXPECT_TRUE(Contains(h->error(), c.message)) << c.what << ": " << h->error();
   }
 }

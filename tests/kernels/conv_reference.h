@@ -13,11 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "support/op_runner.h"
 #include "support/test_util.h"
 #include "tinyml/builtin_ops.h"
-#include "tinyml/interpreter.h"
 #include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
 
 namespace conv_test {
 
@@ -150,7 +149,7 @@ class Rng {
 // Loads a one-op .tflite, prepares it with only CONV_2D and
 // DEPTHWISE_CONV_2D registered, and (if Prepare succeeds) runs it on `input`.
 struct OneOpResult {
-  tinyml::Status prepare = tinyml::Status::kInternal;
+  tinyml::Status prepare = tinyml::Status::kInternal;  // Load's status when it failed
   tinyml::Status invoke = tinyml::Status::kInternal;
   std::string error;
   std::vector<uint8_t> output;
@@ -158,30 +157,17 @@ struct OneOpResult {
 
 inline OneOpResult RunOneOp(const std::vector<uint8_t>& file, const void* input, size_t input_bytes) {
   OneOpResult r;
-  tinyml::testing::AlignedBuffer bytes = tinyml::testing::CopyAligned(file);
-  tinyml::Model model;
-  const tinyml::Status load = model.Load(bytes.data(), bytes.size());
-  if (load != tinyml::Status::kOk) {
-    r.prepare = load;
-    r.error = model.error();
-    return r;
-  }
-  tinyml::StaticOpResolver<2> resolver;
-  (void)resolver.AddBuiltin(tinyml::BuiltinOp::kConv2d, tinyml::Register_CONV_2D());
-  (void)resolver.AddBuiltin(tinyml::BuiltinOp::kDepthwiseConv2d, tinyml::Register_DEPTHWISE_CONV_2D());
-  tinyml::testing::AlignedBuffer arena(4 << 20);
-  tinyml::Interpreter interpreter(model, resolver, arena.data(), arena.size());
-  r.prepare = interpreter.Prepare();
-  r.error = interpreter.error();
+  tinyml::testing::OpRunner runner;
+  r.prepare = runner.Prepare(file,
+                             {{tinyml::BuiltinOp::kConv2d, tinyml::Register_CONV_2D()},
+                              {tinyml::BuiltinOp::kDepthwiseConv2d, tinyml::Register_DEPTHWISE_CONV_2D()}},
+                             4 << 20);
+  r.error = runner.error();
   if (r.prepare != tinyml::Status::kOk) return r;
-  if (interpreter.input_bytes(0) != input_bytes) {
-    r.error = "test bug: input size";
-    return r;
-  }
-  std::memcpy(interpreter.input(0)->data, input, input_bytes);
-  r.invoke = interpreter.Invoke();
-  const uint8_t* out = static_cast<const uint8_t*>(interpreter.output(0)->data);
-  r.output.assign(out, out + interpreter.output_bytes(0));
+  const uint8_t* bytes = static_cast<const uint8_t*>(input);
+  r.invoke = runner.Invoke({std::vector<uint8_t>(bytes, bytes + input_bytes)});
+  r.error = runner.error();
+  r.output = runner.Output(0);
   return r;
 }
 

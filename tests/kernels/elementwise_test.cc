@@ -13,12 +13,13 @@
 #include "elementwise_harness.h"
 #include "kernels/ref/elementwise.h"
 #include "support/test_util.h"
+#include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
-using elementwise_test::As;
-using elementwise_test::Bytes;
+using testing::As;
+using testing::Bytes;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
@@ -146,12 +147,11 @@ TEST(ElementwiseOps, Int8ReluRelu6LeakyThroughInterpreter) {
   b.AddOperator(BuiltinOp::kLeakyRelu, {in}, {lr}, writer::LeakyReluOptions{0.1f});
   b.SetInputs({in});
   b.SetOutputs({r6, lr});
-  elementwise_test::Run run;
-  elementwise_test::Load(b, &run);
-  ASSERT_EQ(run.prepare, Status::kOk) << run.error;
+  testing::OpRunner run;
+  ASSERT_EQ(run.Prepare(b.Finish(), elementwise_test::ElementwiseOps()), Status::kOk) << run.error();
   std::vector<int8_t> x(30);
   for (int i = 0; i < 30; ++i) x[i] = static_cast<int8_t>(i * 9 - 128);
-  const auto got = As<int8_t>(elementwise_test::Invoke(run, {Bytes(x)}));
+  const auto got = As<int8_t>(run.Run({Bytes(x)}));
   ASSERT_EQ(got.size(), 60u);
   ref::ReluQuantParams rp;
   ASSERT_TRUE(ref::PrepareReluQuant(0.05f, -7, 0.04f, -128, -128, 127, &rp));
@@ -176,11 +176,11 @@ TEST(ElementwiseOps, BadModelsFailInPrepare) {
     b.AddOperator(op, {in}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    elementwise_test::Run r;
-    elementwise_test::Load(b, &r);
-    ASSERT_EQ(r.load, Status::kOk) << r.error;
-    EXPECT_EQ(r.prepare, want) << r.error;
-    EXPECT_NE(r.error.find(part), std::string::npos) << r.error;
+    testing::OpRunner r;
+    (void)r.Prepare(b.Finish(), elementwise_test::ElementwiseOps());
+    ASSERT_EQ(r.load_status(), Status::kOk) << r.error();
+    EXPECT_EQ(r.prepare_status(), want) << r.error();
+    EXPECT_NE(r.error().find(part), std::string::npos) << r.error();
   };
   const auto q = QuantParams::PerTensor(0.1f, 0);
   expect_fail(BuiltinOp::kRelu, TensorType::kInt8, TensorType::kInt16, q, q, Status::kUnsupportedType,
@@ -205,10 +205,9 @@ TEST(ElementwiseOps, SeanetInt16LeakyReluGoldens) {
     if (!testing::ReadFile(base + ".tflite", &model)) continue;
     ASSERT_TRUE(testing::ReadFile(base + "_input0_int16.bin", &in));
     ASSERT_TRUE(testing::ReadFile(base + "_golden_int16.bin", &want));
-    elementwise_test::Run r;
-    elementwise_test::LoadBytes(model, &r);
-    ASSERT_EQ(r.prepare, Status::kOk) << base << ": " << r.error;
-    EXPECT_EQ(elementwise_test::Invoke(r, {in}), want) << base;
+    testing::OpRunner r;
+    ASSERT_EQ(r.Prepare(model, elementwise_test::ElementwiseOps()), Status::kOk) << base << ": " << r.error();
+    EXPECT_EQ(r.Run({in}), want) << base;
     ++ran;
   }
   if (ran == 0) GTEST_SKIP() << "no models in " << dir;

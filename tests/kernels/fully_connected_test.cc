@@ -15,17 +15,16 @@
 
 #include "core/fixed_point.h"
 #include "kernels/ref/fully_connected.h"
+#include "support/op_runner.h"
 #include "support/test_util.h"
 #include "tinyml/builtin_ops.h"
-#include "tinyml/interpreter.h"
-#include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
 #include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
 using testing::AlignedBuffer;
+using testing::Bytes;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
@@ -51,38 +50,9 @@ std::vector<int8_t> FcDouble(const std::vector<int8_t>& in, int batches, int dep
   return out;
 }
 
-// Builds, prepares and runs a one-op model. Returns the first failing status.
-struct OneOpModel {
-  AlignedBuffer bytes;
-  Model model;
-  StaticOpResolver<2> resolver;
-  AlignedBuffer arena{1 << 20};
-  std::unique_ptr<Interpreter> interpreter;
-  std::string error;
-
-  Status Prepare(const std::vector<uint8_t>& file) {
-    bytes = testing::CopyAligned(file);
-    Status s = model.Load(bytes.data(), bytes.size());
-    if (s != Status::kOk) {
-      error = model.error();
-      return s;
-    }
-    EXPECT_EQ(resolver.AddBuiltin(BuiltinOp::kFullyConnected, Register_FULLY_CONNECTED()), Status::kOk);
-    interpreter = std::make_unique<Interpreter>(model, resolver, arena.data(), arena.size());
-    s = interpreter->Prepare();
-    error = interpreter->error();
-    return s;
-  }
-  Status Run(const void* input, size_t input_bytes, std::vector<uint8_t>* output) {
-    EXPECT_EQ(interpreter->input_bytes(0), input_bytes);
-    std::memcpy(interpreter->input(0)->data, input, input_bytes);
-    const Status s = interpreter->Invoke();
-    error = interpreter->error();
-    const uint8_t* p = static_cast<const uint8_t*>(interpreter->output(0)->data);
-    output->assign(p, p + interpreter->output_bytes(0));
-    return s;
-  }
-};
+std::vector<testing::OpEntry> FullyConnectedOps() {
+  return {{BuiltinOp::kFullyConnected, Register_FULLY_CONNECTED()}};
+}
 
 struct FcCase {
   int batches = 1, depth = 3, units = 2;
@@ -276,10 +246,10 @@ TEST(FullyConnectedOp, Int8PerTensorMatchesRef) {
   for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int8_t>(int(i * 37 % 255) - 127);
   for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<int8_t>(int(i * 91 % 256) - 128);
   for (int i = 0; i < c.units; ++i) bias[i] = 100 * i - 150;
-  OneOpModel m;
-  ASSERT_EQ(m.Prepare(BuildInt8Fc(c, w, bias)), Status::kOk) << m.error;
-  std::vector<uint8_t> out;
-  ASSERT_EQ(m.Run(in.data(), in.size(), &out), Status::kOk) << m.error;
+  testing::OpRunner m;
+  ASSERT_EQ(m.Prepare(BuildInt8Fc(c, w, bias), FullyConnectedOps()), Status::kOk) << m.error();
+  ASSERT_EQ(m.Invoke({Bytes(in)}), Status::kOk) << m.error();
+  const std::vector<uint8_t> out = m.Output(0);
   const int relu_min = c.out_zp;  // quantize(0)
   const auto want =
       FcDouble(in, c.batches, c.depth, c.units, c.in_scale, c.in_zp, w, c.w_scales, 0, &bias, c.out_scale, c.out_zp,
@@ -300,10 +270,10 @@ TEST(FullyConnectedOp, Int8PerChannelNoBiasMatchesRef) {
   std::vector<int8_t> w(c.units * c.depth), in(c.batches * c.depth);
   for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int8_t>(int(i * 53 % 255) - 127);
   for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<int8_t>(int(i * 29 % 256) - 128);
-  OneOpModel m;
-  ASSERT_EQ(m.Prepare(BuildInt8Fc(c, w, {})), Status::kOk) << m.error;
-  std::vector<uint8_t> out;
-  ASSERT_EQ(m.Run(in.data(), in.size(), &out), Status::kOk) << m.error;
+  testing::OpRunner m;
+  ASSERT_EQ(m.Prepare(BuildInt8Fc(c, w, {}), FullyConnectedOps()), Status::kOk) << m.error();
+  ASSERT_EQ(m.Invoke({Bytes(in)}), Status::kOk) << m.error();
+  const std::vector<uint8_t> out = m.Output(0);
   const auto want = FcDouble(in, c.batches, c.depth, c.units, c.in_scale, c.in_zp, w, c.w_scales, 0, nullptr,
                              c.out_scale, c.out_zp, -128, 127);
   for (size_t i = 0; i < want.size(); ++i) EXPECT_LE(std::abs(int(int8_t(out[i])) - int(want[i])), 1) << i;
@@ -320,12 +290,12 @@ TEST(FullyConnectedOp, FloatWithKeepNumDims) {
                 writer::FullyConnectedOptions{writer::Activation::kNone, true});
   b.SetInputs({in});
   b.SetOutputs({out});
-  OneOpModel m;
-  ASSERT_EQ(m.Prepare(b.Finish()), Status::kOk) << m.error;
+  testing::OpRunner m;
+  ASSERT_EQ(m.Prepare(b.Finish(), FullyConnectedOps()), Status::kOk) << m.error();
   std::vector<float> x(24);
   for (size_t i = 0; i < x.size(); ++i) x[i] = 0.5f * float(i) - 5.0f;
-  std::vector<uint8_t> raw;
-  ASSERT_EQ(m.Run(x.data(), x.size() * 4, &raw), Status::kOk) << m.error;
+  ASSERT_EQ(m.Invoke({Bytes(x)}), Status::kOk) << m.error();
+  const std::vector<uint8_t> raw = m.Output(0);
   std::vector<float> y(30);
   std::memcpy(y.data(), raw.data(), raw.size());
   for (int r = 0; r < 6; ++r) {
@@ -398,9 +368,9 @@ TEST(FullyConnectedOp, BadModelsFailInPrepare) {
                           QuantParams::PerTensor(0.25f, 0), QuantParams::PerChannel({0.1f, 0.1f, 0.1f, 0.1f}, 1)); }},
   };
   for (const BadFc& c : cases) {
-    OneOpModel m;
-    EXPECT_EQ(m.Prepare(c.build()), c.expected) << c.what << ": " << m.error;
-    EXPECT_NE(m.error.find("FULLY_CONNECTED"), std::string::npos) << c.what << ": " << m.error;
+    testing::OpRunner m;
+    EXPECT_EQ(m.Prepare(c.build(), FullyConnectedOps()), c.expected) << c.what << ": " << m.error();
+    EXPECT_NE(m.error().find("FULLY_CONNECTED"), std::string::npos) << c.what << ": " << m.error();
   }
 }
 
@@ -417,11 +387,11 @@ void CheckConformance(const std::string& folder, const std::string& model_path, 
     std::vector<uint8_t> input, expected;
     ASSERT_TRUE(testing::ReadFile(root + "/conformance/" + folder + "/input_" + name + ".bin", &input)) << name;
     ASSERT_TRUE(testing::ReadFile(root + "/conformance/" + folder + "/output_" + name + ".bin", &expected)) << name;
-    OneOpModel m;
+    testing::OpRunner m;
     std::vector<uint8_t> file(model_bytes.data(), model_bytes.data() + model_bytes.size());
-    ASSERT_EQ(m.Prepare(file), Status::kOk) << m.error;
-    std::vector<uint8_t> out;
-    ASSERT_EQ(m.Run(input.data(), input.size(), &out), Status::kOk) << m.error;
+    ASSERT_EQ(m.Prepare(file, FullyConnectedOps()), Status::kOk) << m.error();
+    ASSERT_EQ(m.Invoke({input}), Status::kOk) << m.error();
+    const std::vector<uint8_t> out = m.Output(0);
     ASSERT_EQ(out.size(), expected.size()) << name;
     if (!is_float) {
       int mismatches = 0;

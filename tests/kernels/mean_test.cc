@@ -14,68 +14,19 @@
 #include <vector>
 
 #include "kernels/ref/reduce.h"
-#include "support/test_util.h"
-#include "tinyml/interpreter.h"
-#include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
+#include "support/op_runner.h"
 #include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
+using testing::As;
+using testing::Bytes;
+using testing::Contains;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
 constexpr uint32_t kSeed = 777003;
-
-// Runs a model built by `b` with the given ops registered. Prepare()'s status
-// and message are kept so bad-model tests can check them.
-struct OpHarness {
-  testing::AlignedBuffer file;
-  testing::AlignedBuffer arena{1 << 18};
-  Model model;
-  StaticOpResolver<4> resolver;
-  std::unique_ptr<Interpreter> interpreter;
-  Status prepare = Status::kInternal;
-
-  std::string error() const { return interpreter ? interpreter->error() : model.error(); }
-  // Copies `bytes` into input i, invokes, returns output 0's bytes.
-  std::vector<uint8_t> Run(const std::vector<std::vector<uint8_t>>& inputs) {
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      EXPECT_EQ(interpreter->input_bytes(static_cast<int>(i)), inputs[i].size());
-      if (!inputs[i].empty()) std::memcpy(interpreter->input(static_cast<int>(i))->data, inputs[i].data(), inputs[i].size());
-    }
-    EXPECT_EQ(interpreter->Invoke(), Status::kOk) << interpreter->error();
-    const uint8_t* p = static_cast<const uint8_t*>(interpreter->output(0)->data);
-    return std::vector<uint8_t>(p, p + interpreter->output_bytes(0));
-  }
-};
-
-std::unique_ptr<OpHarness> Build(writer::ModelBuilder& b, BuiltinOp op, const OpRegistration* reg) {
-  auto h = std::make_unique<OpHarness>();
-  h->file = testing::CopyAligned(b.Finish());
-  EXPECT_EQ(h->model.Load(h->file.data(), h->file.size()), Status::kOk) << h->model.error();
-  EXPECT_EQ(h->resolver.AddBuiltin(op, reg), Status::kOk);
-  h->interpreter = std::make_unique<Interpreter>(h->model, h->resolver, h->arena.data(), h->arena.size());
-  h->prepare = h->interpreter->Prepare();
-  return h;
-}
-
-template <typename T>
-std::vector<uint8_t> Bytes(const std::vector<T>& v) {
-  std::vector<uint8_t> out(v.size() * sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), v.data(), out.size());
-  return out;
-}
-
-template <typename T>
-std::vector<T> As(const std::vector<uint8_t>& bytes) {
-  std::vector<T> out(bytes.size() / sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * sizeof(T));
-  return out;
-}
-
-bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
 // ---- TFLite's arithmetic, written out from its definition with 64-bit math.
 int32_t HighMul(int32_t a, int32_t b) {  // round(a*b / 2^31), saturating
@@ -354,7 +305,7 @@ struct MeanModel {
   TensorType axis_type = TensorType::kInt32;
 };
 
-std::unique_ptr<OpHarness> BuildMean(const MeanModel& m) {
+std::unique_ptr<testing::OpRunner> BuildMean(const MeanModel& m) {
   ModelBuilder b;
   const bool q = m.type != TensorType::kFloat32;
   const int in = b.AddTensor(m.type, m.in_shape, q ? QuantParams::PerTensor(m.in_scale, m.in_zp) : QuantParams{});
@@ -372,7 +323,7 @@ std::unique_ptr<OpHarness> BuildMean(const MeanModel& m) {
   b.AddOperator(BuiltinOp::kMean, {in, axis}, {out}, writer::ReducerOptions{m.keep_dims});
   b.SetInputs(m.const_axis ? std::vector<int32_t>{in} : std::vector<int32_t>{in, axis});
   b.SetOutputs({out});
-  return Build(b, BuiltinOp::kMean, Register_MEAN());
+  return testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kMean, Register_MEAN()}});
 }
 
 // Global average pooling as converters emit it: 4-D, axes {1, 2}, keep_dims
@@ -390,7 +341,7 @@ TEST(MeanOp, Int8SpatialMeanKeepDims) {
     m.in_scale = 0.0235f;
     m.out_scale = variant == 0 ? 0.0235f : 0.0117f;
     auto h = BuildMean(m);
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     std::vector<int8_t> input(105);
     for (auto& v : input) v = static_cast<int8_t>(rng());
     const std::vector<int8_t> got = As<int8_t>(h->Run({Bytes(input)}));
@@ -422,7 +373,7 @@ TEST(MeanOp, FloatAndInt16) {
     m.out_shape = {2};
     m.axes = {-1};
     auto h = BuildMean(m);
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     EXPECT_EQ(As<float>(h->Run({Bytes(std::vector<float>{1, 2, 4, -1, -2, -6})})), (std::vector<float>{7.0f / 3, -3}));
   }
   {
@@ -434,7 +385,7 @@ TEST(MeanOp, FloatAndInt16) {
     m.in_scale = 1.0f / 1024;
     m.out_scale = 1.0f / 512;
     auto h = BuildMean(m);
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     // mean = 1000 in input units = 500 in output units.
     EXPECT_EQ(As<int16_t>(h->Run({Bytes(std::vector<int16_t>{1000, 2000, 0, 1000})})), (std::vector<int16_t>{500}));
   }
@@ -449,35 +400,35 @@ TEST(MeanOp, BadModelsFailInPrepare) {
     MeanModel m = base;
     m.const_axis = false;
     auto h = BuildMean(m);
-    EXPECT_EQ(h->prepare, Status::kUnsupportedOp);
+    EXPECT_EQ(h->prepare_status(), Status::kUnsupportedOp);
     EXPECT_TRUE(Contains(h->error(), "non-constant axis")) << h->error();
   }
   {
     MeanModel m = base;
     m.axes = {3};
     auto h = BuildMean(m);
-    EXPECT_EQ(h->prepare, Status::kInvalidModel);
+    EXPECT_EQ(h->prepare_status(), Status::kInvalidModel);
     EXPECT_TRUE(Contains(h->error(), "axis out of range")) << h->error();
   }
   {
     MeanModel m = base;
     m.out_shape = {2, 3};
     auto h = BuildMean(m);
-    EXPECT_EQ(h->prepare, Status::kInvalidShape);
+    EXPECT_EQ(h->prepare_status(), Status::kInvalidShape);
     EXPECT_TRUE(Contains(h->error(), "element count")) << h->error();
   }
   {
     MeanModel m = base;
     m.axis_type = TensorType::kInt64;
     auto h = BuildMean(m);
-    EXPECT_EQ(h->prepare, Status::kUnsupportedType);
+    EXPECT_EQ(h->prepare_status(), Status::kUnsupportedType);
     EXPECT_TRUE(Contains(h->error(), "axis must be int32")) << h->error();
   }
   {
     MeanModel m = base;
     m.type = TensorType::kInt32;
     auto h = BuildMean(m);
-    EXPECT_EQ(h->prepare, Status::kUnsupportedType);
+    EXPECT_EQ(h->prepare_status(), Status::kUnsupportedType);
     EXPECT_TRUE(Contains(h->error(), "MEAN")) << h->error();
   }
 }

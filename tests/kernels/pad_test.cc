@@ -14,68 +14,19 @@
 #include <vector>
 
 #include "kernels/ref/pad.h"
-#include "support/test_util.h"
-#include "tinyml/interpreter.h"
-#include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
+#include "support/op_runner.h"
 #include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
+using testing::As;
+using testing::Bytes;
+using testing::Contains;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
 constexpr uint32_t kSeed = 777001;
-
-// Runs a model built by `b` with the given ops registered. Prepare()'s status
-// and message are kept so bad-model tests can check them.
-struct OpHarness {
-  testing::AlignedBuffer file;
-  testing::AlignedBuffer arena{1 << 18};
-  Model model;
-  StaticOpResolver<4> resolver;
-  std::unique_ptr<Interpreter> interpreter;
-  Status prepare = Status::kInternal;
-
-  std::string error() const { return interpreter ? interpreter->error() : model.error(); }
-  // Copies `bytes` into input i, invokes, returns output 0's bytes.
-  std::vector<uint8_t> Run(const std::vector<std::vector<uint8_t>>& inputs) {
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      EXPECT_EQ(interpreter->input_bytes(static_cast<int>(i)), inputs[i].size());
-      if (!inputs[i].empty()) std::memcpy(interpreter->input(static_cast<int>(i))->data, inputs[i].data(), inputs[i].size());
-    }
-    EXPECT_EQ(interpreter->Invoke(), Status::kOk) << interpreter->error();
-    const uint8_t* p = static_cast<const uint8_t*>(interpreter->output(0)->data);
-    return std::vector<uint8_t>(p, p + interpreter->output_bytes(0));
-  }
-};
-
-std::unique_ptr<OpHarness> Build(writer::ModelBuilder& b, BuiltinOp op, const OpRegistration* reg) {
-  auto h = std::make_unique<OpHarness>();
-  h->file = testing::CopyAligned(b.Finish());
-  EXPECT_EQ(h->model.Load(h->file.data(), h->file.size()), Status::kOk) << h->model.error();
-  EXPECT_EQ(h->resolver.AddBuiltin(op, reg), Status::kOk);
-  h->interpreter = std::make_unique<Interpreter>(h->model, h->resolver, h->arena.data(), h->arena.size());
-  h->prepare = h->interpreter->Prepare();
-  return h;
-}
-
-template <typename T>
-std::vector<uint8_t> Bytes(const std::vector<T>& v) {
-  std::vector<uint8_t> out(v.size() * sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), v.data(), out.size());
-  return out;
-}
-
-template <typename T>
-std::vector<T> As(const std::vector<uint8_t>& bytes) {
-  std::vector<T> out(bytes.size() / sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * sizeof(T));
-  return out;
-}
-
-bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
 // Naive: each output element, by its multi-index, is either padding or the
 // input element at (index - before).
@@ -155,8 +106,8 @@ TEST(PadOp, Int8PadsWithOutputZeroPoint) {
     b.AddOperator(BuiltinOp::kPad, {in, pads}, {out}, writer::PadOptions{});
     b.SetInputs({in});
     b.SetOutputs({out});
-    auto h = Build(b, BuiltinOp::kPad, Register_PAD());
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kPad, Register_PAD()}});
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     const std::vector<int8_t> input = {1, 2, 3, 4, 5, 6};
     const std::vector<int8_t> got = As<int8_t>(h->Run({Bytes(input)}));
     const int8_t z = static_cast<int8_t>(zp);
@@ -181,8 +132,8 @@ TEST(PadOp, OtherTypesPadWithZero) {
     b.AddOperator(BuiltinOp::kPad, {in, pads}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    auto h = Build(b, BuiltinOp::kPad, Register_PAD());
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kPad, Register_PAD()}});
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     EXPECT_EQ(As<int16_t>(h->Run({Bytes(std::vector<int16_t>{-32768, 7, 32767, -1})})),
               (std::vector<int16_t>{0, 0, 0, -32768, 7, 0, 32767, -1, 0}));
   }
@@ -194,8 +145,8 @@ TEST(PadOp, OtherTypesPadWithZero) {
     b.AddOperator(BuiltinOp::kPad, {in, pads}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    auto h = Build(b, BuiltinOp::kPad, Register_PAD());
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kPad, Register_PAD()}});
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     EXPECT_EQ(As<float>(h->Run({Bytes(std::vector<float>{1.5f, -2.5f, 3.0f})})),
               (std::vector<float>{0, 0, 1.5f, -2.5f, 3.0f, 0}));
   }
@@ -207,8 +158,8 @@ TEST(PadOp, OtherTypesPadWithZero) {
     b.AddOperator(BuiltinOp::kPad, {in, pads}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    auto h = Build(b, BuiltinOp::kPad, Register_PAD());
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kPad, Register_PAD()}});
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     EXPECT_EQ(As<int32_t>(h->Run({Bytes(std::vector<int32_t>{INT32_MIN, 9})})),
               (std::vector<int32_t>{0, INT32_MIN, 9, 0, 0, 0}));
   }
@@ -224,8 +175,8 @@ TEST(PadOp, ConstantValuesInput) {
   b.AddOperator(BuiltinOp::kPad, {in, pads, value}, {out});
   b.SetInputs({in});
   b.SetOutputs({out});
-  auto h = Build(b, BuiltinOp::kPad, Register_PAD());
-  ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+  auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kPad, Register_PAD()}});
+  ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
   EXPECT_EQ(As<int8_t>(h->Run({Bytes(std::vector<int8_t>{10, 20})})), (std::vector<int8_t>{-77, 10, 20, -77}));
 }
 
@@ -295,8 +246,8 @@ TEST(PadOp, BadModelsFailInPrepare) {
     b.AddOperator(BuiltinOp::kPad, {in, pads}, {out});
     b.SetInputs(c.const_pads ? std::vector<int32_t>{in} : std::vector<int32_t>{in, pads});
     b.SetOutputs({out});
-    auto h = Build(b, BuiltinOp::kPad, Register_PAD());
-    EXPECT_EQ(h->prepare, c.expected) << c.what << ": " << h->error();
+    auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kPad, Register_PAD()}});
+    EXPECT_EQ(h->prepare_status(), c.expected) << c.what << ": " << h->error();
     EXPECT_TRUE(Contains(h->error(), c.message)) << c.what << ": " << h->error();
     EXPECT_TRUE(Contains(h->error(), "PAD")) << h->error();
   }

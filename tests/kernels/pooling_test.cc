@@ -16,17 +16,14 @@
 #include <vector>
 
 #include "kernels/ref/pooling.h"
+#include "support/op_runner.h"
 #include "support/test_util.h"
 #include "tinyml/builtin_ops.h"
-#include "tinyml/interpreter.h"
-#include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
 #include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
-using testing::AlignedBuffer;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
@@ -215,45 +212,26 @@ std::vector<uint8_t> BuildPool(const PoolSpec& s) {
   return b.Finish();
 }
 
-struct OneOpModel {
-  AlignedBuffer bytes;
-  Model model;
-  StaticOpResolver<2> resolver;
-  AlignedBuffer arena{1 << 18};
-  std::unique_ptr<Interpreter> interpreter;
-  std::string error;
-
-  Status Prepare(const std::vector<uint8_t>& file) {
-    bytes = testing::CopyAligned(file);
-    Status s = model.Load(bytes.data(), bytes.size());
-    if (s != Status::kOk) {
-      error = model.error();
-      return s;
-    }
-    EXPECT_EQ(resolver.AddBuiltin(BuiltinOp::kAveragePool2d, Register_AVERAGE_POOL_2D()), Status::kOk);
-    EXPECT_EQ(resolver.AddBuiltin(BuiltinOp::kMaxPool2d, Register_MAX_POOL_2D()), Status::kOk);
-    interpreter = std::make_unique<Interpreter>(model, resolver, arena.data(), arena.size());
-    s = interpreter->Prepare();
-    error = interpreter->error();
-    return s;
-  }
-};
+std::vector<testing::OpEntry> PoolingOps() {
+  return {{BuiltinOp::kAveragePool2d, Register_AVERAGE_POOL_2D()},
+          {BuiltinOp::kMaxPool2d, Register_MAX_POOL_2D()}};
+}
 
 TEST(PoolingOp, Int8AverageAndMaxMatchRef) {
   for (BuiltinOp op : {BuiltinOp::kAveragePool2d, BuiltinOp::kMaxPool2d}) {
     PoolSpec spec;
     spec.op = op;
     spec.options.activation = writer::Activation::kRelu6;
-    OneOpModel m;
-    ASSERT_EQ(m.Prepare(BuildPool(spec)), Status::kOk) << m.error;
-    Tensor* in = m.interpreter->input(0);
+    testing::OpRunner m;
+    ASSERT_EQ(m.Prepare(BuildPool(spec), PoolingOps()), Status::kOk) << m.error();
+    Tensor* in = m.interpreter().input(0);
     const Shape is = in->shape();
     std::vector<int8_t> x(is.FlatSize());
     for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<int8_t>(int(i * 97 % 256) - 128);
     std::memcpy(in->data, x.data(), x.size());
-    ASSERT_EQ(m.interpreter->Invoke(), Status::kOk) << m.error;
-    const Shape os = m.interpreter->output(0)->shape();
-    const int8_t* y = static_cast<const int8_t*>(m.interpreter->output(0)->data);
+    ASSERT_EQ(m.interpreter().Invoke(), Status::kOk) << m.error();
+    const Shape os = m.interpreter().output(0)->shape();
+    const int8_t* y = static_cast<const int8_t*>(m.interpreter().output(0)->data);
     // SAME, 5x7 -> 3x4 with 3x3 filter, stride 2: pads 1 and 1.
     const auto want = PoolDouble(op == BuiltinOp::kMaxPool2d ? Kind::kMax : Kind::kAverage, x, is, os, 3, 3, 2, 2, 1,
                                  1);
@@ -271,13 +249,13 @@ TEST(PoolingOp, FloatValidGlobalAverage) {
   spec.in_shape = {2, 4, 4, 2};
   spec.out_shape = {2, 1, 1, 2};
   spec.options = {writer::Padding::kValid, 1, 1, 4, 4, writer::Activation::kNone};
-  OneOpModel m;
-  ASSERT_EQ(m.Prepare(BuildPool(spec)), Status::kOk) << m.error;
+  testing::OpRunner m;
+  ASSERT_EQ(m.Prepare(BuildPool(spec), PoolingOps()), Status::kOk) << m.error();
   std::vector<float> x(64);
   for (size_t i = 0; i < x.size(); ++i) x[i] = float(i);
-  std::memcpy(m.interpreter->input(0)->data, x.data(), 256);
-  ASSERT_EQ(m.interpreter->Invoke(), Status::kOk) << m.error;
-  const float* y = static_cast<const float*>(m.interpreter->output(0)->data);
+  std::memcpy(m.interpreter().input(0)->data, x.data(), 256);
+  ASSERT_EQ(m.interpreter().Invoke(), Status::kOk) << m.error();
+  const float* y = static_cast<const float*>(m.interpreter().output(0)->data);
   EXPECT_FLOAT_EQ(y[0], 15.0f);  // mean of 0, 2, ..., 30
   EXPECT_FLOAT_EQ(y[1], 16.0f);
   EXPECT_FLOAT_EQ(y[2], 47.0f);
@@ -346,9 +324,9 @@ TEST(PoolingOp, BadModelsFailInPrepare) {
     for (BuiltinOp op : {BuiltinOp::kAveragePool2d, BuiltinOp::kMaxPool2d}) {
       PoolSpec s = c.spec;
       s.op = op;
-      OneOpModel m;
-      EXPECT_EQ(m.Prepare(BuildPool(s)), c.expected) << c.what << ": " << m.error;
-      EXPECT_NE(m.error.find("POOL_2D"), std::string::npos) << c.what << ": " << m.error;
+      testing::OpRunner m;
+      EXPECT_EQ(m.Prepare(BuildPool(s), PoolingOps()), c.expected) << c.what << ": " << m.error();
+      EXPECT_NE(m.error().find("POOL_2D"), std::string::npos) << c.what << ": " << m.error();
     }
   }
 }

@@ -14,12 +14,13 @@
 #include "elementwise_harness.h"
 #include "kernels/ref/quantize.h"
 #include "support/test_util.h"
+#include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
-using elementwise_test::As;
-using elementwise_test::Bytes;
+using testing::As;
+using testing::Bytes;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
@@ -121,11 +122,10 @@ TEST(QuantizeOps, FloatRoundTripThroughInterpreter) {
   b.AddOperator(BuiltinOp::kDequantize, {q2}, {g});
   b.SetInputs({f});
   b.SetOutputs({g});
-  elementwise_test::Run r;
-  elementwise_test::Load(b, &r);
-  ASSERT_EQ(r.prepare, Status::kOk) << r.error;
+  testing::OpRunner r;
+  ASSERT_EQ(r.Prepare(b.Finish(), elementwise_test::ElementwiseOps()), Status::kOk) << r.error();
   const std::vector<float> in = {0.0f, 0.1f, -0.125f, 0.375f, 31.0f, -33.0f, 100.0f, -0.3f};
-  const auto got = As<float>(elementwise_test::Invoke(r, {Bytes(in)}));
+  const auto got = As<float>(r.Run({Bytes(in)}));
   const std::vector<float> expect = {0.0f, 0.0f, -0.25f, 0.5f, 31.0f, -31.25f, 32.5f, -0.25f};
   EXPECT_EQ(got, expect);
 }
@@ -139,11 +139,11 @@ TEST(QuantizeOps, BadModelsFailInPrepare) {
     b.AddOperator(op, {in}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    elementwise_test::Run r;
-    elementwise_test::Load(b, &r);
-    ASSERT_EQ(r.load, Status::kOk) << r.error;
-    EXPECT_EQ(r.prepare, want) << r.error;
-    EXPECT_NE(r.error.find(part), std::string::npos) << r.error;
+    testing::OpRunner r;
+    (void)r.Prepare(b.Finish(), elementwise_test::ElementwiseOps());
+    ASSERT_EQ(r.load_status(), Status::kOk) << r.error();
+    EXPECT_EQ(r.prepare_status(), want) << r.error();
+    EXPECT_NE(r.error().find(part), std::string::npos) << r.error();
   };
   const auto q = QuantParams::PerTensor(0.1f, 0);
   expect_fail(BuiltinOp::kQuantize, TensorType::kFloat32, TensorType::kUInt8, {}, q, Status::kUnsupportedType,
@@ -174,10 +174,9 @@ TEST(QuantizeOps, SeanetRequantizeGoldens) {
     if (!testing::ReadFile(dir + c.name + ".tflite", &model)) continue;
     ASSERT_TRUE(testing::ReadFile(dir + c.name + c.in, &in));
     ASSERT_TRUE(testing::ReadFile(dir + c.name + c.golden, &want));
-    elementwise_test::Run r;
-    elementwise_test::LoadBytes(model, &r);
-    ASSERT_EQ(r.prepare, Status::kOk) << c.name << ": " << r.error;
-    EXPECT_EQ(elementwise_test::Invoke(r, {in}), want) << c.name;
+    testing::OpRunner r;
+    ASSERT_EQ(r.Prepare(model, elementwise_test::ElementwiseOps()), Status::kOk) << c.name << ": " << r.error();
+    EXPECT_EQ(r.Run({in}), want) << c.name;
     ++ran;
   }
   if (ran == 0) GTEST_SKIP() << "no models in " << dir;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "support/op_runner.h"
 #include "support/test_util.h"
 #include "tinyml/interpreter.h"
 #include "tinyml/model.h"
@@ -19,21 +20,8 @@ namespace {
 using writer::ModelBuilder;
 using writer::QuantParams;
 
-struct Loaded {
-  testing::AlignedBuffer file;
-  testing::AlignedBuffer arena{1 << 16};
-  Model model;
-  StaticOpResolver<4> resolver;
-  std::unique_ptr<Interpreter> interpreter;
-  Status prepare = Status::kInternal;
-};
-
-void Load(ModelBuilder& b, Loaded* l) {
-  l->file = testing::CopyAligned(b.Finish());
-  ASSERT_EQ(l->model.Load(l->file.data(), l->file.size()), Status::kOk) << l->model.error();
-  ASSERT_EQ(l->resolver.AddBuiltin(BuiltinOp::kReshape, Register_RESHAPE()), Status::kOk);
-  l->interpreter = std::make_unique<Interpreter>(l->model, l->resolver, l->arena.data(), l->arena.size());
-  l->prepare = l->interpreter->Prepare();
+std::unique_ptr<testing::OpRunner> Load(ModelBuilder& b) {
+  return testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kReshape, Register_RESHAPE()}});
 }
 
 TEST(ReshapeOp, ChainAliasesAndKeepsInputReadable) {
@@ -47,10 +35,9 @@ TEST(ReshapeOp, ChainAliasesAndKeepsInputReadable) {
   b.AddOperator(BuiltinOp::kReshape, {mid}, {out});
   b.SetInputs({in});
   b.SetOutputs({out});
-  Loaded l;
-  Load(b, &l);
-  ASSERT_EQ(l.prepare, Status::kOk) << l.interpreter->error();
-  Interpreter& interp = *l.interpreter;
+  auto l = Load(b);
+  ASSERT_EQ(l->prepare_status(), Status::kOk) << l->error();
+  Interpreter& interp = l->interpreter();
   // The planner gives all three tensors one buffer.
   EXPECT_GE(interp.ArenaOffset(in), 0);
   EXPECT_EQ(interp.ArenaOffset(in), interp.ArenaOffset(mid));
@@ -74,11 +61,10 @@ TEST(ReshapeOp, ConstantInputIsReadInPlace) {
   b.AddOperator(BuiltinOp::kReshape, {c}, {out});
   b.SetInputs({dummy_in});
   b.SetOutputs({out});
-  Loaded l;
-  Load(b, &l);
-  ASSERT_EQ(l.prepare, Status::kOk) << l.interpreter->error();
-  ASSERT_EQ(l.interpreter->Invoke(), Status::kOk);
-  EXPECT_EQ(std::memcmp(l.interpreter->output(0)->data, values.data(), 24), 0);
+  auto l = Load(b);
+  ASSERT_EQ(l->prepare_status(), Status::kOk) << l->error();
+  ASSERT_EQ(l->interpreter().Invoke(), Status::kOk);
+  EXPECT_EQ(std::memcmp(l->interpreter().output(0)->data, values.data(), 24), 0);
 }
 
 // Reshape output consumed next to its (still live) input: the copy path.
@@ -92,18 +78,17 @@ TEST(ReshapeOp, AllTypesCopyExactly) {
     b.AddOperator(BuiltinOp::kReshape, {in}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    Loaded l;
-    Load(b, &l);
-    ASSERT_EQ(l.prepare, Status::kOk) << l.interpreter->error();
-    const size_t bytes = l.interpreter->input_bytes(0);
-    ASSERT_EQ(bytes, l.interpreter->output_bytes(0));
+    auto l = Load(b);
+    ASSERT_EQ(l->prepare_status(), Status::kOk) << l->error();
+    const size_t bytes = l->interpreter().input_bytes(0);
+    ASSERT_EQ(bytes, l->interpreter().output_bytes(0));
     std::vector<uint8_t> data(bytes);
     for (size_t i = 0; i < bytes; ++i) data[i] = static_cast<uint8_t>(i * 37 + 1);
     if (t == TensorType::kBool)
       for (auto& v : data) v &= 1;
-    std::memcpy(l.interpreter->input(0)->data, data.data(), bytes);
-    ASSERT_EQ(l.interpreter->Invoke(), Status::kOk);
-    EXPECT_EQ(std::memcmp(l.interpreter->output(0)->data, data.data(), bytes), 0) << TensorTypeName(t);
+    std::memcpy(l->interpreter().input(0)->data, data.data(), bytes);
+    ASSERT_EQ(l->interpreter().Invoke(), Status::kOk);
+    EXPECT_EQ(std::memcmp(l->interpreter().output(0)->data, data.data(), bytes), 0) << TensorTypeName(t);
   }
 }
 
@@ -148,11 +133,9 @@ TEST(ReshapeOp, BadModelsFailInPrepare) {
     b.AddOperator(BuiltinOp::kReshape, {in}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    Loaded l;
-    Load(b, &l);
-    EXPECT_EQ(l.prepare, Status::kInvalidShape);
-    EXPECT_NE(std::string(l.interpreter->error()).find("element count"), std::string::npos)
-        << l.interpreter->error();
+    auto l = Load(b);
+    EXPECT_EQ(l->prepare_status(), Status::kInvalidShape);
+    EXPECT_NE(l->error().find("element count"), std::string::npos) << l->error();
   }
   {
     ModelBuilder b;
@@ -161,10 +144,9 @@ TEST(ReshapeOp, BadModelsFailInPrepare) {
     b.AddOperator(BuiltinOp::kReshape, {in}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    Loaded l;
-    Load(b, &l);
-    EXPECT_EQ(l.prepare, Status::kUnsupportedType);
-    EXPECT_NE(std::string(l.interpreter->error()).find("RESHAPE"), std::string::npos) << l.interpreter->error();
+    auto l = Load(b);
+    EXPECT_EQ(l->prepare_status(), Status::kUnsupportedType);
+    EXPECT_NE(l->error().find("RESHAPE"), std::string::npos) << l->error();
   }
 }
 

@@ -16,17 +16,14 @@
 
 #include "core/fixed_point_math.h"
 #include "kernels/ref/softmax.h"
+#include "support/op_runner.h"
 #include "support/test_util.h"
 #include "tinyml/builtin_ops.h"
-#include "tinyml/interpreter.h"
-#include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
 #include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
-using testing::AlignedBuffer;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
@@ -214,64 +211,43 @@ std::vector<uint8_t> BuildSoftmax(const SoftmaxSpec& s) {
   return b.Finish();
 }
 
-struct OneOpModel {
-  AlignedBuffer bytes;
-  Model model;
-  StaticOpResolver<2> resolver;
-  AlignedBuffer arena{1 << 16};
-  std::unique_ptr<Interpreter> interpreter;
-  std::string error;
-
-  Status Prepare(const std::vector<uint8_t>& file) {
-    bytes = testing::CopyAligned(file);
-    Status s = model.Load(bytes.data(), bytes.size());
-    if (s != Status::kOk) {
-      error = model.error();
-      return s;
-    }
-    EXPECT_EQ(resolver.AddBuiltin(BuiltinOp::kSoftmax, Register_SOFTMAX()), Status::kOk);
-    interpreter = std::make_unique<Interpreter>(model, resolver, arena.data(), arena.size());
-    s = interpreter->Prepare();
-    error = interpreter->error();
-    return s;
-  }
-};
+std::vector<testing::OpEntry> SoftmaxOps() { return {{BuiltinOp::kSoftmax, Register_SOFTMAX()}}; }
 
 TEST(SoftmaxOp, Int8RowsMatchRef) {
   SoftmaxSpec spec;
   spec.beta = 0.75f;
-  OneOpModel m;
-  ASSERT_EQ(m.Prepare(BuildSoftmax(spec)), Status::kOk) << m.error;
+  testing::OpRunner m;
+  ASSERT_EQ(m.Prepare(BuildSoftmax(spec), SoftmaxOps()), Status::kOk) << m.error();
   std::vector<int8_t> x(30);
   for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<int8_t>(int(i * 41 % 256) - 128);
-  std::memcpy(m.interpreter->input(0)->data, x.data(), x.size());
-  ASSERT_EQ(m.interpreter->Invoke(), Status::kOk) << m.error;
+  std::memcpy(m.interpreter().input(0)->data, x.data(), x.size());
+  ASSERT_EQ(m.interpreter().Invoke(), Status::kOk) << m.error();
   ref::SoftmaxParams p;
   ASSERT_TRUE(ref::PrepareSoftmaxS8(0.75, 0.1, &p));
   std::vector<int8_t> want(30);
   ASSERT_TRUE(ref::SoftmaxS8(p, 6, 5, x.data(), want.data()));
-  EXPECT_EQ(std::memcmp(m.interpreter->output(0)->data, want.data(), 30), 0);
+  EXPECT_EQ(std::memcmp(m.interpreter().output(0)->data, want.data(), 30), 0);
 }
 
 TEST(SoftmaxOp, Int8ToInt16AndFloat) {
   SoftmaxSpec spec;
   spec.out_type = TensorType::kInt16;
   spec.out_q = QuantParams::PerTensor(1.0f / 65536, -32768);
-  OneOpModel m;
-  ASSERT_EQ(m.Prepare(BuildSoftmax(spec)), Status::kOk) << m.error;
-  std::memset(m.interpreter->input(0)->data, 9, 30);
-  ASSERT_EQ(m.interpreter->Invoke(), Status::kOk) << m.error;
-  const int16_t* y = static_cast<const int16_t*>(m.interpreter->output(0)->data);
+  testing::OpRunner m;
+  ASSERT_EQ(m.Prepare(BuildSoftmax(spec), SoftmaxOps()), Status::kOk) << m.error();
+  std::memset(m.interpreter().input(0)->data, 9, 30);
+  ASSERT_EQ(m.interpreter().Invoke(), Status::kOk) << m.error();
+  const int16_t* y = static_cast<const int16_t*>(m.interpreter().output(0)->data);
   for (int i = 0; i < 30; ++i) EXPECT_EQ(y[i], 13107 - 32768);  // 65536 / 5
 
   SoftmaxSpec fspec;
   fspec.in_type = fspec.out_type = TensorType::kFloat32;
-  OneOpModel f;
-  ASSERT_EQ(f.Prepare(BuildSoftmax(fspec)), Status::kOk) << f.error;
+  testing::OpRunner f;
+  ASSERT_EQ(f.Prepare(BuildSoftmax(fspec), SoftmaxOps()), Status::kOk) << f.error();
   std::vector<float> x(30, 2.0f);
-  std::memcpy(f.interpreter->input(0)->data, x.data(), 120);
-  ASSERT_EQ(f.interpreter->Invoke(), Status::kOk) << f.error;
-  const float* fy = static_cast<const float*>(f.interpreter->output(0)->data);
+  std::memcpy(f.interpreter().input(0)->data, x.data(), 120);
+  ASSERT_EQ(f.interpreter().Invoke(), Status::kOk) << f.error();
+  const float* fy = static_cast<const float*>(f.interpreter().output(0)->data);
   for (int i = 0; i < 30; ++i) EXPECT_FLOAT_EQ(fy[i], 0.2f);
 }
 
@@ -329,9 +305,9 @@ TEST(SoftmaxOp, BadModelsFailInPrepare) {
     cases.push_back({"beta 0 with int8", Status::kInvalidModel, s});
   }
   for (const auto& c : cases) {
-    OneOpModel m;
-    EXPECT_EQ(m.Prepare(BuildSoftmax(c.spec)), c.expected) << c.what << ": " << m.error;
-    EXPECT_NE(m.error.find("SOFTMAX"), std::string::npos) << c.what << ": " << m.error;
+    testing::OpRunner m;
+    EXPECT_EQ(m.Prepare(BuildSoftmax(c.spec), SoftmaxOps()), c.expected) << c.what << ": " << m.error();
+    EXPECT_NE(m.error().find("SOFTMAX"), std::string::npos) << c.what << ": " << m.error();
   }
 }
 

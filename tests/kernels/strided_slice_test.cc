@@ -15,68 +15,19 @@
 #include <vector>
 
 #include "kernels/ref/strided_slice.h"
-#include "support/test_util.h"
-#include "tinyml/interpreter.h"
-#include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
+#include "support/op_runner.h"
 #include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
+using testing::As;
+using testing::Bytes;
+using testing::Contains;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
 constexpr uint32_t kSeed = 777005;
-
-// Runs a model built by `b` with the given ops registered. Prepare()'s status
-// and message are kept so bad-model tests can check them.
-struct OpHarness {
-  testing::AlignedBuffer file;
-  testing::AlignedBuffer arena{1 << 18};
-  Model model;
-  StaticOpResolver<4> resolver;
-  std::unique_ptr<Interpreter> interpreter;
-  Status prepare = Status::kInternal;
-
-  std::string error() const { return interpreter ? interpreter->error() : model.error(); }
-  // Copies `bytes` into input i, invokes, returns output 0's bytes.
-  std::vector<uint8_t> Run(const std::vector<std::vector<uint8_t>>& inputs) {
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      EXPECT_EQ(interpreter->input_bytes(static_cast<int>(i)), inputs[i].size());
-      if (!inputs[i].empty()) std::memcpy(interpreter->input(static_cast<int>(i))->data, inputs[i].data(), inputs[i].size());
-    }
-    EXPECT_EQ(interpreter->Invoke(), Status::kOk) << interpreter->error();
-    const uint8_t* p = static_cast<const uint8_t*>(interpreter->output(0)->data);
-    return std::vector<uint8_t>(p, p + interpreter->output_bytes(0));
-  }
-};
-
-std::unique_ptr<OpHarness> Build(writer::ModelBuilder& b, BuiltinOp op, const OpRegistration* reg) {
-  auto h = std::make_unique<OpHarness>();
-  h->file = testing::CopyAligned(b.Finish());
-  EXPECT_EQ(h->model.Load(h->file.data(), h->file.size()), Status::kOk) << h->model.error();
-  EXPECT_EQ(h->resolver.AddBuiltin(op, reg), Status::kOk);
-  h->interpreter = std::make_unique<Interpreter>(h->model, h->resolver, h->arena.data(), h->arena.size());
-  h->prepare = h->interpreter->Prepare();
-  return h;
-}
-
-template <typename T>
-std::vector<uint8_t> Bytes(const std::vector<T>& v) {
-  std::vector<uint8_t> out(v.size() * sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), v.data(), out.size());
-  return out;
-}
-
-template <typename T>
-std::vector<T> As(const std::vector<uint8_t>& bytes) {
-  std::vector<T> out(bytes.size() / sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * sizeof(T));
-  return out;
-}
-
-bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
 // Python's slice.indices() for one axis, the rule TFLite's clamping follows:
 // the list of indices taken.
@@ -326,7 +277,7 @@ struct SliceModel {
   bool const_indices = true;
 };
 
-std::unique_ptr<OpHarness> BuildSlice(const SliceModel& m) {
+std::unique_ptr<testing::OpRunner> BuildSlice(const SliceModel& m) {
   ModelBuilder b;
   const bool q = m.type == TensorType::kInt8;
   const int in = b.AddTensor(m.type, m.in_shape, q ? QuantParams::PerTensor(0.5f, -3) : QuantParams{});
@@ -339,7 +290,7 @@ std::unique_ptr<OpHarness> BuildSlice(const SliceModel& m) {
   b.AddOperator(BuiltinOp::kStridedSlice, {in, begin, end, strides}, {out}, m.options);
   b.SetInputs(m.const_indices ? std::vector<int32_t>{in} : std::vector<int32_t>{in, begin});
   b.SetOutputs({out});
-  return Build(b, BuiltinOp::kStridedSlice, Register_STRIDED_SLICE());
+  return testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kStridedSlice, Register_STRIDED_SLICE()}});
 }
 
 TEST(StridedSliceOp, Int8AndFloatThroughInterpreter) {
@@ -353,7 +304,7 @@ TEST(StridedSliceOp, Int8AndFloatThroughInterpreter) {
     m.options.end_mask = 3;
     m.options.begin_mask = 2;
     auto h = BuildSlice(m);
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     std::vector<int8_t> in(15);
     for (int i = 0; i < 15; ++i) in[i] = static_cast<int8_t>(i * 10 - 128);
     EXPECT_EQ(As<int8_t>(h->Run({Bytes(in)})),
@@ -370,7 +321,7 @@ TEST(StridedSliceOp, Int8AndFloatThroughInterpreter) {
     m.options.new_axis_mask = 1;
     m.options.shrink_axis_mask = 2;
     auto h = BuildSlice(m);
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     EXPECT_EQ(As<float>(h->Run({Bytes(std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7})})), (std::vector<float>{1, 2}));
   }
   {  // int16 rank 6
@@ -382,7 +333,7 @@ TEST(StridedSliceOp, Int8AndFloatThroughInterpreter) {
     m.end = {1, 2, 1, 2, 1, 3};
     m.strides = {1, 1, 1, 1, 1, 1};
     auto h = BuildSlice(m);
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     std::vector<int16_t> in(12);
     for (int i = 0; i < 12; ++i) in[i] = static_cast<int16_t>(i - 6);
     EXPECT_EQ(As<int16_t>(h->Run({Bytes(in)})), (std::vector<int16_t>{in[8], in[11]}));
@@ -444,7 +395,7 @@ TEST(StridedSliceOp, BadModelsFailInPrepare) {
   }
   for (const Case& c : cases) {
     auto h = BuildSlice(c.m);
-    EXPECT_EQ(h->prepare, c.expected) << c.what << ": " << h->error();
+    EXPECT_EQ(h->prepare_status(), c.expected) << c.what << ": " << h->error();
     EXPECT_TRUE(Contains(h->error(), c.message)) << c.what << ": " << h->error();
     EXPECT_TRUE(Contains(h->error(), "STRIDED_SLICE")) << h->error();
   }

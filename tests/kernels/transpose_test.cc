@@ -13,68 +13,19 @@
 #include <vector>
 
 #include "kernels/ref/transpose.h"
-#include "support/test_util.h"
-#include "tinyml/interpreter.h"
-#include "tinyml/model.h"
-#include "tinyml/op_resolver.h"
+#include "support/op_runner.h"
 #include "writer/model_builder.h"
 
 namespace tinyml {
 namespace {
 
+using testing::As;
+using testing::Bytes;
+using testing::Contains;
 using writer::ModelBuilder;
 using writer::QuantParams;
 
 constexpr uint32_t kSeed = 777002;
-
-// Runs a model built by `b` with the given ops registered. Prepare()'s status
-// and message are kept so bad-model tests can check them.
-struct OpHarness {
-  testing::AlignedBuffer file;
-  testing::AlignedBuffer arena{1 << 18};
-  Model model;
-  StaticOpResolver<4> resolver;
-  std::unique_ptr<Interpreter> interpreter;
-  Status prepare = Status::kInternal;
-
-  std::string error() const { return interpreter ? interpreter->error() : model.error(); }
-  // Copies `bytes` into input i, invokes, returns output 0's bytes.
-  std::vector<uint8_t> Run(const std::vector<std::vector<uint8_t>>& inputs) {
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      EXPECT_EQ(interpreter->input_bytes(static_cast<int>(i)), inputs[i].size());
-      if (!inputs[i].empty()) std::memcpy(interpreter->input(static_cast<int>(i))->data, inputs[i].data(), inputs[i].size());
-    }
-    EXPECT_EQ(interpreter->Invoke(), Status::kOk) << interpreter->error();
-    const uint8_t* p = static_cast<const uint8_t*>(interpreter->output(0)->data);
-    return std::vector<uint8_t>(p, p + interpreter->output_bytes(0));
-  }
-};
-
-std::unique_ptr<OpHarness> Build(writer::ModelBuilder& b, BuiltinOp op, const OpRegistration* reg) {
-  auto h = std::make_unique<OpHarness>();
-  h->file = testing::CopyAligned(b.Finish());
-  EXPECT_EQ(h->model.Load(h->file.data(), h->file.size()), Status::kOk) << h->model.error();
-  EXPECT_EQ(h->resolver.AddBuiltin(op, reg), Status::kOk);
-  h->interpreter = std::make_unique<Interpreter>(h->model, h->resolver, h->arena.data(), h->arena.size());
-  h->prepare = h->interpreter->Prepare();
-  return h;
-}
-
-template <typename T>
-std::vector<uint8_t> Bytes(const std::vector<T>& v) {
-  std::vector<uint8_t> out(v.size() * sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), v.data(), out.size());
-  return out;
-}
-
-template <typename T>
-std::vector<T> As(const std::vector<uint8_t>& bytes) {
-  std::vector<T> out(bytes.size() / sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * sizeof(T));
-  return out;
-}
-
-bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
 // Naive: output multi-index o reads input multi-index i with i[perm[k]] = o[k].
 std::vector<uint8_t> NaiveTranspose(const std::vector<int>& in_dims, const std::vector<int>& perm,
@@ -143,8 +94,8 @@ TEST(TransposeOp, NchwToNhwcInt8) {
   b.AddOperator(BuiltinOp::kTranspose, {in, perm}, {out}, writer::TransposeOptions{});
   b.SetInputs({in});
   b.SetOutputs({out});
-  auto h = Build(b, BuiltinOp::kTranspose, Register_TRANSPOSE());
-  ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+  auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kTranspose, Register_TRANSPOSE()}});
+  ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
   std::vector<int8_t> input(24);
   for (int i = 0; i < 24; ++i) input[i] = static_cast<int8_t>(i - 12);
   const std::vector<int8_t> got = As<int8_t>(h->Run({Bytes(input)}));
@@ -167,8 +118,8 @@ TEST(TransposeOp, Rank6FloatAndInt64) {
     b.AddOperator(BuiltinOp::kTranspose, {in, p}, {out});
     b.SetInputs({in});
     b.SetOutputs({out});
-    auto h = Build(b, BuiltinOp::kTranspose, Register_TRANSPOSE());
-    ASSERT_EQ(h->prepare, Status::kOk) << h->error();
+    auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kTranspose, Register_TRANSPOSE()}});
+    ASSERT_EQ(h->prepare_status(), Status::kOk) << h->error();
     const size_t eb = TensorTypeBytes(t);
     std::vector<uint8_t> input(24 * eb);
     for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<uint8_t>(i * 7 + 3);
@@ -203,8 +154,8 @@ TEST(TransposeOp, BadModelsFailInPrepare) {
     b.AddOperator(BuiltinOp::kTranspose, {in, perm}, {out});
     b.SetInputs(c.const_perm ? std::vector<int32_t>{in} : std::vector<int32_t>{in, perm});
     b.SetOutputs({out});
-    auto h = Build(b, BuiltinOp::kTranspose, Register_TRANSPOSE());
-    EXPECT_EQ(h->prepare, c.expected) << c.what << ": " << h->error();
+    auto h = testing::LoadAndPrepare(b.Finish(), {{BuiltinOp::kTranspose, Register_TRANSPOSE()}});
+    EXPECT_EQ(h->prepare_status(), c.expected) << c.what << ": " << h->error();
     EXPECT_TRUE(Contains(h->error(), c.message)) << c.what << ": " << h->error();
   }
 }
