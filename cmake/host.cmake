@@ -21,6 +21,11 @@ add_library(tinyml_host STATIC ${TINYML_HOST_SOURCES})
 add_dependencies(tinyml_host tinyml_schema)
 target_include_directories(tinyml_host PUBLIC tools ${CMAKE_SOURCE_DIR}/tests ${CMAKE_BINARY_DIR}/generated)
 target_link_libraries(tinyml_host PUBLIC tinyml tinyml_internal flatbuffers::flatbuffers nlohmann_json::nlohmann_json)
+# Audio in the host tools: files (libsndfile), resampling (libsamplerate),
+# the microphone (ALSA).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(TINYML_AUDIO REQUIRED IMPORTED_TARGET sndfile samplerate alsa)
+target_link_libraries(tinyml_host PUBLIC PkgConfig::TINYML_AUDIO)
 
 file(GLOB TINYML_CLI_SOURCES CONFIGURE_DEPENDS tools/cli/*.cc)
 # Until tools/cli has sources the rest of the host build still configures.

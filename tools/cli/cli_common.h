@@ -33,6 +33,9 @@ const OpResolver& AllOpsResolver();
 void AddInspectCommand(CLI::App& app, Action* action);
 void AddRunCommand(CLI::App& app, Action* action);
 void AddBenchCommand(CLI::App& app, Action* action);
+void AddFeaturesCommand(CLI::App& app, Action* action);
+void AddDetectCommand(CLI::App& app, Action* action);
+void AddListenCommand(CLI::App& app, Action* action);
 
 }  // namespace tinyml::cli
 

@@ -1,4 +1,5 @@
-// The `tinyml` command: inspect, run and benchmark .tflite models.
+// The `tinyml` command: inspect, run and benchmark .tflite models; audio
+// features and keyword detection from files, stdin or the microphone.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
@@ -33,12 +34,18 @@ int Main(int argc, char** argv) {
       "  tinyml inspect model.tflite --json       the same as JSON\n"
       "  tinyml run model.tflite --input in.bin --output out.bin\n"
       "  tinyml bench model.tflite --iterations 200\n"
+      "  tinyml features yes.wav --frontend micro_speech --output yes.bin\n"
+      "  tinyml detect talk.wav --model micro_speech_quantized.tflite --labels silence,unknown,yes,no\n"
+      "  arecord -f S16_LE -r 16000 -c 1 -t raw | tinyml listen - --model M --labels A,B,C\n"
       "Run 'tinyml COMMAND --help' for a command's options.");
 
   Action action;
   AddInspectCommand(app, &action);
   AddRunCommand(app, &action);
   AddBenchCommand(app, &action);
+  AddFeaturesCommand(app, &action);
+  AddDetectCommand(app, &action);
+  AddListenCommand(app, &action);
 
   try {
     app.parse(argc, argv);
