@@ -410,9 +410,11 @@ TEST_F(CliTest, BenchReportsStatistics) {
 
   const Result human = Run("bench " + Quote(model) + " -n 3 --target host");
   EXPECT_EQ(human.exit_code, 0) << human.err;
-  const std::string line = ExpectOneLineError(Run("bench " + Quote(model) + " --target cortex-m4"), 1);
-  EXPECT_NE(line.find("not yet supported"), std::string::npos) << line;
-  EXPECT_NE(line.find("Cortex-M"), std::string::npos) << line;
+  // Cortex-M targets pass the model path to the firmware by semihosting,
+  // which cannot carry spaces: refused with one line before any build.
+  const std::string spaced = WriteModel("demo model.tflite", demo::BuildDemoModel());
+  const std::string line = ExpectOneLineError(Run("bench " + Quote(spaced) + " --target cortex-m4"), 1);
+  EXPECT_NE(line.find("semihosting"), std::string::npos) << line;
 }
 
 // Byte-exact against TFLite Micro when the shared vectors are present.

@@ -1,4 +1,4 @@
-// tinyml bench MODEL [--target host] [--iterations N] [--json]
+// tinyml bench MODEL [--target host|cortex-m4|cortex-m7|cortex-m33|cortex-m55] [--iterations N] [--json]
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/bench_cortex_m.h"
 #include "cli/cli_common.h"
 #include "common/model_file.h"
 
@@ -69,11 +70,7 @@ double InvokeMicros(Interpreter& interp, const std::string& model_path) {
 }
 
 int RunBench(const BenchArgs& args) {
-  if (args.target != "host") {
-    throw std::runtime_error("--target " + args.target +
-                             ": not yet supported; Cortex-M targets (instructions per inference, flash and RAM "
-                             "on the emulated core) come with the Cortex-M work; use --target host");
-  }
+  if (IsCortexMTarget(args.target)) return RunCortexMBench(args.model, args.target, args.json);
   const auto file = tools::ModelFile::Load(args.model);
   tools::ArenaInterpreter runner(file->model(), AllOpsResolver());
   if (runner.Prepare() != Status::kOk) throw tools::FileError(args.model, runner.error());
@@ -161,7 +158,7 @@ void AddBenchCommand(CLI::App& app, Action* action) {
   CLI::App* sub = app.add_subcommand(
       "bench", "Measure inference latency (median/min/mean microseconds) and report the arena bytes.");
   sub->add_option("model", args->model, ".tflite model file")->required()->type_name("MODEL");
-  sub->add_option("--target", args->target, "where to measure; only 'host' is available so far")
+  sub->add_option("--target", args->target, "where to measure: host latency, or instructions, arena, stack and flash on an emulated Cortex-M core")
       ->check(CLI::IsMember({"host", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"}))
       ->capture_default_str();
   sub->add_option("--iterations,-n", args->iterations,
@@ -174,6 +171,7 @@ void AddBenchCommand(CLI::App& app, Action* action) {
       "Examples:\n"
       "  tinyml bench model.tflite\n"
       "  tinyml bench model.tflite --iterations 1000 --json\n"
+      "  tinyml bench model.tflite --target cortex-m4   (builds build/cortex-m4 if needed; QEMU)\n"
       "Times from a Debug or sanitizer build are not representative; use a Release build.");
   sub->callback([action, args] { *action = [args] { return RunBench(*args); }; });
 }

@@ -1,0 +1,489 @@
+// tinyml bench MODEL --target cortex-m4|m7|m33|m55 [--json]
+//
+// 1. Builds the target's preset (build/cortex-mN) if needed: bench firmware,
+//    -Os size libraries, and the QEMU plugin.
+// 2. Runs the bench firmware in qemu-system-arm with the plugin: the model
+//    goes in by semihosting; one warm-up invoke, then one invoke between the
+//    BenchBegin/BenchEnd markers is counted (minus an empty marker pair).
+//    The firmware prints the exact arena and the stack high-water marks.
+// 3. Links a size probe: a firmware with only this model's ops, the model
+//    in flash (.incbin), -Os, no stdio, and splits its flash by the linker
+//    map into runtime, kernels, model data and startup/libc.
+// 4. Estimates Cortex-M4 cycles from the instruction mix (labelled an
+//    estimate: QEMU has no timing model).
+#include "cli/bench_cortex_m.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/cli_common.h"
+#include "common/inspect.h"
+#include "common/model_file.h"
+#include "tinyml/builtin_ops.h"
+
+#ifndef TINYML_SOURCE_DIR
+#define TINYML_SOURCE_DIR "."
+#endif
+
+namespace tinyml::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kQemuTimeoutSeconds = 600;
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs a shell command, capturing stdout and stderr together.
+int RunCommand(const std::string& command, std::string* output) {
+  output->clear();
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("cannot run: " + command);
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output->append(buffer.data(), n);
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+std::string LastLines(const std::string& text, int lines) {
+  size_t pos = text.size();
+  for (int i = 0; i < lines && pos > 0; ++i) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) return text;
+  }
+  return text.substr(pos + 1);
+}
+
+json ReadJson(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  return json::parse(in);
+}
+
+// The preset's build directory, configured and built up to date.
+fs::path EnsureBuilt(const std::string& target) {
+  const std::string preset = target;  // presets are named like the targets
+  const fs::path source = TINYML_SOURCE_DIR;
+  fs::path build = source / "build" / preset;
+  if (const char* env = std::getenv("TINYML_CORTEX_M_BUILD_ROOT")) build = fs::path(env) / preset;
+  std::string log;
+  if (!fs::exists(build / "tinyml_bench_info.json")) {
+    std::cerr << "tinyml: configuring " << build.string() << " (preset " << preset << ")\n";
+    const std::string configure = "cmake -S " + Quote(source.string()) + " --preset " + preset +
+                                  (std::getenv("TINYML_CORTEX_M_BUILD_ROOT") ? " -B " + Quote(build.string()) : "");
+    if (RunCommand(configure, &log) != 0)
+      throw std::runtime_error("configuring preset " + preset + " failed (is gcc-arm-none-eabi installed? run " +
+                               "scripts/install-deps.sh): " + LastLines(log, 5));
+  }
+  if (RunCommand("cmake --build " + Quote(build.string()) + " --target tinyml_bench_all -j2", &log) != 0)
+    throw std::runtime_error("building the " + preset + " bench firmware failed: " + LastLines(log, 8));
+  return build;
+}
+
+std::string SymbolAddress(const json& info, const std::string& elf, const std::string& symbol) {
+  std::string out;
+  if (RunCommand(Quote(info["nm"]) + " " + Quote(elf), &out) != 0) throw std::runtime_error("nm failed on " + elf);
+  std::istringstream lines(out);
+  std::string address, kind, name;
+  while (lines >> address >> kind >> name)
+    if (name == symbol) return "0x" + address;
+  throw std::runtime_error(elf + " has no symbol " + symbol);
+}
+
+struct MixEntry {
+  std::string mnemonic;
+  uint64_t executed = 0, taken = 0, registers = 0;
+};
+
+struct CountRun {
+  std::map<std::string, int64_t> values;        // "bench <key> <value>" lines
+  std::vector<uint64_t> regions;                // region instruction counts
+  std::map<int, std::vector<MixEntry>> mixes;   // per region
+  std::string error;
+  std::string log;
+};
+
+CountRun RunCounted(const json& info, const std::string& model_path) {
+  const std::string elf = info["bench_elf"];
+  const std::string plugin = info["plugin"];
+  if (!fs::exists(plugin))
+    throw std::runtime_error("QEMU plugin " + plugin + " missing: run scripts/install-deps.sh (fetches qemu-plugin.h)");
+  const std::string begin = SymbolAddress(info, elf, "BenchBegin");
+  const std::string end = SymbolAddress(info, elf, "BenchEnd");
+  const std::string command = "timeout " + std::to_string(kQemuTimeoutSeconds) + " " + Quote(info["qemu"]) + " -M " +
+                              std::string(info["machine"]) +
+                              " -nographic -monitor none -serial none -semihosting-config enable=on,target=native" +
+                              " -kernel " + Quote(elf) + " -append " + Quote(model_path) + " -plugin " +
+                              Quote(plugin + ",begin=" + begin + ",end=" + end + ",hist=on");
+  CountRun run;
+  const int status = RunCommand(command, &run.log);
+  std::istringstream lines(run.log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string head;
+    words >> head;
+    if (head == "bench") {
+      std::string key, value;
+      words >> key;
+      std::getline(words, value);
+      if (key == "error") run.error = value;
+      else run.values[key] = std::stoll(value);
+    } else if (head == "region") {
+      int index;
+      std::string insns;
+      uint64_t count;
+      if (words >> index >> insns >> count) run.regions.push_back(count);
+    } else if (head == "hist") {
+      int index;
+      MixEntry e;
+      std::string taken, regs;
+      if (words >> index >> e.mnemonic >> e.executed >> taken >> e.taken >> regs >> e.registers)
+        run.mixes[index].push_back(e);
+    }
+  }
+  if (status != 0 && run.error.empty())
+    run.error = "the bench firmware exited with status " + std::to_string(status) + ": " + LastLines(run.log, 4);
+  return run;
+}
+
+bool StartsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Approximate Cortex-M4 cost of one mnemonic, zero-wait-state memory
+// (method in ../shared/docs/cortex-m.md section 6): single-cycle ALU and
+// MAC ops, 2 for loads (an upper bound: back-to-back loads pipeline),
+// 1 + N for N-register transfers, divides 2-12 (taken as 7), VDIV/VSQRT 14,
+// VMLA-family 3, IT folded, and 2 more for every taken branch (refill).
+uint64_t EstimateM4Cycles(const MixEntry& e) {
+  const std::string& m = e.mnemonic;
+  uint64_t cycles;
+  if (m == "it" || StartsWith(m, "it")) {
+    cycles = m.size() <= 4 && m.find_first_not_of("ite") == std::string::npos ? 0 : e.executed;
+  } else if (StartsWith(m, "push") || StartsWith(m, "pop") || StartsWith(m, "ldm") || StartsWith(m, "stm") ||
+             StartsWith(m, "vpush") || StartsWith(m, "vpop") || StartsWith(m, "vldm") || StartsWith(m, "vstm")) {
+    cycles = e.executed + e.registers;
+  } else if (StartsWith(m, "ldr") || StartsWith(m, "vldr")) {
+    cycles = 2 * e.executed;
+  } else if (m == "sdiv" || m == "udiv") {
+    cycles = 7 * e.executed;
+  } else if (StartsWith(m, "vdiv") || StartsWith(m, "vsqrt")) {
+    cycles = 14 * e.executed;
+  } else if (StartsWith(m, "vmla") || StartsWith(m, "vmls") || StartsWith(m, "vfma") || StartsWith(m, "vfms") ||
+             StartsWith(m, "vnmla") || StartsWith(m, "vnmls") || StartsWith(m, "vfnma") || StartsWith(m, "vfnms")) {
+    cycles = 3 * e.executed;
+  } else {
+    cycles = e.executed;
+  }
+  return cycles + 2 * e.taken;
+}
+
+uint64_t EstimateRegion(const std::vector<MixEntry>& mix) {
+  uint64_t total = 0;
+  for (const MixEntry& e : mix) total += EstimateM4Cycles(e);
+  return total;
+}
+
+// Registration function names of the Signal custom ops (signal_ops.h).
+const std::map<std::string, std::string>& SignalRegistrations() {
+  static const std::map<std::string, std::string> names = {
+      {"SignalWindow", "Register_SIGNAL_WINDOW"},
+      {"SignalFftAutoScale", "Register_SIGNAL_FFT_AUTO_SCALE"},
+      {"SignalRfft", "Register_SIGNAL_RFFT"},
+      {"SignalEnergy", "Register_SIGNAL_ENERGY"},
+      {"SignalFilterBank", "Register_SIGNAL_FILTER_BANK"},
+      {"SignalFilterBankSquareRoot", "Register_SIGNAL_FILTER_BANK_SQUARE_ROOT"},
+      {"SignalFilterBankSpectralSubtraction", "Register_SIGNAL_FILTER_BANK_SPECTRAL_SUBTRACTION"},
+      {"SignalPCAN", "Register_SIGNAL_PCAN"},
+      {"SignalFilterBankLog", "Register_SIGNAL_FILTER_BANK_LOG"},
+  };
+  return names;
+}
+
+// Source of a firmware that registers exactly the model's ops, keeps the
+// model in flash and runs it once: what a product would ship.
+std::string SizeProbeSource(const Model& model, const std::string& model_path, size_t arena_bytes) {
+  std::set<int32_t> builtins;
+  std::set<std::string> customs;
+  for (int32_t i = 0; i < model.num_operators(); ++i) {
+    const OperatorMeta op = model.op(i);
+    if (op.builtin_code == static_cast<int32_t>(BuiltinOp::kCustom))
+      customs.insert(std::string(op.custom_name, op.custom_name_length));
+    else
+      builtins.insert(op.builtin_code);
+  }
+  std::ostringstream s;
+  s << "// Generated by tinyml bench: size probe for " << model_path << "\n"
+    << "#include <stdint.h>\n#include \"tinyml/interpreter.h\"\n#include \"tinyml/model.h\"\n"
+    << "#include \"tinyml/op_resolver.h\"\n#include \"tinyml/signal_ops.h\"\n"
+    << "__asm__(\".section .tinyml_model,\\\"a\\\"\\n.balign 16\\n.global g_model\\ng_model:\\n.incbin \\\""
+    << model_path << "\\\"\\n.global g_model_end\\ng_model_end:\\n.previous\");\n"
+    << "extern \"C\" const uint8_t g_model[], g_model_end[];\n"
+    << "alignas(16) static uint8_t g_arena[" << arena_bytes << "];\n"
+    << "int main() {\n  using namespace tinyml;\n"
+    << "  static StaticOpResolver<" << (builtins.size() + customs.size()) << "> resolver;\n";
+  for (int32_t code : builtins) {
+    const std::string name = BuiltinOpName(code);
+    s << "  if (resolver.AddBuiltin(static_cast<BuiltinOp>(" << code << "), Register_" << name
+      << "()) != Status::kOk) return 2;\n";
+  }
+  for (const std::string& name : customs) {
+    auto it = SignalRegistrations().find(name);
+    if (it == SignalRegistrations().end()) throw std::runtime_error("size probe: unknown custom op " + name);
+    s << "  if (resolver.AddCustom(\"" << name << "\", " << it->second << "()) != Status::kOk) return 2;\n";
+  }
+  s << "  static Model model;\n"
+    << "  if (model.Load(g_model, static_cast<size_t>(g_model_end - g_model)) != Status::kOk) return 3;\n"
+    << "  static Interpreter interpreter(model, resolver, g_arena, sizeof(g_arena));\n"
+    << "  if (interpreter.Prepare() != Status::kOk) return 4;\n"
+    << "  return interpreter.Invoke() == Status::kOk ? 0 : 5;\n}\n";
+  return s.str();
+}
+
+struct FlashSplit {
+  // runtime, kernels, model, libc_libgcc (memcpy, soft double, exp...),
+  // startup (vector table, reset, semihosting exit), app (main), padding
+  std::map<std::string, uint64_t> parts;
+  uint64_t total = 0;
+  bool runs = false;
+};
+
+// Sums the sizes of input sections that land in flash, per class of input
+// file. Mergeable string sections are listed with their size before
+// merging, so each entry is clamped to the distance to the next one (the
+// merged strings count for the first object of their group).
+FlashSplit SplitMap(const fs::path& map_path, const json& info) {
+  std::ifstream in(map_path);
+  if (!in) throw std::runtime_error("cannot read " + map_path.string());
+  static const std::set<std::string> kFlashSections = {".text",          ".tinyml_model", ".ARM.extab",
+                                                       ".ARM.exidx",     ".preinit_array", ".init_array",
+                                                       ".fini_array",    ".data"};
+  const std::string runtime_lib = fs::path(std::string(info["runtime_lib"])).filename().string();
+  const std::string kernels_lib = fs::path(std::string(info["kernels_lib"])).filename().string();
+  struct Entry {
+    uint64_t address, bytes;
+    std::string part;
+  };
+  std::map<std::string, std::vector<Entry>> entries;   // per output section
+  std::map<std::string, uint64_t> section_end;
+  std::string line, output_section, pending;
+  bool started = false;
+  while (std::getline(in, line)) {
+    if (!started) {
+      started = line.rfind("Linker script and memory map", 0) == 0;
+      continue;
+    }
+    if (line.empty()) continue;
+    if (line[0] == '.') {
+      std::istringstream w(line);
+      std::string address, size_text;
+      w >> output_section;
+      if (w >> address >> size_text && StartsWith(address, "0x") && StartsWith(size_text, "0x"))
+        section_end[output_section] = std::stoull(address, nullptr, 16) + std::stoull(size_text, nullptr, 16);
+      pending.clear();
+      continue;
+    }
+    if (line[0] != ' ' || !kFlashSections.count(output_section)) continue;
+    std::istringstream w(line);
+    std::string first;
+    w >> first;
+    std::string address, size_text, file;
+    if (first == "*fill*") {
+      if (w >> address >> size_text)
+        entries[output_section].push_back(
+            {std::stoull(address, nullptr, 16), std::stoull(size_text, nullptr, 16), "padding"});
+      continue;
+    }
+    if (first[0] == '.') {
+      pending = first;
+      if (!(w >> address)) continue;  // name alone; numbers on the next line
+    } else if (StartsWith(first, "0x") && !pending.empty()) {
+      address = first;
+    } else {
+      continue;
+    }
+    if (!(w >> size_text) || !StartsWith(size_text, "0x")) {
+      pending.clear();
+      continue;  // a symbol line
+    }
+    std::getline(w, file);
+    file.erase(0, file.find_first_not_of(' '));
+    std::string part;
+    if (output_section == ".tinyml_model") part = "model";
+    else if (file.find(kernels_lib) != std::string::npos) part = "kernels";
+    else if (file.find(runtime_lib) != std::string::npos) part = "runtime";
+    else if (file.find("size_probe") != std::string::npos) part = "app";
+    else if (file.find("tinyml_size_startup") != std::string::npos) part = "startup";
+    else part = "libc_libgcc";
+    entries[output_section].push_back(
+        {std::stoull(address, nullptr, 16), std::stoull(size_text, nullptr, 16), part});
+    pending.clear();
+  }
+  FlashSplit split;
+  for (auto& [section, list] : entries) {
+    std::stable_sort(list.begin(), list.end(), [](const Entry& a, const Entry& b) { return a.address < b.address; });
+    for (size_t i = 0; i < list.size(); ++i) {
+      const uint64_t limit = i + 1 < list.size() ? list[i + 1].address
+                             : section_end.count(section) ? section_end[section]
+                                                          : list[i].address + list[i].bytes;
+      const uint64_t bytes = std::min(list[i].bytes, limit > list[i].address ? limit - list[i].address : 0);
+      split.parts[list[i].part] += bytes;
+      split.total += bytes;
+    }
+  }
+  return split;
+}
+
+FlashSplit MeasureFlash(const json& info, const fs::path& build, const Model& model, const std::string& model_path,
+                        size_t arena_bytes) {
+  const fs::path dir = build / "size_probe";
+  fs::create_directories(dir);
+  const fs::path source = dir / "size_probe.cc";
+  {
+    std::ofstream out(source);
+    out << SizeProbeSource(model, model_path, arena_bytes);
+  }
+  const fs::path elf = dir / "size_probe.elf";
+  const fs::path map = dir / "size_probe.map";
+  const fs::path object = dir / "size_probe.o";
+  std::string compile = Quote(info["cxx"]), link = Quote(info["cxx"]);
+  for (const auto& flag : info["cpu_flags"]) {
+    compile += " " + std::string(flag);
+    link += " " + std::string(flag);
+  }
+  compile +=
+      " -c -Os -std=c++17 -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit"
+      " -ffunction-sections -fdata-sections";
+  for (const auto& dir_entry : info["include_dirs"]) compile += " -I" + Quote(dir_entry);
+  compile += " " + Quote(source.string()) + " -o " + Quote(object.string());
+  std::string log;
+  if (RunCommand(compile, &log) != 0) throw std::runtime_error("compiling the size probe failed: " + LastLines(log, 6));
+  link += " " + Quote(object.string());
+  for (const auto& startup : info["startup_objects"]) link += " " + Quote(startup);
+  link += " -Wl,--start-group " + Quote(info["kernels_lib"]) + " " + Quote(info["runtime_lib"]) +
+          " -Wl,--end-group --specs=nano.specs --specs=nosys.specs -nostartfiles -Wl,--gc-sections";
+  for (const auto& script : info["linker_scripts"]) link += " -T" + Quote(script);
+  link += " -Wl,-Map=" + Quote(map.string()) + " -o " + Quote(elf.string());
+  if (RunCommand(link, &log) != 0) throw std::runtime_error("linking the size probe failed: " + LastLines(log, 6));
+  FlashSplit split = SplitMap(map, info);
+  // The probe must also run: it proves the split describes a working firmware.
+  const std::string run = "timeout 120 " + Quote(info["qemu"]) + " -M " + std::string(info["machine"]) +
+                          " -nographic -monitor none -serial none -semihosting-config enable=on,target=native" +
+                          " -kernel " + Quote(elf.string());
+  split.runs = RunCommand(run, &log) == 0;
+  return split;
+}
+
+std::string WithCommas(uint64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+}  // namespace
+
+bool IsCortexMTarget(const std::string& target) {
+  return target == "cortex-m4" || target == "cortex-m7" || target == "cortex-m33" || target == "cortex-m55";
+}
+
+int RunCortexMBench(const std::string& model_path_in, const std::string& target, bool as_json) {
+  const auto file = tools::ModelFile::Load(model_path_in);  // validates the model first
+  const std::string model_path = fs::absolute(model_path_in).lexically_normal().string();
+  if (model_path.find_first_of(" \t\"\\") != std::string::npos)
+    throw tools::FileError(model_path_in, "the path must not contain spaces, quotes or backslashes "
+                                          "(it is passed to the firmware by semihosting)");
+  const fs::path build = EnsureBuilt(target);
+  const json info = ReadJson(build / "tinyml_bench_info.json");
+
+  const CountRun run = RunCounted(info, model_path);
+  if (!run.error.empty()) throw tools::FileError(model_path_in, "on " + target + ": " + run.error);
+  if (run.regions.size() != 2 || !run.values.count("arena_bytes"))
+    throw std::runtime_error("unexpected bench firmware output: " + LastLines(run.log, 6));
+  const uint64_t overhead = run.regions[0];
+  const uint64_t instructions = run.regions[1] - overhead;
+  const uint64_t cycles = EstimateRegion(run.mixes.count(1) ? run.mixes.at(1) : std::vector<MixEntry>{}) -
+                          EstimateRegion(run.mixes.count(0) ? run.mixes.at(0) : std::vector<MixEntry>{});
+  int64_t macs = 0;
+  for (int32_t i = 0; i < file->model().num_operators(); ++i) macs += tools::OpMacs(file->model(), i);
+  const size_t arena_bytes = static_cast<size_t>(run.values.at("arena_bytes"));
+  const FlashSplit flash = MeasureFlash(info, build, file->model(), model_path, arena_bytes);
+  auto part = [&](const char* name) { return flash.parts.count(name) ? flash.parts.at(name) : 0; };
+
+  json r;
+  r["model"] = model_path_in;
+  r["target"] = target;
+  r["machine"] = info["machine"];
+  r["kernels"] = info["kernels"];
+  r["instructions_per_invoke"] = instructions;
+  r["marker_overhead_instructions"] = overhead;
+  r["macs"] = macs;
+  r["estimated_m4_cycles"] = cycles;
+  r["estimated_m4_cycles_per_mac"] = macs > 0 ? static_cast<double>(cycles) / static_cast<double>(macs) : 0.0;
+  r["estimate_note"] = "cycles are an estimate from the instruction mix (Cortex-M4 costs, zero wait states); "
+                       "QEMU has no timing model";
+  r["arena_bytes"] = arena_bytes;
+  r["stack_invoke_bytes"] = run.values.at("stack_invoke_bytes");
+  r["stack_firmware_bytes"] = run.values.at("stack_prepare_bytes");
+  r["output_checksum"] = run.values.at("output_checksum");
+  r["flash"] = {{"runtime_bytes", part("runtime")},          {"kernels_bytes", part("kernels")},
+                {"model_bytes", part("model")},              {"libc_libgcc_bytes", part("libc_libgcc")},
+                {"startup_bytes", part("startup")},
+                {"app_bytes", part("app")},                  {"padding_bytes", part("padding")},
+                {"total_bytes", flash.total},                {"probe_runs", flash.runs},
+                {"build", "-Os, no stdio, only this model's ops"}};
+  json mix = json::array();
+  if (run.mixes.count(1))
+    for (size_t i = 0; i < run.mixes.at(1).size() && i < 12; ++i)
+      mix.push_back({{"mnemonic", run.mixes.at(1)[i].mnemonic}, {"executed", run.mixes.at(1)[i].executed}});
+  r["top_instructions"] = mix;
+
+  if (as_json) {
+    std::cout << r.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "model:        " << model_path_in << "\n"
+            << "target:       " << target << " (QEMU " << std::string(info["machine"]) << ", "
+            << std::string(info["kernels"]) << " kernels, -O2)\n"
+            << "instructions: " << WithCommas(instructions) << " per invoke (after 1 warm-up; marker overhead "
+            << overhead << " subtracted)\n";
+  char line[160];
+  std::snprintf(line, sizeof(line), "est. cycles:  %s on a Cortex-M4 (ESTIMATE from the instruction mix), %.2f per MAC\n",
+                WithCommas(cycles).c_str(), r["estimated_m4_cycles_per_mac"].get<double>());
+  std::cout << line << "MACs:         " << WithCommas(static_cast<uint64_t>(macs)) << "\n"
+            << "arena:        " << WithCommas(arena_bytes) << " bytes\n"
+            << "stack:        " << WithCommas(run.values.at("stack_invoke_bytes")) << " bytes during invoke, "
+            << WithCommas(run.values.at("stack_prepare_bytes")) << " bytes firmware high-water (load + prepare)\n"
+            << "flash (-Os, no stdio, this model's ops only" << (flash.runs ? ", probe runs" : ", PROBE FAILED TO RUN")
+            << "):\n"
+            << "  runtime     " << WithCommas(part("runtime")) << " bytes\n"
+            << "  kernels     " << WithCommas(part("kernels")) << " bytes\n"
+            << "  model       " << WithCommas(part("model")) << " bytes\n"
+            << "  libc+libgcc " << WithCommas(part("libc_libgcc"))
+            << " bytes (memcpy, soft double for prepare-time scales, libm)\n"
+            << "  startup     " << WithCommas(part("startup")) << " bytes, main " << part("app") << ", padding "
+            << part("padding") << "\n"
+            << "  total       " << WithCommas(flash.total) << " bytes\n";
+  return kExitOk;
+}
+
+}  // namespace tinyml::cli
