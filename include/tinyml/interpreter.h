@@ -16,6 +16,7 @@
 #include "tinyml/model.h"
 #include "tinyml/op.h"
 #include "tinyml/op_resolver.h"
+#include "tinyml/memory_planner.h"
 #include "tinyml/status.h"
 
 namespace tinyml {
@@ -63,11 +64,32 @@ class Interpreter {
   // Offset of a tensor's data in the arena, or -1 (constant / not stored).
   int64_t ArenaOffset(int32_t tensor_index) const;
   const uint8_t* arena() const { return arena_; }
+
+  // The memory plan as Prepare() computed it, for tools (plan printers,
+  // overlap checks). After Prepare(). Caller arrays: `buffers`, `buffer_op`
+  // (owning op of a scratch buffer, -1 for tensors) and `order` with
+  // PlanBufferCapacity() entries; `tensor_buffer` (buffer of each tensor, -1
+  // for none) with num_tensors entries; `scratch` with 3 * num_tensors.
+  int32_t PlanBufferCapacity() const;
+  Status DescribePlan(PlannedBuffer* buffers, int32_t* buffer_op, int32_t* tensor_buffer, int32_t* order,
+                      int32_t* count, int32_t* scratch);
   const Model& model() const { return model_; }
 
  private:
   Status Fail(Status status, const char* message, int64_t value = -1, int64_t value2 = -1);
   Status ResolveOps();
+  struct PlanWorkspace {
+    int32_t* parent;     // union-find over tensors sharing a buffer
+    int32_t* first;      // lifetime of each set, on its root
+    int32_t* last;
+    int32_t* buffer_of;  // tensor -> buffer index, -1 for none
+    int32_t* buffer_op;  // buffer -> owning op for scratch, -1 for tensors
+    PlannedBuffer* buffers;
+    int32_t* order;
+  };
+  // Fills w.buffers (tensor sets first, then scratch in op order) and
+  // returns their count; offsets are left to PlanMemory().
+  int32_t BuildPlan(const PlanWorkspace& w, bool place_constant_views);
   Status PlanAndPlace(uint8_t* persistent_begin, size_t persistent_total);
 
   const Model& model_;

@@ -148,37 +148,19 @@ Status Interpreter::Prepare() {
   return Status::kOk;
 }
 
-Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_total) {
+int32_t Interpreter::PlanBufferCapacity() const {
+  int32_t n = 0;
+  for (int32_t t = 0; t < model_.num_tensors(); ++t) n += model_.tensor(t).is_constant() ? 0 : 1;
+  for (int32_t i = 0; i < model_.num_operators(); ++i) n += nodes_[i].scratch_bytes > 0 ? 1 : 0;
+  return n;
+}
+
+int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views) {
   const int32_t num_tensors = model_.num_tensors();
   const int32_t num_ops = model_.num_operators();
-  // The planner's workspace may use the head region and the op-data region
-  // (op data is written only after planning), never the tables.
-  const size_t op_data_region = persistent_total - AlignUp(sizeof(Tensor) * static_cast<size_t>(num_tensors), kAlign) -
-                                AlignUp(sizeof(Node) * static_cast<size_t>(num_ops), kAlign);
-  const size_t workspace_available = static_cast<size_t>(persistent_begin - arena_) + op_data_region;
-  int32_t max_buffers = 0;
-  for (int32_t t = 0; t < num_tensors; ++t) max_buffers += tensors_[t].data == nullptr ? 1 : 0;
-  for (int32_t i = 0; i < num_ops; ++i) max_buffers += nodes_[i].scratch_bytes > 0 ? 1 : 0;
-
-  const size_t workspace = AlignUp(
-      sizeof(int32_t) * 4 * static_cast<size_t>(num_tensors) +
-          (sizeof(PlannedBuffer) + sizeof(int32_t)) * static_cast<size_t>(max_buffers) + 8,
-      kAlign);
-  // Bytes of head region the workspace needs beyond the op-data region.
-  const size_t workspace_head = workspace > op_data_region ? workspace - op_data_region : 0;
-  if (workspace > workspace_available) {
-    return Fail(Status::kArenaTooSmall, TINYML_MSG("arena too small to plan memory:"),
-                static_cast<int64_t>(arena_bytes_), static_cast<int64_t>(persistent_total + AlignUp(workspace_head, kAlign)));
-  }
-  // parent: union-find over tensors sharing one buffer; -1 = needs no
-  // buffer (constant data, or a view of it).
-  int32_t* parent = reinterpret_cast<int32_t*>(arena_);
-  int32_t* first = parent + num_tensors;  // lifetime of each set, on its root
-  int32_t* last = first + num_tensors;
-  int32_t* buffer_of = last + num_tensors;  // root -> buffer index
-  PlannedBuffer* buffers = reinterpret_cast<PlannedBuffer*>(
-      AlignUp(reinterpret_cast<uintptr_t>(buffer_of + num_tensors), 8));
-  int32_t* order = reinterpret_cast<int32_t*>(buffers + max_buffers);
+  int32_t* parent = w.parent;
+  int32_t* first = w.first;
+  int32_t* last = w.last;
 
   auto find = [parent](int32_t t) {
     while (t >= 0 && parent[t] != t) t = parent[t];
@@ -191,10 +173,10 @@ Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_to
   auto is_variable = [this](int32_t t) { return model_.tensor(t).is_variable; };
 
   for (int32_t t = 0; t < num_tensors; ++t) {
-    parent[t] = tensors_[t].data != nullptr ? -1 : t;  // constants need no buffer
+    parent[t] = model_.tensor(t).is_constant() ? -1 : t;  // constants need no buffer
     first[t] = INT32_MAX;
     last[t] = -1;
-    buffer_of[t] = -1;
+    w.buffer_of[t] = -1;
   }
   // Views (RESHAPE): the output is the input's bytes, in the same memory.
   for (int32_t i = 0; i < num_ops; ++i) {
@@ -207,7 +189,8 @@ Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_to
     if (parent[out] != out) continue;  // written twice; leave it alone
     const int32_t r = find(in);
     if (r < 0) {
-      tensors_[out].data = tensors_[in].data;  // a view of constant data: read in place
+      // A view of constant data is read in place.
+      if (place_constant_views) tensors_[out].data = tensors_[in].data;
       parent[out] = -1;
     } else {
       parent[out] = r;
@@ -250,28 +233,66 @@ Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_to
     if (last[out] > last[in]) last[in] = last[out];
   }
 
+  // Buffers: one per set of tensors sharing memory, then one per scratch.
   int32_t count = 0;
   for (int32_t t = 0; t < num_tensors; ++t) {
     if (parent[t] != t || last[t] < 0) continue;  // not a root, or never used
-    buffer_of[t] = count;
-    PlannedBuffer& b = buffers[count++];
+    w.buffer_of[t] = count;
+    w.buffer_op[count] = -1;
+    PlannedBuffer& b = w.buffers[count++];
     b.bytes = static_cast<uint32_t>(bytes_of(t));
     b.first_use = first[t];
     b.last_use = last[t];
     b.alignment = BufferAlignment(tensors_[t].type);
     b.offset = 0;
   }
-  const int32_t tensor_buffers = count;
   for (int32_t i = 0; i < num_ops; ++i) {
     if (nodes_[i].scratch_bytes == 0) continue;
-    PlannedBuffer& b = buffers[count++];
+    w.buffer_op[count] = i;
+    PlannedBuffer& b = w.buffers[count++];
     b.bytes = nodes_[i].scratch_bytes;
     b.first_use = b.last_use = i;
     b.alignment = 16;
     b.offset = 0;
   }
+  // Tensors that share a set point at its buffer.
+  for (int32_t t = 0; t < num_tensors; ++t) {
+    const int32_t r = find(t);
+    w.buffer_of[t] = r >= 0 ? w.buffer_of[r] : -1;
+  }
+  return count;
+}
 
-  const uint32_t high_water = PlanMemory(buffers, count, order);
+Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_total) {
+  const int32_t num_tensors = model_.num_tensors();
+  const int32_t num_ops = model_.num_operators();
+  // The planner's workspace may use the head region and the op-data region
+  // (op data is written only after planning), never the tables.
+  const size_t op_data_region = persistent_total - AlignUp(sizeof(Tensor) * static_cast<size_t>(num_tensors), kAlign) -
+                                AlignUp(sizeof(Node) * static_cast<size_t>(num_ops), kAlign);
+  const size_t workspace_available = static_cast<size_t>(persistent_begin - arena_) + op_data_region;
+  const int32_t max_buffers = PlanBufferCapacity();
+  const size_t workspace = AlignUp(
+      sizeof(int32_t) * 4 * static_cast<size_t>(num_tensors) +
+          (sizeof(PlannedBuffer) + 2 * sizeof(int32_t)) * static_cast<size_t>(max_buffers) + 8,
+      kAlign);
+  // Bytes of head region the workspace needs beyond the op-data region.
+  const size_t workspace_head = workspace > op_data_region ? workspace - op_data_region : 0;
+  if (workspace > workspace_available) {
+    return Fail(Status::kArenaTooSmall, TINYML_MSG("arena too small to plan memory:"),
+                static_cast<int64_t>(arena_bytes_), static_cast<int64_t>(persistent_total + AlignUp(workspace_head, kAlign)));
+  }
+  PlanWorkspace w;
+  w.parent = reinterpret_cast<int32_t*>(arena_);
+  w.first = w.parent + num_tensors;
+  w.last = w.first + num_tensors;
+  w.buffer_of = w.last + num_tensors;
+  w.buffer_op = w.buffer_of + num_tensors;
+  w.buffers = reinterpret_cast<PlannedBuffer*>(AlignUp(reinterpret_cast<uintptr_t>(w.buffer_op + max_buffers), 8));
+  w.order = reinterpret_cast<int32_t*>(w.buffers + max_buffers);
+
+  const int32_t count = BuildPlan(w, /*place_constant_views=*/true);
+  const uint32_t high_water = PlanMemory(w.buffers, count, w.order);
   planned_bytes_ = AlignUp(high_water, kAlign);
   const size_t head_needed = planned_bytes_ > workspace_head ? planned_bytes_ : AlignUp(workspace_head, kAlign);
   required_bytes_ = head_needed + persistent_total;
@@ -279,18 +300,30 @@ Status Interpreter::PlanAndPlace(uint8_t* persistent_begin, size_t persistent_to
     return Fail(Status::kArenaTooSmall, TINYML_MSG("arena too small:"), static_cast<int64_t>(arena_bytes_),
                 static_cast<int64_t>(required_bytes_));
   }
-
-  // Place: tensors first (reading the workspace), then scratch.
+  // Place (reading the workspace, which the data may overwrite only later).
   for (int32_t t = 0; t < num_tensors; ++t) {
-    const int32_t r = find(t);
-    if (r < 0 || buffer_of[r] < 0) continue;
-    tensors_[t].data = arena_ + buffers[buffer_of[r]].offset;
+    if (w.buffer_of[t] >= 0) tensors_[t].data = arena_ + w.buffers[w.buffer_of[t]].offset;
   }
-  int32_t s = tensor_buffers;
-  for (int32_t i = 0; i < num_ops; ++i) {
-    if (nodes_[i].scratch_bytes == 0) continue;
-    nodes_[i].scratch = arena_ + buffers[s++].offset;
+  for (int32_t b = 0; b < count; ++b) {
+    if (w.buffer_op[b] >= 0) nodes_[w.buffer_op[b]].scratch = arena_ + w.buffers[b].offset;
   }
+  return Status::kOk;
+}
+
+Status Interpreter::DescribePlan(PlannedBuffer* buffers, int32_t* buffer_op, int32_t* tensor_buffer,
+                                 int32_t* order, int32_t* count, int32_t* scratch) {
+  if (!prepared_) return Fail(Status::kNotPrepared, TINYML_MSG("DescribePlan() before a successful Prepare()"));
+  const int32_t n = model_.num_tensors();
+  PlanWorkspace w;
+  w.parent = scratch;
+  w.first = scratch + n;
+  w.last = scratch + 2 * n;
+  w.buffer_of = tensor_buffer;
+  w.buffer_op = buffer_op;
+  w.buffers = buffers;
+  w.order = order;
+  *count = BuildPlan(w, /*place_constant_views=*/false);
+  PlanMemory(buffers, *count, order);
   return Status::kOk;
 }
 

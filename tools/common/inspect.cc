@@ -221,99 +221,51 @@ int32_t FailingOpIndex(const std::string& error) {
   return static_cast<int32_t>(v);
 }
 
-// Rebuilds the planner's buffers from where the interpreter put tensors:
-// tensors sharing memory through an in-place op form one buffer; lifetimes
-// follow the interpreter's rules (inputs live from op 0, outputs to the
-// last op, variables throughout).
-json MemoryJson(const Model& model, const Interpreter& interp, bool* plan_valid) {
+// The interpreter's own memory plan (DescribePlan re-runs the planning of
+// Prepare()), checked for overlaps of live buffers.
+json MemoryJson(const Model& model, Interpreter& interp, bool* plan_valid) {
   const int32_t num_tensors = model.num_tensors();
-  const int32_t num_ops = model.num_operators();
-  const int32_t end = num_ops > 0 ? num_ops - 1 : 0;
-  std::vector<int32_t> parent(num_tensors);
-  std::iota(parent.begin(), parent.end(), 0);
-  auto find = [&](int32_t t) {
-    while (parent[t] != t) t = parent[t] = parent[parent[t]];
-    return t;
-  };
-  auto offset_of = [&](int32_t t) { return interp.ArenaOffset(t); };
-  for (int32_t i = 0; i < num_ops; ++i) {
-    const Node* node = interp.node(i);
-    if ((node->registration->flags & kOpFlagOutputAliasesInput0) == 0) continue;
-    if (node->num_inputs < 1 || node->num_outputs < 1 || node->inputs[0] < 0) continue;
-    const int32_t in = node->inputs[0];
-    const int32_t out = node->outputs[0];
-    if (offset_of(in) >= 0 && offset_of(in) == offset_of(out)) parent[find(out)] = find(in);
+  const int32_t capacity = interp.PlanBufferCapacity();
+  std::vector<PlannedBuffer> planned(static_cast<size_t>(capacity));
+  std::vector<int32_t> buffer_op(static_cast<size_t>(capacity)), order(static_cast<size_t>(capacity));
+  std::vector<int32_t> tensor_buffer(static_cast<size_t>(num_tensors)), scratch(3 * static_cast<size_t>(num_tensors));
+  int32_t count = 0;
+  if (interp.DescribePlan(planned.data(), buffer_op.data(), tensor_buffer.data(), order.data(), &count,
+                          scratch.data()) != Status::kOk) {
+    *plan_valid = false;
+    return json(nullptr);
   }
-  struct Buf {
-    std::vector<int32_t> tensors;
-    int64_t offset = 0;
-    uint64_t bytes = 0;
-    int32_t first = INT32_MAX;
-    int32_t last = -1;
-  };
-  std::map<int32_t, Buf> by_root;
-  for (int32_t t = 0; t < num_tensors; ++t) {
-    const int64_t off = offset_of(t);
-    if (off < 0 || static_cast<size_t>(off) >= interp.planned_bytes()) continue;
-    Buf& b = by_root[find(t)];
-    b.tensors.push_back(t);
-    b.offset = off;
-    b.bytes = std::max<uint64_t>(b.bytes, model.tensor(t).Bytes());
-  }
-  auto use = [&](int32_t t, int32_t first, int32_t last) {
-    if (t < 0 || t >= num_tensors) return;
-    auto it = by_root.find(find(t));
-    if (it == by_root.end()) return;
-    it->second.first = std::min(it->second.first, first);
-    it->second.last = std::max(it->second.last, last);
-  };
-  for (int k = 0; k < model.num_inputs(); ++k) use(model.input_tensor(k), 0, 0);
-  for (int32_t i = 0; i < num_ops; ++i) {
-    const Node* node = interp.node(i);
-    for (int k = 0; k < node->num_inputs; ++k) use(node->inputs[k], i, i);
-    for (int k = 0; k < node->num_outputs; ++k) use(node->outputs[k], i, i);
-  }
-  for (int k = 0; k < model.num_outputs(); ++k) use(model.output_tensor(k), end, end);
+  std::vector<std::vector<int32_t>> tensors_of(static_cast<size_t>(count));
   for (int32_t t = 0; t < num_tensors; ++t)
-    if (model.tensor(t).is_variable) use(t, 0, end);
+    if (tensor_buffer[t] >= 0) tensors_of[tensor_buffer[t]].push_back(t);
 
   json buffers = json::array();
-  std::vector<PlannedBuffer> check;
-  for (auto& [root, b] : by_root) {
+  for (int32_t b = 0; b < count; ++b) {
+    const PlannedBuffer& p = planned[b];
     json o;
-    o["kind"] = "tensor";
-    o["tensors"] = b.tensors;
-    o["op"] = nullptr;
-    o["offset"] = b.offset;
-    o["bytes"] = b.bytes;
-    o["first_op"] = b.last < 0 ? 0 : b.first;
-    o["last_op"] = b.last < 0 ? 0 : b.last;
+    o["kind"] = buffer_op[b] >= 0 ? "scratch" : "tensor";
+    o["tensors"] = tensors_of[b];
+    o["op"] = buffer_op[b] >= 0 ? json(buffer_op[b]) : json(nullptr);
+    o["offset"] = p.offset;
+    o["bytes"] = p.bytes;
+    o["first_op"] = p.first_use;
+    o["last_op"] = p.last_use;
     buffers.push_back(o);
-    check.push_back(PlannedBuffer{static_cast<uint32_t>(b.bytes), b.last < 0 ? 0 : b.first, b.last < 0 ? 0 : b.last, 1,
-                                  static_cast<uint32_t>(b.offset)});
   }
+  // The plan must be what the tensors actually use.
+  bool consistent = true;
+  for (int32_t t = 0; t < num_tensors; ++t)
+    if (tensor_buffer[t] >= 0 && interp.ArenaOffset(t) != static_cast<int64_t>(planned[tensor_buffer[t]].offset))
+      consistent = false;
   json op_data = json::array();
-  for (int32_t i = 0; i < num_ops; ++i) {
+  for (int32_t i = 0; i < model.num_operators(); ++i) {
     const Node* node = interp.node(i);
-    if (node->scratch_bytes > 0 && node->scratch != nullptr) {
-      const int64_t off = static_cast<const uint8_t*>(node->scratch) - interp.arena();
-      json o;
-      o["kind"] = "scratch";
-      o["tensors"] = json::array();
-      o["op"] = i;
-      o["offset"] = off;
-      o["bytes"] = node->scratch_bytes;
-      o["first_op"] = i;
-      o["last_op"] = i;
-      buffers.push_back(o);
-      check.push_back(PlannedBuffer{node->scratch_bytes, i, i, 1, static_cast<uint32_t>(off)});
-    }
     if (node->persistent_bytes > 0) op_data.push_back(json{{"op", i}, {"bytes", node->persistent_bytes}});
   }
   std::stable_sort(buffers.begin(), buffers.end(), [](const json& a, const json& b) {
     return a["offset"].get<int64_t>() < b["offset"].get<int64_t>();
   });
-  *plan_valid = PlanIsValid(check.data(), static_cast<int32_t>(check.size()));
+  *plan_valid = consistent && PlanIsValid(planned.data(), count);
 
   json m;
   m["arena_bytes"] = interp.RequiredArenaBytes();
