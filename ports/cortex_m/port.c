@@ -60,10 +60,17 @@ uint8_t* PortLoadFile(const char* path, size_t* bytes) {
 /* A value unlikely to be written by real code; checked word by word. */
 static const uint32_t kStackPattern = 0xA5C3A5C3u;
 
+/* The compiler may read SP before this function's own prologue pushes
+   (shrink-wrapping), so painting stops a margin below the SP it saw. Any
+   deeper use by later calls is still seen; the margin only makes the mark
+   conservative when nothing goes deeper than it. */
+enum { kPaintMarginBytes = 64 };
+
 __attribute__((noinline)) void PortStackPaint(void) {
-  uint32_t* sp;
+  uintptr_t sp;
   __asm__ volatile("mov %0, sp" : "=r"(sp));
-  for (volatile uint32_t* p = &__stack_limit__; p < sp; ++p) *p = kStackPattern;
+  volatile uint32_t* const stop = (volatile uint32_t*)(sp - kPaintMarginBytes);
+  for (volatile uint32_t* p = &__stack_limit__; p < stop; ++p) *p = kStackPattern;
 }
 
 uint32_t PortStackHighWater(void) {
