@@ -14,6 +14,7 @@
 #include "frontend/mfcc.h"
 #include "frontend/pcan.h"
 #include "frontend/rfft.h"
+#include "frontend/rfft32.h"
 #include "frontend/spectral_subtraction.h"
 #include "frontend/tflm_tables.h"
 #include "frontend/window.h"
@@ -177,6 +178,10 @@ Status Validate(const FrontendConfig& c, Derived* d, char* msg, size_t cap) {
     return Status::kOk;
   }
 
+  if (d->fft_length < 4) {
+    d->fft_length = 4;
+    d->fft_log2 = 2;
+  }
   if (c.num_coefficients < 1 || c.num_coefficients > c.num_bands)
     return Reject(msg, cap, bad, TINYML_MSG("frontend: num_coefficients must be 1..num_bands; got"),
                   c.num_coefficients, true);
@@ -208,7 +213,8 @@ void Layout(const FrontendConfig& c, const Derived& d, Carver* carver, State* s)
   const size_t bands = static_cast<size_t>(c.num_bands);
   int16_t* pending = carver->Take<int16_t>(static_cast<size_t>(c.window_samples));
   int16_t* backlog = carver->Take<int16_t>(static_cast<size_t>(c.backlog_samples));
-  void* fft_table = carver->TakeBytes(frontend::RfftS16TableBytes(d.fft_length));
+  void* fft_table = carver->TakeBytes(c.kind == FrontendKind::kMfcc ? frontend::RfftS32TableBytes(d.fft_length)
+                                                                   : frontend::RfftS16TableBytes(d.fft_length));
   if (s != nullptr) {
     s->pending = pending;
     s->backlog = backlog;
@@ -239,7 +245,7 @@ void Layout(const FrontendConfig& c, const Derived& d, Carver* carver, State* s)
   MfccState tmp;
   MfccState* m = s != nullptr ? &s->mfcc : &tmp;
   frontend::Mfcc& f = m->mfcc;
-  f.window = carver->Take<int16_t>(static_cast<size_t>(c.window_samples));
+  f.window = carver->Take<int32_t>(static_cast<size_t>(c.window_samples));
   f.mel.first_bin = carver->Take<int16_t>(bands);
   f.mel.num_bins = carver->Take<int16_t>(bands);
   f.mel.offset = carver->Take<int32_t>(bands);
@@ -461,7 +467,7 @@ Status Frontend::Init(const FrontendConfig& config, void* memory, size_t bytes) 
     memset(m.frame, 0, sizeof(int16_t) * static_cast<size_t>(d.fft_length));
   } else {
     frontend::Mfcc& f = s->mfcc.mfcc;
-    if (!frontend::RfftS16Init(d.fft_length, s->fft_table, frontend::RfftS16TableBytes(d.fft_length), &f.fft))
+    if (!frontend::RfftS32Init(d.fft_length, s->fft_table, frontend::RfftS32TableBytes(d.fft_length), &f.fft))
       return tables_failed;
     f.window_samples = config.window_samples;
     f.fft_log2 = d.fft_log2;
@@ -472,7 +478,7 @@ Status Frontend::Init(const FrontendConfig& config, void* memory, size_t bytes) 
     const double fold =
         config.output_type == TensorType::kFloat32 ? 1.0 : 1.0 / static_cast<double>(config.output_scale);
     if (!frontend::MfccInitTables(config.window_samples, d.fft_log2, config.num_bands, config.num_coefficients,
-                                  fold, const_cast<int16_t*>(f.window), const_cast<int32_t*>(f.dct),
+                                  fold, const_cast<int32_t*>(f.window), const_cast<int32_t*>(f.dct),
                                   const_cast<uint64_t*>(f.log_floor), &f.dct_bits)) {
       MessageBuilder(error_, sizeof(error_)).Add(TINYML_MSG("frontend: output_scale too small for the DCT table"));
       return Status::kInvalidArgument;
