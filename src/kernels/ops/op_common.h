@@ -37,6 +37,30 @@ inline Status GetOptions(OpContext& ctx, uint8_t expected, FbTable* options) {
   return Status::kOk;
 }
 
+// Exactly one input (present) and one output.
+inline Status CheckOneInputOneOutput(OpContext& ctx) {
+  if (ctx.num_inputs() != 1 || !ctx.has_input(0))
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 input; inputs given:"), ctx.num_inputs());
+  if (ctx.num_outputs() != 1)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 output; outputs given:"), ctx.num_outputs());
+  return Status::kOk;
+}
+
+// One input and one output of the same type, float32 or int8 (LOGISTIC,
+// TANH, the pooling ops).
+inline Status CheckUnaryFloatOrInt8(OpContext& ctx, TensorMeta* input, TensorMeta* output) {
+  TINYML_RETURN_IF_ERROR(CheckOneInputOneOutput(ctx));
+  *input = ctx.input_meta(0);
+  *output = ctx.output_meta(0);
+  if (input->type != TensorType::kFloat32 && input->type != TensorType::kInt8)
+    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("input type not supported (float32, int8 only); type"),
+                    static_cast<int>(input->type));
+  if (output->type != input->type)
+    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("output type differs from the input type; output type"),
+                    static_cast<int>(output->type));
+  return Status::kOk;
+}
+
 inline int32_t QuantizeForActivation(float f, float scale, int32_t zero_point) {
   // TFLite: zero_point + (int)round(f / scale), in float.
   // The quotient is a float; rounding it via double is exact.

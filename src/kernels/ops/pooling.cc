@@ -47,18 +47,9 @@ Status PoolDimension(OpContext& ctx, Padding padding, int32_t in, int32_t filter
 }
 
 Status Setup(OpContext& ctx, PoolKind kind, ref::PoolParams* p) {
-  if (ctx.num_inputs() != 1 || !ctx.has_input(0))
-    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 input; inputs given:"), ctx.num_inputs());
-  if (ctx.num_outputs() != 1)
-    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 output; outputs given:"), ctx.num_outputs());
-  const TensorMeta input = ctx.input_meta(0);
-  const TensorMeta output = ctx.output_meta(0);
-  if (input.type != TensorType::kFloat32 && input.type != TensorType::kInt8)
-    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("input type not supported (float32, int8 only); type"),
-                    static_cast<int>(input.type));
-  if (output.type != input.type)
-    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("output type differs from the input type; output type"),
-                    static_cast<int>(output.type));
+  TensorMeta input;
+  TensorMeta output;
+  TINYML_RETURN_IF_ERROR(CheckUnaryFloatOrInt8(ctx, &input, &output));
   if (input.shape.rank != 4)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("input must be rank 4 (NHWC); rank"), input.shape.rank);
   if (output.shape.rank != 4)

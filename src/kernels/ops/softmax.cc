@@ -28,10 +28,7 @@ struct SoftmaxSetup {
 };
 
 Status Setup(OpContext& ctx, SoftmaxSetup* s) {
-  if (ctx.num_inputs() != 1 || !ctx.has_input(0))
-    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 input; inputs given:"), ctx.num_inputs());
-  if (ctx.num_outputs() != 1)
-    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 output; outputs given:"), ctx.num_outputs());
+  TINYML_RETURN_IF_ERROR(CheckOneInputOneOutput(ctx));
   const TensorMeta input = ctx.input_meta(0);
   const TensorMeta output = ctx.output_meta(0);
   if (input.type == TensorType::kFloat32) {
