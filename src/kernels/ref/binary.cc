@@ -1,6 +1,7 @@
 #include "kernels/ref/binary.h"
 
 #include "core/fixed_point.h"
+#include "core/fixed_point_math.h"
 #include "kernels/ref/broadcast.h"
 #include "kernels/ref/scale_util.h"
 
@@ -47,50 +48,6 @@ int32_t RoundingDivideByPOTAnyExp(int32_t x, int exponent) {
   return static_cast<int32_t>((x64 >> exponent) + (remainder > threshold ? 1 : 0));
 }
 
-// gemmlowp's RoundingHalfSum for int32.
-int32_t RoundingHalfSum(int32_t a, int32_t b) {
-  const int64_t sum = static_cast<int64_t>(a) + b;
-  const int64_t sign = sum >= 0 ? 1 : -1;
-  return static_cast<int32_t>((sum + sign) / 2);
-}
-
-// gemmlowp's SaturatingRoundingMultiplyByPOT<exponent> for exponent > 0.
-int32_t SaturatingShiftLeft(int32_t x, int exponent) {
-  const int32_t threshold = static_cast<int32_t>((1u << (31 - exponent)) - 1);
-  if (x > threshold) return INT32_MAX;
-  if (x < -threshold) return INT32_MIN;
-  return static_cast<int32_t>(static_cast<uint32_t>(x) << exponent);
-}
-
-// gemmlowp's one_over_one_plus_x_for_x_in_0_1 on raw Q0.31 values. The
-// Newton-Raphson state x is Q2.29.
-int32_t OneOverOnePlusX(int32_t a) {
-  constexpr int32_t kOneQ0_31 = INT32_MAX;  // Q0.31 "one" saturates
-  constexpr int32_t kOneQ2_29 = 1 << 29;
-  constexpr int32_t k48Over17 = 1515870810;    // 48/17 in Q2.29
-  constexpr int32_t kNeg32Over17 = -1010580540;  // -32/17 in Q2.29
-  const int32_t half_denominator = RoundingHalfSum(a, kOneQ0_31);
-  int32_t x = k48Over17 + SaturatingRoundingDoublingHighMul(half_denominator, kNeg32Over17);
-  for (int i = 0; i < 3; ++i) {
-    const int32_t half_denominator_times_x = SaturatingRoundingDoublingHighMul(half_denominator, x);
-    const int32_t one_minus = kOneQ2_29 - half_denominator_times_x;
-    // Q2.29 * Q2.29 is Q4.27; back to Q2.29.
-    x = x + SaturatingShiftLeft(SaturatingRoundingDoublingHighMul(x, one_minus), 2);
-  }
-  // Halving, then Q1.30 -> Q0.31: raw bits unchanged, then a saturating x2.
-  return SaturatingShiftLeft(x, 1);
-}
-
-int CountLeadingZeros32(uint32_t x) {
-  if (x == 0) return 32;
-  int n = 0;
-  while ((x & 0x80000000u) == 0) {
-    x <<= 1;
-    ++n;
-  }
-  return n;
-}
-
 // --- Element functions.
 
 template <typename T>
@@ -126,7 +83,7 @@ int8_t DivQuantized(const ArithmeticParams& p, int8_t x, int8_t y) {
     b = -b;
   }
   int recip_shift = 0;
-  const int32_t inverse = Reciprocal(b, &recip_shift);
+  const int32_t inverse = fixed_point::Reciprocal(b, /*x_integer_digits=*/31, &recip_shift);
   const int headroom = CountLeadingSignBits32(a);
   const int32_t unscaled = MultiplyByQuantizedMultiplierGreaterThanOne(a, inverse, headroom);
   const int total_shift = p.output_shift - recip_shift - headroom;
@@ -141,15 +98,7 @@ int8_t DivQuantized(const ArithmeticParams& p, int8_t x, int8_t y) {
 int CountLeadingSignBits32(int32_t x) {
   if (x == 0) return 31;
   const uint32_t u = static_cast<uint32_t>(x);
-  return CountLeadingZeros32(x < 0 ? ~u : u) - 1;
-}
-
-int32_t Reciprocal(int32_t x, int* num_bits_over_unit) {
-  const int headroom_plus_one = CountLeadingZeros32(static_cast<uint32_t>(x));
-  *num_bits_over_unit = 31 - headroom_plus_one;
-  const int32_t shifted_minus_one =
-      static_cast<int32_t>((static_cast<uint32_t>(x) << headroom_plus_one) - (static_cast<uint32_t>(1) << 31));
-  return OneOverOnePlusX(shifted_minus_one);
+  return fixed_point::CountLeadingZeros32(x < 0 ? ~u : u) - 1;
 }
 
 // --- Prepare.

@@ -148,9 +148,6 @@ extern template void Minimum<int64_t>(const Shape&, const int64_t*, const Shape&
 
 // TFLite's CountLeadingSignBits for int32 (31 for 0).
 int CountLeadingSignBits32(int32_t x);
-// TFLite's GetReciprocal(x, 31, &shift) for x > 0: a Q0.31 value r with
-// 1/x ~= r * 2^-(31 + *num_bits_over_unit), by gemmlowp's Newton-Raphson.
-int32_t Reciprocal(int32_t x, int* num_bits_over_unit);
 
 }  // namespace ref
 }  // namespace tinyml
