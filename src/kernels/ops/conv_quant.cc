@@ -20,6 +20,64 @@ Status CheckActivationQuant(OpContext& ctx, const TensorMeta& t, const char* wha
 
 }  // namespace
 
+Status CheckConvTensors(OpContext& ctx, TensorMeta* input, TensorMeta* filter, TensorMeta* output) {
+  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || !ctx.has_input(kConvInput) || !ctx.has_input(kConvFilter))
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects inputs (input, filter[, bias]); inputs given:"),
+                    ctx.num_inputs());
+  if (ctx.num_outputs() != 1)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 output; outputs given:"), ctx.num_outputs());
+  *input = ctx.input_meta(kConvInput);
+  *filter = ctx.input_meta(kConvFilter);
+  *output = ctx.output_meta(0);
+
+  if (input->type != output->type)
+    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("input and output types differ; output type"),
+                    static_cast<int>(output->type));
+  if (input->type == TensorType::kInt16)
+    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("int16 activations (16x8) are not supported"));
+  if (input->type != TensorType::kFloat32 && input->type != TensorType::kInt8)
+    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("input type not supported (float32, int8 only):"),
+                    static_cast<int>(input->type));
+  if (filter->type != input->type)
+    return ctx.Fail(Status::kUnsupportedType,
+                    TINYML_MSG("filter type must match the input (hybrid/int4 unsupported); filter type"),
+                    static_cast<int>(filter->type));
+  if (input->shape.rank != 4)
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("input must be rank 4; rank"), input->shape.rank);
+  if (filter->shape.rank != 4)
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("filter must be rank 4; rank"), filter->shape.rank);
+  if (output->shape.rank != 4)
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output must be rank 4; rank"), output->shape.rank);
+  return Status::kOk;
+}
+
+Status CheckConvBias(OpContext& ctx, TensorType input_type, int32_t num_channels) {
+  if (!ctx.has_input(kConvBias)) return Status::kOk;
+  const TensorMeta bias = ctx.input_meta(kConvBias);
+  const TensorType want = input_type == TensorType::kInt8 ? TensorType::kInt32 : TensorType::kFloat32;
+  if (bias.type != want)
+    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("bias type must be int32 (int8 op) or float32; got"),
+                    static_cast<int>(bias.type));
+  if (bias.shape.FlatSize() != num_channels)
+    return ctx.Fail(Status::kInvalidShape, TINYML_MSG("bias length differs from output channels:"),
+                    bias.shape.FlatSize());
+  return Status::kOk;
+}
+
+Status CheckConvWindowOptions(OpContext& ctx, int8_t padding_raw, int32_t stride_width, int32_t stride_height,
+                              int32_t dilation_width, int32_t dilation_height, Padding* padding) {
+  if (padding_raw != 0 && padding_raw != 1)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("unknown padding"), padding_raw);
+  *padding = static_cast<Padding>(padding_raw);
+  if (stride_width < 1 || stride_height < 1)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("strides must be >= 1; got"),
+                    stride_width < 1 ? stride_width : stride_height);
+  if (dilation_width < 1 || dilation_height < 1)
+    return ctx.Fail(Status::kInvalidModel, TINYML_MSG("dilations must be >= 1; got"),
+                    dilation_width < 1 ? dilation_width : dilation_height);
+  return Status::kOk;
+}
+
 Status ConvWindowPadding(OpContext& ctx, Padding padding, int32_t in_size, int32_t filter_size, int32_t stride,
                          int32_t dilation, int32_t out_size, int32_t* pad) {
   const int64_t effective = static_cast<int64_t>(filter_size - 1) * dilation + 1;

@@ -1,6 +1,7 @@
-// Prepare steps shared by CONV_2D and DEPTHWISE_CONV_2D: window geometry and
-// the per-channel requantization TFLite calls
-// PopulateConvolutionQuantizationParams.
+// Plan and prepare steps shared by CONV_2D and DEPTHWISE_CONV_2D: tensor,
+// bias and option checks, window geometry, the per-channel requantization
+// TFLite calls PopulateConvolutionQuantizationParams, and the persistent op
+// data holding it. `Params` is ref::ConvParams or ref::DepthwiseConvParams.
 #ifndef TINYML_KERNELS_OPS_CONV_QUANT_H_
 #define TINYML_KERNELS_OPS_CONV_QUANT_H_
 
@@ -12,6 +13,21 @@
 #include "tinyml/status.h"
 
 namespace tinyml {
+
+constexpr int kConvInput = 0;
+constexpr int kConvFilter = 1;
+constexpr int kConvBias = 2;  // optional
+
+// Inputs (input, filter[, bias]) and one output; input, filter and output
+// float32 or int8 of one type (no 16x8, hybrid or int4) and rank 4.
+Status CheckConvTensors(OpContext& ctx, TensorMeta* input, TensorMeta* filter, TensorMeta* output);
+
+// The optional bias: int32 (int8 op) or float32, one value per channel.
+Status CheckConvBias(OpContext& ctx, TensorType input_type, int32_t num_channels);
+
+// Padding of the options is SAME or VALID; strides and dilations >= 1.
+Status CheckConvWindowOptions(OpContext& ctx, int8_t padding_raw, int32_t stride_width, int32_t stride_height,
+                              int32_t dilation_width, int32_t dilation_height, Padding* padding);
 
 // One spatial axis of a convolution window: checks that the model's output
 // size equals TFLite's ComputeOutSize for these parameters and that every
@@ -36,6 +52,60 @@ Status ConvWindowPadding(OpContext& ctx, Padding padding, int32_t in_size, int32
 Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const TensorMeta& filter,
                               const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* multipliers,
                               int32_t* shifts);
+
+// Both axes' leading padding into p (ConvWindowPadding, height first).
+template <typename Params>
+Status ConvPaddings(OpContext& ctx, Padding padding, const Shape& in, const Shape& filter, const Shape& out,
+                    Params* p) {
+  TINYML_RETURN_IF_ERROR(ConvWindowPadding(ctx, padding, in.dims[1], filter.dims[1], p->stride_height,
+                                           p->dilation_height, out.dims[1], &p->pad_height));
+  return ConvWindowPadding(ctx, padding, in.dims[2], filter.dims[2], p->stride_width, p->dilation_width, out.dims[2],
+                           &p->pad_width);
+}
+
+// The fused activation clamp; for int8 also the zero points, after checking
+// that the per-channel multipliers can be computed (prepare computes them).
+template <typename Params>
+Status ConvOutputParams(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
+                        const TensorMeta& output, int channel_dim, int32_t num_channels, Params* p) {
+  if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, &p->float_min, &p->float_max);
+  TINYML_RETURN_IF_ERROR(
+      ComputeConvMultipliers(ctx, input, filter, output, channel_dim, num_channels, nullptr, nullptr));
+  p->input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
+  p->output_offset = static_cast<int32_t>(output.quant.zero_point(0));
+  return ActivationRangeQuantized(ctx, activation, output.quant.scale(0), p->output_offset, -128, 127,
+                                  &p->quantized_min, &p->quantized_max);
+}
+
+// Persistent op data: the params, then for int8 int32
+// multipliers[num_channels] and int32 shifts[num_channels].
+template <typename Params>
+struct PerChannelConvData {
+  Params params;
+  int32_t num_channels;
+  int32_t reserved;
+
+  int32_t* multipliers() { return reinterpret_cast<int32_t*>(this + 1); }
+  int32_t* shifts() { return multipliers() + num_channels; }
+
+  static uint32_t Bytes(TensorType type, int32_t num_channels) {
+    uint32_t bytes = sizeof(PerChannelConvData);
+    if (type == TensorType::kInt8) bytes += 2u * sizeof(int32_t) * static_cast<uint32_t>(num_channels);
+    return bytes;
+  }
+};
+
+// Prepare: stores validated params and, for int8, the multipliers.
+template <typename Params>
+Status PreparePerChannelConvData(OpContext& ctx, const Params& params, TensorType type, int channel_dim,
+                                 int32_t num_channels) {
+  PerChannelConvData<Params>* data = ctx.op_data_as<PerChannelConvData<Params>>();
+  data->params = params;
+  data->num_channels = num_channels;
+  if (type != TensorType::kInt8) return Status::kOk;
+  return ComputeConvMultipliers(ctx, ctx.input_meta(kConvInput), ctx.input_meta(kConvFilter), ctx.output_meta(0),
+                                channel_dim, num_channels, data->multipliers(), data->shifts());
+}
 
 }  // namespace tinyml
 
