@@ -1,0 +1,78 @@
+// General int8 convolution: im2col of 4 output pixels into widened columns,
+// then the shared matmul (conv_s8.h).
+#include "kernels/cortex_m/conv_s8.h"
+
+namespace tinyml {
+namespace cortex_m {
+
+void ConvFoldBias(const int8_t* filter, const int32_t* bias, int32_t channels, int32_t depth, int32_t input_offset,
+                  int32_t* folded) {
+  for (int32_t c = 0; c < channels; ++c) {
+    uint32_t sum = 0;
+    const int8_t* row = filter + c * depth;
+    for (int32_t k = 0; k < depth; ++k) sum += static_cast<uint32_t>(static_cast<int32_t>(row[k]));
+    const uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[c]) : 0u;
+    folded[c] = static_cast<int32_t>(b + sum * static_cast<uint32_t>(input_offset));
+  }
+}
+
+int64_t ConvAccBound(const int8_t* filter_row, int32_t depth, int32_t bias, int32_t input_offset) {
+  int64_t abs_sum = 0;
+  for (int32_t k = 0; k < depth; ++k) abs_sum += filter_row[k] < 0 ? -filter_row[k] : filter_row[k];
+  const int64_t lo = -128 + static_cast<int64_t>(input_offset);
+  const int64_t hi = 127 + static_cast<int64_t>(input_offset);
+  const int64_t x_max = (lo < 0 ? -lo : lo) > (hi < 0 ? -hi : hi) ? (lo < 0 ? -lo : lo) : (hi < 0 ? -hi : hi);
+  return abs_sum * x_max + (bias < 0 ? -static_cast<int64_t>(bias) : bias);
+}
+
+size_t ConvS8ScratchBytes(int32_t depth) {
+  const size_t blocks = (static_cast<size_t>(depth) + 3) / 4;
+  return blocks * 8 * sizeof(uint32_t);
+}
+
+void ConvS8(const ConvS8Params& params, const ChannelQuant& quant, const Shape& input_shape, const int8_t* input,
+            const Shape& filter_shape, const int8_t* filter, const Shape& output_shape, int8_t* output,
+            void* scratch) {
+  const int32_t batches = input_shape.dims[0];
+  const int32_t in_h = input_shape.dims[1];
+  const int32_t in_w = input_shape.dims[2];
+  const int32_t in_c = input_shape.dims[3];
+  const int32_t channels = filter_shape.dims[0];
+  const int32_t k_h = filter_shape.dims[1];
+  const int32_t k_w = filter_shape.dims[2];
+  const int32_t out_h = output_shape.dims[1];
+  const int32_t out_w = output_shape.dims[2];
+  const int32_t depth = k_h * k_w * in_c;
+  const int8_t zero_point = static_cast<int8_t>(-params.input_offset);
+  uint32_t* cols = static_cast<uint32_t*>(scratch);
+  const int32_t pixels_per_image = out_h * out_w;
+
+  for (int32_t b = 0; b < batches; ++b) {
+    const int8_t* image = input + b * in_h * in_w * in_c;
+    int8_t* out_image = output + b * pixels_per_image * channels;
+    for (int32_t first = 0; first < pixels_per_image; first += 4) {
+      const int32_t pixels = pixels_per_image - first < 4 ? pixels_per_image - first : 4;
+      for (int32_t p = 0; p < 4; ++p) {
+        // Unused columns repeat the last pixel; their results are dropped.
+        const int32_t pixel = first + (p < pixels ? p : pixels - 1);
+        const int32_t y0 = (pixel / out_w) * params.stride_height - params.pad_height;
+        const int32_t x0 = (pixel % out_w) * params.stride_width - params.pad_width;
+        int32_t k = 0;
+        for (int32_t fy = 0; fy < k_h; ++fy) {
+          const int32_t y = y0 + fy * params.dilation_height;
+          const bool row_inside = y >= 0 && y < in_h;
+          for (int32_t fx = 0; fx < k_w; ++fx, k += in_c) {
+            const int32_t x = x0 + fx * params.dilation_width;
+            const bool inside = row_inside && x >= 0 && x < in_w;
+            WidenRun(cols, p, k, inside ? image + (y * in_w + x) * in_c : nullptr, in_c, zero_point);
+          }
+        }
+        WidenPadTail(cols, p, depth);
+      }
+      MatMulS8Cols4(cols, depth, filter, channels, quant, params.out, pixels, out_image + first * channels);
+    }
+  }
+}
+
+}  // namespace cortex_m
+}  // namespace tinyml

@@ -1,0 +1,144 @@
+#include "kernels/cortex_m/depthwise_conv_s8.h"
+
+#include "kernels/cortex_m/dsp.h"
+#include "kernels/cortex_m/requant.h"
+
+namespace tinyml {
+namespace cortex_m {
+namespace {
+
+size_t ZeroRowBytes(int32_t input_channels) {
+  // Rounded up so the tap table that follows is pointer-aligned.
+  return (static_cast<size_t>(input_channels) + 7) & ~static_cast<size_t>(7);
+}
+
+}  // namespace
+
+void DepthwiseFoldBias(const int8_t* filter, const int32_t* bias, int32_t taps, int32_t channels,
+                       int32_t input_offset, int32_t* folded) {
+  for (int32_t oc = 0; oc < channels; ++oc) {
+    uint32_t sum = 0;
+    for (int32_t t = 0; t < taps; ++t) sum += static_cast<uint32_t>(static_cast<int32_t>(filter[t * channels + oc]));
+    const uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[oc]) : 0u;
+    folded[oc] = static_cast<int32_t>(b + sum * static_cast<uint32_t>(input_offset));
+  }
+}
+
+int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, int32_t oc, int32_t bias,
+                          int32_t input_offset) {
+  int64_t abs_sum = 0;
+  for (int32_t t = 0; t < taps; ++t) {
+    const int32_t f = filter[t * channels + oc];
+    abs_sum += f < 0 ? -f : f;
+  }
+  const int64_t lo = -128 + static_cast<int64_t>(input_offset);
+  const int64_t hi = 127 + static_cast<int64_t>(input_offset);
+  const int64_t a = lo < 0 ? -lo : lo;
+  const int64_t b = hi < 0 ? -hi : hi;
+  return abs_sum * (a > b ? a : b) + (bias < 0 ? -static_cast<int64_t>(bias) : bias);
+}
+
+size_t DepthwiseConvS8ScratchBytes(int32_t input_channels, int32_t filter_height, int32_t filter_width) {
+  return ZeroRowBytes(input_channels) +
+         static_cast<size_t>(filter_height) * static_cast<size_t>(filter_width) * sizeof(const int8_t*);
+}
+
+void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant, const Shape& input_shape,
+                     const int8_t* input, const Shape& filter_shape, const int8_t* filter, const Shape& output_shape,
+                     int8_t* output, void* scratch) {
+  const int32_t batches = input_shape.dims[0];
+  const int32_t in_h = input_shape.dims[1];
+  const int32_t in_w = input_shape.dims[2];
+  const int32_t in_c = input_shape.dims[3];
+  const int32_t k_h = filter_shape.dims[1];
+  const int32_t k_w = filter_shape.dims[2];
+  const int32_t out_h = output_shape.dims[1];
+  const int32_t out_w = output_shape.dims[2];
+  const int32_t out_c = output_shape.dims[3];
+  const int32_t dm = params.depth_multiplier;
+  const int32_t taps = k_h * k_w;
+  const OutputStage& stage = params.out;
+
+  int8_t* zero_row = static_cast<int8_t*>(scratch);
+  const int8_t** tap_rows =
+      reinterpret_cast<const int8_t**>(static_cast<uint8_t*>(scratch) + ZeroRowBytes(in_c));
+  const int8_t zero_point = static_cast<int8_t>(-params.input_offset);
+  for (int32_t c = 0; c < in_c; ++c) zero_row[c] = zero_point;
+
+  const bool lanes_by_channel = dm == 1 && (out_c & 3) == 0;
+  const bool lanes_by_multiplier = (dm & 3) == 0;
+
+  for (int32_t b = 0; b < batches; ++b) {
+    const int8_t* image = input + b * in_h * in_w * in_c;
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      for (int32_t ox = 0; ox < out_w; ++ox) {
+        const int32_t y0 = oy * params.stride_height - params.pad_height;
+        const int32_t x0 = ox * params.stride_width - params.pad_width;
+        for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
+          const int32_t y = y0 + fy * params.dilation_height;
+          for (int32_t fx = 0; fx < k_w; ++fx, ++t) {
+            const int32_t x = x0 + fx * params.dilation_width;
+            const bool inside = y >= 0 && y < in_h && x >= 0 && x < in_w;
+            tap_rows[t] = inside ? image + (y * in_w + x) * in_c : zero_row;
+          }
+        }
+        int8_t* out = output + ((b * out_h + oy) * out_w + ox) * out_c;
+
+        if (lanes_by_channel) {
+          for (int32_t c = 0; c < out_c; c += 4) {
+            int32_t a0 = quant.bias[c], a1 = quant.bias[c + 1], a2 = quant.bias[c + 2], a3 = quant.bias[c + 3];
+            const int8_t* f = filter + c;
+            for (int32_t t = 0; t < taps; ++t, f += out_c) {
+              const uint32_t w = Load32(tap_rows[t] + c);
+              const uint32_t fw = Load32(f);
+              const uint32_t xe = Sxtb16(w), xo = Sxtb16Ror8(w);
+              const uint32_t fe = Sxtb16(fw), fo = Sxtb16Ror8(fw);
+              a0 = Smlabb(xe, fe, a0);
+              a2 = Smlatt(xe, fe, a2);
+              a1 = Smlabb(xo, fo, a1);
+              a3 = Smlatt(xo, fo, a3);
+            }
+            out[c] = static_cast<int8_t>(Requant(a0, quant.multiplier[c], quant.shift[c], stage));
+            out[c + 1] = static_cast<int8_t>(Requant(a1, quant.multiplier[c + 1], quant.shift[c + 1], stage));
+            out[c + 2] = static_cast<int8_t>(Requant(a2, quant.multiplier[c + 2], quant.shift[c + 2], stage));
+            out[c + 3] = static_cast<int8_t>(Requant(a3, quant.multiplier[c + 3], quant.shift[c + 3], stage));
+          }
+        } else if (lanes_by_multiplier) {
+          // Four outputs of one input channel: the input value in both lanes.
+          for (int32_t c = 0; c < out_c; c += 4) {
+            const int32_t ic = c / dm;
+            int32_t a0 = quant.bias[c], a1 = quant.bias[c + 1], a2 = quant.bias[c + 2], a3 = quant.bias[c + 3];
+            const int8_t* f = filter + c;
+            for (int32_t t = 0; t < taps; ++t, f += out_c) {
+              const uint32_t v = static_cast<uint32_t>(static_cast<int32_t>(tap_rows[t][ic]));
+              const uint32_t xx = PackLoLo(v, v);
+              const uint32_t fw = Load32(f);
+              const uint32_t fe = Sxtb16(fw), fo = Sxtb16Ror8(fw);
+              a0 = Smlabb(xx, fe, a0);
+              a2 = Smlatt(xx, fe, a2);
+              a1 = Smlabb(xx, fo, a1);
+              a3 = Smlatt(xx, fo, a3);
+            }
+            out[c] = static_cast<int8_t>(Requant(a0, quant.multiplier[c], quant.shift[c], stage));
+            out[c + 1] = static_cast<int8_t>(Requant(a1, quant.multiplier[c + 1], quant.shift[c + 1], stage));
+            out[c + 2] = static_cast<int8_t>(Requant(a2, quant.multiplier[c + 2], quant.shift[c + 2], stage));
+            out[c + 3] = static_cast<int8_t>(Requant(a3, quant.multiplier[c + 3], quant.shift[c + 3], stage));
+          }
+        } else {
+          for (int32_t c = 0; c < out_c; ++c) {
+            const int32_t ic = c / dm;
+            uint32_t acc = static_cast<uint32_t>(quant.bias[c]);
+            for (int32_t t = 0; t < taps; ++t) {
+              acc += static_cast<uint32_t>(static_cast<int32_t>(tap_rows[t][ic]) *
+                                           static_cast<int32_t>(filter[t * out_c + c]));
+            }
+            out[c] = static_cast<int8_t>(Requant(static_cast<int32_t>(acc), quant.multiplier[c], quant.shift[c], stage));
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace cortex_m
+}  // namespace tinyml

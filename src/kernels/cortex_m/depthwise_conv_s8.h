@@ -1,0 +1,54 @@
+// int8 depthwise convolution for Cortex-M, byte-exact with
+// ref::DepthwiseConvPerChannelS8.
+//
+// Four output channels per step: input and filter words widened with
+// SXTB16, one MAC per SMLABB/SMLATT lane. The input offset is folded into
+// the bias at prepare time (DepthwiseFoldBias); taps in the padding read a
+// row of input zero points in scratch, which the folded bias cancels, so no
+// tap is ever skipped and the loop has no bounds checks. Per output pixel a
+// table of the taps' input rows is built once and shared by all channels.
+#ifndef TINYML_KERNELS_CORTEX_M_DEPTHWISE_CONV_S8_H_
+#define TINYML_KERNELS_CORTEX_M_DEPTHWISE_CONV_S8_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels/cortex_m/conv_s8.h"
+#include "tinyml/types.h"
+
+namespace tinyml {
+namespace cortex_m {
+
+struct DepthwiseS8Params {
+  int32_t stride_height = 1;
+  int32_t stride_width = 1;
+  int32_t dilation_height = 1;
+  int32_t dilation_width = 1;
+  int32_t pad_height = 0;
+  int32_t pad_width = 0;
+  int32_t depth_multiplier = 1;
+  int32_t input_offset = 0;
+  OutputStage out = {0, -128, 127, 0};
+};
+
+// bias'[oc] = bias[oc] + input_offset * sum over taps of filter[tap][oc].
+void DepthwiseFoldBias(const int8_t* filter, const int32_t* bias, int32_t taps, int32_t channels,
+                       int32_t input_offset, int32_t* folded);
+// Bound on |accumulator| of output channel oc (for FastRequantOk).
+int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, int32_t oc, int32_t bias,
+                          int32_t input_offset);
+
+// Scratch: the zero-point row (input channels) and the tap table.
+size_t DepthwiseConvS8ScratchBytes(int32_t input_channels, int32_t filter_height, int32_t filter_width);
+
+// Any window, stride, dilation, padding and depth multiplier. Fast paths:
+// depth_multiplier 1 with channels % 4 == 0, depth_multiplier % 4 == 0;
+// other cases run a per-channel loop.
+void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant, const Shape& input_shape,
+                     const int8_t* input, const Shape& filter_shape, const int8_t* filter, const Shape& output_shape,
+                     int8_t* output, void* scratch);
+
+}  // namespace cortex_m
+}  // namespace tinyml
+
+#endif  // TINYML_KERNELS_CORTEX_M_DEPTHWISE_CONV_S8_H_

@@ -1,0 +1,122 @@
+// Armv7E-M DSP-extension primitives used by the Cortex-M kernels.
+//
+// This header is the only place the kernels split by target: with
+// __ARM_FEATURE_DSP each function is one instruction (inline asm), elsewhere
+// a portable C emulation with the same bit-exact result, so the same kernel
+// source is compiled and tested on the host. Halfword lanes: "lo" is bits
+// 0..15, "hi" bits 16..31, both signed.
+#ifndef TINYML_KERNELS_CORTEX_M_DSP_H_
+#define TINYML_KERNELS_CORTEX_M_DSP_H_
+
+#include <stdint.h>
+#include <string.h>
+
+namespace tinyml {
+namespace cortex_m {
+
+// Unaligned-safe 32-bit load / store (one LDR/STR on Cortex-M, which allows
+// unaligned word access for LDR/STR).
+inline uint32_t Load32(const void* p) {
+  uint32_t v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+inline void Store32(void* p, uint32_t v) { memcpy(p, &v, sizeof(v)); }
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+
+// Bytes 0 and 2 sign-extended into (lo, hi).
+inline uint32_t Sxtb16(uint32_t x) {
+  uint32_t r;
+  __asm__("sxtb16 %0, %1" : "=r"(r) : "r"(x));
+  return r;
+}
+// Bytes 1 and 3 sign-extended into (lo, hi).
+inline uint32_t Sxtb16Ror8(uint32_t x) {
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+// acc + lo(a)*lo(b) + hi(a)*hi(b), wrapping (the Q flag is ignored).
+inline int32_t Smlad(uint32_t a, uint32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smlad %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
+inline int32_t Smlabb(uint32_t a, uint32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smlabb %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
+inline int32_t Smlatt(uint32_t a, uint32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smlatt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
+// (a * b + 2^31) >> 32, the rounded high word of the 64-bit product.
+inline int32_t Smmulr(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// lo(a) in lo, lo(b) in hi.
+inline uint32_t PackLoLo(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// Saturating 32-bit add.
+inline int32_t Qadd(int32_t a, int32_t b) {
+  int32_t r;
+  __asm__("qadd %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// Clamp to a signed 8-bit value.
+inline int32_t Ssat8(int32_t x) {
+  int32_t r;
+  __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(x));
+  return r;
+}
+
+#else  // Portable emulation with identical results.
+
+inline int32_t Lo16(uint32_t x) { return static_cast<int16_t>(static_cast<uint16_t>(x)); }
+inline int32_t Hi16(uint32_t x) { return static_cast<int16_t>(static_cast<uint16_t>(x >> 16)); }
+inline uint32_t Halves(int32_t lo, int32_t hi) {
+  return (static_cast<uint32_t>(lo) & 0xffffu) | (static_cast<uint32_t>(hi) << 16);
+}
+
+inline uint32_t Sxtb16(uint32_t x) {
+  return Halves(static_cast<int8_t>(static_cast<uint8_t>(x)), static_cast<int8_t>(static_cast<uint8_t>(x >> 16)));
+}
+inline uint32_t Sxtb16Ror8(uint32_t x) { return Sxtb16((x >> 8) | (x << 24)); }
+inline int32_t Smlad(uint32_t a, uint32_t b, int32_t acc) {
+  const uint32_t sum = static_cast<uint32_t>(acc) + static_cast<uint32_t>(Lo16(a) * Lo16(b)) +
+                       static_cast<uint32_t>(Hi16(a) * Hi16(b));
+  return static_cast<int32_t>(sum);
+}
+inline int32_t Smlabb(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(Lo16(a) * Lo16(b)));
+}
+inline int32_t Smlatt(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(Hi16(a) * Hi16(b)));
+}
+inline int32_t Smmulr(int32_t a, int32_t b) {
+  const int64_t p = static_cast<int64_t>(a) * b + (static_cast<int64_t>(1) << 31);
+  // Arithmetic shift of a negative int64 is implementation-defined before
+  // C++20; dividing by 2^32 after biasing keeps it a floor.
+  return static_cast<int32_t>(static_cast<uint64_t>(p) >> 32);
+}
+inline uint32_t PackLoLo(uint32_t a, uint32_t b) { return (a & 0xffffu) | (b << 16); }
+inline int32_t Qadd(int32_t a, int32_t b) {
+  const int64_t s = static_cast<int64_t>(a) + b;
+  return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : static_cast<int32_t>(s));
+}
+inline int32_t Ssat8(int32_t x) { return x > 127 ? 127 : (x < -128 ? -128 : x); }
+
+#endif
+
+}  // namespace cortex_m
+}  // namespace tinyml
+
+#endif  // TINYML_KERNELS_CORTEX_M_DSP_H_

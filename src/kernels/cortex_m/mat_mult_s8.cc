@@ -1,0 +1,126 @@
+// Register-blocked int8 matmul shared by the convolution kernels: see
+// conv_s8.h for the column layout.
+#include "core/fixed_point.h"
+#include "kernels/cortex_m/conv_s8.h"
+#include "kernels/cortex_m/dsp.h"
+
+namespace tinyml {
+namespace cortex_m {
+namespace {
+
+inline void SetHalf(uint32_t* cols, int32_t p, int32_t k, int32_t v) {
+  const int32_t word = (k >> 2) * 8 + 2 * p + (k & 1);
+  const int shift = (k & 2) ? 16 : 0;
+  cols[word] = (cols[word] & ~(0xffffu << shift)) | ((static_cast<uint32_t>(v) & 0xffffu) << shift);
+}
+
+// The depth tail (1..3 values) of a filter row as a word, zero-padded, so
+// the inner loop never reads past the row.
+inline uint32_t TailWord(const int8_t* f, int32_t rem) {
+  uint32_t w = 0;
+  for (int32_t j = 0; j < rem; ++j) w |= static_cast<uint32_t>(static_cast<uint8_t>(f[j])) << (8 * j);
+  return w;
+}
+
+inline void Store4(int8_t* out, int32_t stride, int32_t pixels, int32_t v0, int32_t v1, int32_t v2, int32_t v3) {
+  out[0] = static_cast<int8_t>(v0);
+  if (pixels > 1) out[stride] = static_cast<int8_t>(v1);
+  if (pixels > 2) out[2 * stride] = static_cast<int8_t>(v2);
+  if (pixels > 3) out[3 * stride] = static_cast<int8_t>(v3);
+}
+
+}  // namespace
+
+void WidenRun(uint32_t* cols, int32_t p, int32_t k0, const int8_t* src, int32_t count, int8_t fill) {
+  int32_t i = 0;
+  if ((k0 & 3) == 0) {
+    const uint32_t fill_word = static_cast<uint8_t>(fill) * 0x01010101u;
+    uint32_t* dst = cols + (k0 >> 2) * 8 + 2 * p;
+    for (; i + 4 <= count; i += 4, dst += 8) {
+      const uint32_t w = src != nullptr ? Load32(src + i) : fill_word;
+      dst[0] = Sxtb16(w);
+      dst[1] = Sxtb16Ror8(w);
+    }
+  }
+  for (; i < count; ++i) SetHalf(cols, p, k0 + i, src != nullptr ? src[i] : fill);
+}
+
+void WidenPadTail(uint32_t* cols, int32_t p, int32_t depth) {
+  for (int32_t k = depth; (k & 3) != 0; ++k) SetHalf(cols, p, k, 0);
+}
+
+void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
+                   const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
+  const int32_t blocks = depth >> 2;
+  const int32_t rem = depth & 3;
+  const uint32_t* tail_cols = cols + blocks * 8;
+  for (int32_t c = 0; c < channels; ++c) {
+    const int8_t* f = filter + c * depth;
+    const int32_t bias = quant.bias[c];
+    int32_t a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+    const uint32_t* x = cols;
+    int32_t n = blocks;
+    for (; n >= 2; n -= 2) {
+      const uint32_t w0 = Load32(f);
+      const uint32_t w1 = Load32(f + 4);
+      f += 8;
+      uint32_t fe = Sxtb16(w0), fo = Sxtb16Ror8(w0);
+      a0 = Smlad(x[0], fe, a0);
+      a0 = Smlad(x[1], fo, a0);
+      a1 = Smlad(x[2], fe, a1);
+      a1 = Smlad(x[3], fo, a1);
+      a2 = Smlad(x[4], fe, a2);
+      a2 = Smlad(x[5], fo, a2);
+      a3 = Smlad(x[6], fe, a3);
+      a3 = Smlad(x[7], fo, a3);
+      fe = Sxtb16(w1);
+      fo = Sxtb16Ror8(w1);
+      a0 = Smlad(x[8], fe, a0);
+      a0 = Smlad(x[9], fo, a0);
+      a1 = Smlad(x[10], fe, a1);
+      a1 = Smlad(x[11], fo, a1);
+      a2 = Smlad(x[12], fe, a2);
+      a2 = Smlad(x[13], fo, a2);
+      a3 = Smlad(x[14], fe, a3);
+      a3 = Smlad(x[15], fo, a3);
+      x += 16;
+    }
+    if (n > 0 || rem > 0) {
+      // One leftover full block and/or the zero-padded depth tail.
+      const int32_t extra = n + (rem > 0 ? 1 : 0);
+      for (int32_t b = 0; b < extra; ++b) {
+        const uint32_t w = (b < n) ? Load32(f) : TailWord(f, rem);
+        f += 4;
+        const uint32_t* xb = (b < n) ? x : tail_cols;
+        const uint32_t fe = Sxtb16(w), fo = Sxtb16Ror8(w);
+        a0 = Smlad(xb[0], fe, a0);
+        a0 = Smlad(xb[1], fo, a0);
+        a1 = Smlad(xb[2], fe, a1);
+        a1 = Smlad(xb[3], fo, a1);
+        a2 = Smlad(xb[4], fe, a2);
+        a2 = Smlad(xb[5], fo, a2);
+        a3 = Smlad(xb[6], fe, a3);
+        a3 = Smlad(xb[7], fo, a3);
+        x += 8;
+      }
+    }
+    const int32_t multiplier = quant.multiplier[c];
+    const int32_t shift = quant.shift[c];
+    if (out.fast) {
+      const FastChannel fc = MakeFastChannel(multiplier, shift);
+      a0 = RequantFast(a0, fc);
+      a1 = RequantFast(a1, fc);
+      a2 = RequantFast(a2, fc);
+      a3 = RequantFast(a3, fc);
+    } else {
+      a0 = MultiplyByQuantizedMultiplier(a0, multiplier, shift);
+      a1 = MultiplyByQuantizedMultiplier(a1, multiplier, shift);
+      a2 = MultiplyByQuantizedMultiplier(a2, multiplier, shift);
+      a3 = MultiplyByQuantizedMultiplier(a3, multiplier, shift);
+    }
+    Store4(output + c, channels, pixels, Clamp(a0, out), Clamp(a1, out), Clamp(a2, out), Clamp(a3, out));
+  }
+}
+
+}  // namespace cortex_m
+}  // namespace tinyml

@@ -1,0 +1,126 @@
+// CONV_2D on the Cortex-M kernels (conv_s8.h). The reference glue
+// validates the model (its plan runs first, always); float, grouped
+// convolutions and non-constant filters/biases run the reference kernel.
+#include "kernels/cortex_m/conv_s8.h"
+#include "kernels/cortex_m/ops/conv_quant_cm.h"
+#include "kernels/ops/conv_quant.h"
+#include "kernels/ops/op_common.h"
+#include "tinyml/builtin_ops.h"
+#include "tinyml/cortex_m_ops.h"
+
+namespace tinyml {
+namespace {
+
+using cortex_m::ChannelQuant;
+using cortex_m::ConvS8Params;
+
+constexpr int kInput = 0;
+constexpr int kFilter = 1;
+constexpr int kBias = 2;
+
+struct OpData {
+  ConvS8Params params;
+  int32_t num_channels;
+  int32_t one_by_one;
+  // Followed by the channel block (conv_quant_cm.h).
+};
+
+bool UseRef(OpContext& ctx) {
+  const TensorMeta input = ctx.input_meta(kInput);
+  const TensorMeta filter = ctx.input_meta(kFilter);
+  if (input.type != TensorType::kInt8 || !filter.is_constant()) return true;
+  if (filter.shape.dims[3] != input.shape.dims[3]) return true;  // grouped
+  return ctx.has_input(kBias) && !ctx.input_meta(kBias).is_constant();
+}
+
+int32_t Depth(const Shape& f) { return f.dims[1] * f.dims[2] * f.dims[3]; }
+
+Status Plan(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(Register_CONV_2D()->plan(ctx, memory));
+  if (UseRef(ctx)) return Status::kOk;
+  const Shape& f = ctx.input_meta(kFilter).shape;
+  memory->persistent_bytes = sizeof(OpData) + cortex_m::ChannelBlockBytes(f.dims[0]);
+  memory->scratch_bytes = static_cast<uint32_t>(cortex_m::ConvS8ScratchBytes(Depth(f)));
+  return Status::kOk;
+}
+
+Status Prepare(OpContext& ctx) {
+  const OpRegistration* ref = Register_CONV_2D();
+  if (UseRef(ctx)) return ref->prepare != nullptr ? ref->prepare(ctx) : Status::kOk;
+  const TensorMeta input = ctx.input_meta(kInput);
+  const TensorMeta filter = ctx.input_meta(kFilter);
+  const TensorMeta output = ctx.output_meta(0);
+  const Shape& in = input.shape;
+  const Shape& f = filter.shape;
+  const Shape& out = output.shape;
+  OpData* data = ctx.op_data_as<OpData>();
+  ConvS8Params& p = data->params;
+
+  FbTable options;
+  TINYML_RETURN_IF_ERROR(GetOptions(ctx, options_type::kConv2d, &options));
+  const Padding padding = static_cast<Padding>(options.Scalar<int8_t>(0, 0));
+  p.stride_width = options.Scalar<int32_t>(1, 0);
+  p.stride_height = options.Scalar<int32_t>(2, 0);
+  const Activation activation = static_cast<Activation>(options.Scalar<int8_t>(3, 0));
+  p.dilation_width = options.Scalar<int32_t>(4, 1);
+  p.dilation_height = options.Scalar<int32_t>(5, 1);
+  TINYML_RETURN_IF_ERROR(ConvWindowPadding(ctx, padding, in.dims[1], f.dims[1], p.stride_height,
+                                           p.dilation_height, out.dims[1], &p.pad_height));
+  TINYML_RETURN_IF_ERROR(ConvWindowPadding(ctx, padding, in.dims[2], f.dims[2], p.stride_width, p.dilation_width,
+                                           out.dims[2], &p.pad_width));
+  p.input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
+  p.out.output_offset = static_cast<int32_t>(output.quant.zero_point(0));
+  TINYML_RETURN_IF_ERROR(ActivationRangeQuantized(ctx, activation, output.quant.scale(0), p.out.output_offset, -128,
+                                                  127, &p.out.act_min, &p.out.act_max));
+
+  const int32_t n = f.dims[0];
+  const int32_t depth = Depth(f);
+  data->num_channels = n;
+  data->one_by_one = f.dims[1] == 1 && f.dims[2] == 1 && p.stride_width == 1 && p.stride_height == 1 &&
+                     p.pad_width == 0 && p.pad_height == 0 && out.dims[1] == in.dims[1] &&
+                     out.dims[2] == in.dims[2];
+  int32_t* bias = reinterpret_cast<int32_t*>(data + 1);
+  int32_t* multiplier = bias + n;
+  int8_t* shift = reinterpret_cast<int8_t*>(bias + 2 * n);
+  // The bias slots hold the int32 shifts until they are narrowed.
+  TINYML_RETURN_IF_ERROR(ComputeConvMultipliers(ctx, input, filter, output, 0, n, multiplier, bias));
+  for (int32_t c = 0; c < n; ++c) shift[c] = static_cast<int8_t>(bias[c]);
+  const int8_t* weights = reinterpret_cast<const int8_t*>(filter.const_data);
+  const int32_t* model_bias =
+      ctx.has_input(kBias) ? reinterpret_cast<const int32_t*>(ctx.input_meta(kBias).const_data) : nullptr;
+  cortex_m::ConvFoldBias(weights, model_bias, n, depth, p.input_offset, bias);
+  bool fast = true;
+  for (int32_t c = 0; c < n && fast; ++c) {
+    const int64_t bound =
+        cortex_m::ConvAccBound(weights + c * depth, depth, model_bias != nullptr ? model_bias[c] : 0, p.input_offset);
+    fast = cortex_m::FastRequantOk(shift[c], bound);
+  }
+  p.out.fast = fast ? 1 : 0;
+  return Status::kOk;
+}
+
+Status Eval(OpContext& ctx) {
+  if (UseRef(ctx)) return Register_CONV_2D()->eval(ctx);
+  OpData* data = ctx.op_data_as<OpData>();
+  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels);
+  const Tensor& input = ctx.input(kInput);
+  const Tensor& filter = ctx.input(kFilter);
+  Tensor& output = ctx.output(0);
+  if (data->one_by_one) {
+    cortex_m::ConvS8_1x1(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter.shape(),
+                         ctx.input_data<int8_t>(kFilter), output.shape(), ctx.output_data<int8_t>(0), ctx.scratch());
+  } else {
+    cortex_m::ConvS8(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter.shape(),
+                     ctx.input_data<int8_t>(kFilter), output.shape(), ctx.output_data<int8_t>(0), ctx.scratch());
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+const OpRegistration* Register_CONV_2D_CORTEX_M() {
+  static const OpRegistration kRegistration = {"CONV_2D", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
+}  // namespace tinyml

@@ -1,0 +1,78 @@
+// Requantization of int32 accumulators to int8, bit-exact with
+// MultiplyByQuantizedMultiplier (core/fixed_point.h).
+//
+// The fast form relies on two identities, each proven in the header tests
+// (tests/kernels/cortex_m_kernels_test.cc, RequantFast*):
+//  - for a multiplier m >= 0, SaturatingRoundingDoublingHighMul(a, m) equals
+//    floor((a*m + 2^30) / 2^31): gemmlowp's nudge 1 - 2^30 with truncation
+//    toward zero for negative products is the same as flooring with +2^30.
+//    When |a| < 2^30 that is SMMULR(2a, m) (rounded high word).
+//  - RoundingDivideByPOT(y, e) for e >= 1 equals
+//    (y + 2^(e-1) - (y < 0)) >> e when that sum cannot overflow.
+// So it needs: right shift e in [1, 31] (shift <= -1) and |acc| < 2^30 for
+// every accumulator the op can produce; prepare checks both per op
+// (ConvFastRequantOk) and otherwise the kernels use the exact general form.
+#ifndef TINYML_KERNELS_CORTEX_M_REQUANT_H_
+#define TINYML_KERNELS_CORTEX_M_REQUANT_H_
+
+#include <stdint.h>
+
+#include "core/fixed_point.h"
+#include "kernels/cortex_m/dsp.h"
+
+namespace tinyml {
+namespace cortex_m {
+
+// Per-op output stage: clamp range and output zero point.
+struct OutputStage {
+  int32_t output_offset;
+  int32_t act_min;
+  int32_t act_max;
+  int32_t fast;  // nonzero: every channel may use RequantFast
+};
+
+// Per-channel constants of the fast form.
+struct FastChannel {
+  int32_t multiplier;
+  int32_t right_shift;  // 1..31
+  int32_t round;        // 2^(right_shift - 1)
+};
+
+inline FastChannel MakeFastChannel(int32_t multiplier, int32_t shift) {
+  FastChannel c;
+  c.multiplier = multiplier;
+  c.right_shift = -shift;
+  c.round = c.right_shift >= 1 ? static_cast<int32_t>(1u << (c.right_shift - 1)) : 0;
+  return c;
+}
+
+// Valid only under the conditions above.
+inline int32_t RequantFast(int32_t acc, const FastChannel& c) {
+  const int32_t y = Smmulr(static_cast<int32_t>(static_cast<uint32_t>(acc) << 1), c.multiplier);
+  const int32_t negative = static_cast<int32_t>(static_cast<uint32_t>(y) >> 31);
+  return (y + c.round - negative) >> c.right_shift;
+}
+
+inline int32_t Clamp(int32_t v, const OutputStage& s) {
+  v += s.output_offset;
+  v = v < s.act_min ? s.act_min : v;
+  return v > s.act_max ? s.act_max : v;
+}
+
+// Full output stage for one accumulator of a channel (multiplier, shift).
+inline int32_t Requant(int32_t acc, int32_t multiplier, int32_t shift, const OutputStage& s) {
+  const int32_t v = s.fast ? RequantFast(acc, MakeFastChannel(multiplier, shift))
+                           : MultiplyByQuantizedMultiplier(acc, multiplier, shift);
+  return Clamp(v, s);
+}
+
+// True when RequantFast is exact for a channel: shift in [-31, -1] and every
+// accumulator magnitude below 2^30. `max_abs_acc` bounds |acc| (int64).
+inline bool FastRequantOk(int32_t shift, int64_t max_abs_acc) {
+  return shift <= -1 && shift >= -31 && max_abs_acc < (static_cast<int64_t>(1) << 30);
+}
+
+}  // namespace cortex_m
+}  // namespace tinyml
+
+#endif  // TINYML_KERNELS_CORTEX_M_REQUANT_H_
