@@ -57,7 +57,10 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
   const int32_t out_c = output_shape.dims[3];
   const int32_t dm = params.depth_multiplier;
   const int32_t taps = k_h * k_w;
-  const OutputStage& stage = params.out;
+  const OutputStage stage = params.out;
+  const int32_t* const bias = quant.bias;
+  const int32_t* const mult = quant.multiplier;
+  const int8_t* const shift = quant.shift;
 
   int8_t* zero_row = static_cast<int8_t*>(scratch);
   const int8_t** tap_rows =
@@ -86,7 +89,7 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
 
         if (lanes_by_channel) {
           for (int32_t c = 0; c < out_c; c += 4) {
-            int32_t a0 = quant.bias[c], a1 = quant.bias[c + 1], a2 = quant.bias[c + 2], a3 = quant.bias[c + 3];
+            int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
             const int8_t* f = filter + c;
             for (int32_t t = 0; t < taps; ++t, f += out_c) {
               const uint32_t w = Load32(tap_rows[t] + c);
@@ -98,16 +101,16 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
               a1 = Smlabb(xo, fo, a1);
               a3 = Smlatt(xo, fo, a3);
             }
-            out[c] = static_cast<int8_t>(Requant(a0, quant.multiplier[c], quant.shift[c], stage));
-            out[c + 1] = static_cast<int8_t>(Requant(a1, quant.multiplier[c + 1], quant.shift[c + 1], stage));
-            out[c + 2] = static_cast<int8_t>(Requant(a2, quant.multiplier[c + 2], quant.shift[c + 2], stage));
-            out[c + 3] = static_cast<int8_t>(Requant(a3, quant.multiplier[c + 3], quant.shift[c + 3], stage));
+            out[c] = static_cast<int8_t>(Requant(a0, mult[c], shift[c], stage));
+            out[c + 1] = static_cast<int8_t>(Requant(a1, mult[c + 1], shift[c + 1], stage));
+            out[c + 2] = static_cast<int8_t>(Requant(a2, mult[c + 2], shift[c + 2], stage));
+            out[c + 3] = static_cast<int8_t>(Requant(a3, mult[c + 3], shift[c + 3], stage));
           }
         } else if (lanes_by_multiplier) {
           // Four outputs of one input channel: the input value in both lanes.
           for (int32_t c = 0; c < out_c; c += 4) {
             const int32_t ic = c / dm;
-            int32_t a0 = quant.bias[c], a1 = quant.bias[c + 1], a2 = quant.bias[c + 2], a3 = quant.bias[c + 3];
+            int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
             const int8_t* f = filter + c;
             for (int32_t t = 0; t < taps; ++t, f += out_c) {
               const uint32_t v = static_cast<uint32_t>(static_cast<int32_t>(tap_rows[t][ic]));
@@ -119,20 +122,20 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
               a1 = Smlabb(xx, fo, a1);
               a3 = Smlatt(xx, fo, a3);
             }
-            out[c] = static_cast<int8_t>(Requant(a0, quant.multiplier[c], quant.shift[c], stage));
-            out[c + 1] = static_cast<int8_t>(Requant(a1, quant.multiplier[c + 1], quant.shift[c + 1], stage));
-            out[c + 2] = static_cast<int8_t>(Requant(a2, quant.multiplier[c + 2], quant.shift[c + 2], stage));
-            out[c + 3] = static_cast<int8_t>(Requant(a3, quant.multiplier[c + 3], quant.shift[c + 3], stage));
+            out[c] = static_cast<int8_t>(Requant(a0, mult[c], shift[c], stage));
+            out[c + 1] = static_cast<int8_t>(Requant(a1, mult[c + 1], shift[c + 1], stage));
+            out[c + 2] = static_cast<int8_t>(Requant(a2, mult[c + 2], shift[c + 2], stage));
+            out[c + 3] = static_cast<int8_t>(Requant(a3, mult[c + 3], shift[c + 3], stage));
           }
         } else {
           for (int32_t c = 0; c < out_c; ++c) {
             const int32_t ic = c / dm;
-            uint32_t acc = static_cast<uint32_t>(quant.bias[c]);
+            uint32_t acc = static_cast<uint32_t>(bias[c]);
             for (int32_t t = 0; t < taps; ++t) {
               acc += static_cast<uint32_t>(static_cast<int32_t>(tap_rows[t][ic]) *
                                            static_cast<int32_t>(filter[t * out_c + c]));
             }
-            out[c] = static_cast<int8_t>(Requant(static_cast<int32_t>(acc), quant.multiplier[c], quant.shift[c], stage));
+            out[c] = static_cast<int8_t>(Requant(static_cast<int32_t>(acc), mult[c], shift[c], stage));
           }
         }
       }

@@ -65,6 +65,13 @@ inline uint32_t PackLoLo(uint32_t a, uint32_t b) {
   __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
   return r;
 }
+// Two consecutive words from p, then p += 2 (one LDRD with writeback).
+inline void Load2Advance(const uint32_t*& p, uint32_t* a, uint32_t* b) {
+  uint32_t lo, hi;
+  __asm__("ldrd %0, %1, [%2], #8" : "=&r"(lo), "=&r"(hi), "+r"(p) : "m"(*reinterpret_cast<const uint64_t*>(p)));
+  *a = lo;
+  *b = hi;
+}
 // Saturating 32-bit add.
 inline int32_t Qadd(int32_t a, int32_t b) {
   int32_t r;
@@ -108,6 +115,11 @@ inline int32_t Smmulr(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint64_t>(p) >> 32);
 }
 inline uint32_t PackLoLo(uint32_t a, uint32_t b) { return (a & 0xffffu) | (b << 16); }
+inline void Load2Advance(const uint32_t*& p, uint32_t* a, uint32_t* b) {
+  *a = p[0];
+  *b = p[1];
+  p += 2;
+}
 inline int32_t Qadd(int32_t a, int32_t b) {
   const int64_t s = static_cast<int64_t>(a) + b;
   return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : static_cast<int32_t>(s));

@@ -50,7 +50,11 @@ void WidenPadTail(uint32_t* cols, int32_t p, int32_t depth) {
 }
 
 void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
-                   const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
+                   const ChannelQuant& quant_ref, const OutputStage& out_ref, int32_t pixels, int8_t* output) {
+  // Local copies: int8 stores may alias anything, which would otherwise
+  // force reloads of these after every output byte.
+  const ChannelQuant quant = quant_ref;
+  const OutputStage out = out_ref;
   const int32_t blocks = depth >> 2;
   const int32_t rem = depth & 3;
   const uint32_t* tail_cols = cols + blocks * 8;
@@ -65,25 +69,25 @@ void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, in
       const uint32_t w1 = Load32(f + 4);
       f += 8;
       uint32_t fe = Sxtb16(w0), fo = Sxtb16Ror8(w0);
-      a0 = Smlad(x[0], fe, a0);
-      a0 = Smlad(x[1], fo, a0);
-      a1 = Smlad(x[2], fe, a1);
-      a1 = Smlad(x[3], fo, a1);
-      a2 = Smlad(x[4], fe, a2);
-      a2 = Smlad(x[5], fo, a2);
-      a3 = Smlad(x[6], fe, a3);
-      a3 = Smlad(x[7], fo, a3);
+      uint32_t xe, xo;
+      Load2Advance(x, &xe, &xo);
+      a0 = Smlad(xo, fo, Smlad(xe, fe, a0));
+      Load2Advance(x, &xe, &xo);
+      a1 = Smlad(xo, fo, Smlad(xe, fe, a1));
+      Load2Advance(x, &xe, &xo);
+      a2 = Smlad(xo, fo, Smlad(xe, fe, a2));
+      Load2Advance(x, &xe, &xo);
+      a3 = Smlad(xo, fo, Smlad(xe, fe, a3));
       fe = Sxtb16(w1);
       fo = Sxtb16Ror8(w1);
-      a0 = Smlad(x[8], fe, a0);
-      a0 = Smlad(x[9], fo, a0);
-      a1 = Smlad(x[10], fe, a1);
-      a1 = Smlad(x[11], fo, a1);
-      a2 = Smlad(x[12], fe, a2);
-      a2 = Smlad(x[13], fo, a2);
-      a3 = Smlad(x[14], fe, a3);
-      a3 = Smlad(x[15], fo, a3);
-      x += 16;
+      Load2Advance(x, &xe, &xo);
+      a0 = Smlad(xo, fo, Smlad(xe, fe, a0));
+      Load2Advance(x, &xe, &xo);
+      a1 = Smlad(xo, fo, Smlad(xe, fe, a1));
+      Load2Advance(x, &xe, &xo);
+      a2 = Smlad(xo, fo, Smlad(xe, fe, a2));
+      Load2Advance(x, &xe, &xo);
+      a3 = Smlad(xo, fo, Smlad(xe, fe, a3));
     }
     if (n > 0 || rem > 0) {
       // One leftover full block and/or the zero-padded depth tail.

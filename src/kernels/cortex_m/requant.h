@@ -42,7 +42,8 @@ inline FastChannel MakeFastChannel(int32_t multiplier, int32_t shift) {
   FastChannel c;
   c.multiplier = multiplier;
   c.right_shift = -shift;
-  c.round = c.right_shift >= 1 ? static_cast<int32_t>(1u << (c.right_shift - 1)) : 0;
+  // Only used with right_shift in [1, 31] (FastRequantOk).
+  c.round = static_cast<int32_t>((1u << (c.right_shift & 31)) >> 1);
   return c;
 }
 
