@@ -4,6 +4,8 @@
 #ifndef TINYML_TESTS_KERNELS_CONV_REFERENCE_H_
 #define TINYML_TESTS_KERNELS_CONV_REFERENCE_H_
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -11,12 +13,14 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/op_runner.h"
 #include "support/test_util.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/model.h"
+#include "tinyml/types.h"
 
 namespace conv_test {
 
@@ -145,6 +149,82 @@ class Rng {
  private:
   std::mt19937 gen_;
 };
+
+inline tinyml::Shape MakeShape(int a, int b, int c, int d) {
+  tinyml::Shape s;
+  s.rank = 4;
+  s.dims[0] = a;
+  s.dims[1] = b;
+  s.dims[2] = c;
+  s.dims[3] = d;
+  return s;
+}
+
+// References shared by the CONV_2D and DEPTHWISE_CONV_2D tests. `Case` (a
+// test's problem description) has input, filter, bias, in_zp, out_zp,
+// in_scale, out_scale, act, OutSize(), WScale(oc), ChannelRequant(oc) and
+// Describe(); its own namespace supplies ForEachOutput(c, fn), the op's taps
+// from the definition, and RunKernel(c), the kernel under test (both found
+// by argument-dependent lookup).
+
+// TFLite's integer formula, re-derived with 64-bit sums.
+template <typename Case>
+std::vector<int8_t> IntegerReference(const Case& c) {
+  std::vector<int8_t> out(c.OutSize());
+  int32_t lo, hi;
+  ActRange(c.act, c.out_scale, c.out_zp, &lo, &hi);
+  ForEachOutput(c, [&](size_t o, int oc, const std::vector<std::pair<size_t, size_t>>& taps) {
+    int64_t acc = 0;
+    for (const auto& t : taps) acc += int64_t{c.filter[t.second]} * (int64_t{c.input[t.first]} - c.in_zp);
+    if (!c.bias.empty()) acc += c.bias[oc];
+    EXPECT_TRUE(acc >= INT32_MIN && acc <= INT32_MAX) << "test case overflows int32";
+    int32_t v = Requantize(static_cast<int32_t>(acc), c.ChannelRequant(oc)) + c.out_zp;
+    v = std::min(std::max(v, lo), hi);
+    out[o] = static_cast<int8_t>(v);
+  });
+  return out;
+}
+
+// Dequantize, convolve in double, quantize with one rounding.
+template <typename Case>
+std::vector<int32_t> DoubleReference(const Case& c) {
+  std::vector<int32_t> out(c.OutSize());
+  int32_t lo, hi;
+  ActRange(c.act, c.out_scale, c.out_zp, &lo, &hi);
+  ForEachOutput(c, [&](size_t o, int oc, const std::vector<std::pair<size_t, size_t>>& taps) {
+    const double ws = c.WScale(oc);
+    double sum = 0;
+    for (const auto& t : taps)
+      sum += (double{c.in_scale} * (c.input[t.first] - c.in_zp)) * (ws * c.filter[t.second]);
+    if (!c.bias.empty()) sum += c.bias[oc] * (double{c.in_scale} * ws);
+    const double q = std::round(sum / c.out_scale) + c.out_zp;
+    out[o] = static_cast<int32_t>(std::min<double>(std::max<double>(q, lo), hi));
+  });
+  return out;
+}
+
+// The kernel equals the integer formula exactly and the real-valued
+// convolution within 1 LSB; reports the first few mismatches.
+template <typename Case>
+void ExpectMatchesReferences(const Case& c) {
+  const std::vector<int8_t> got = RunKernel(c);
+  const std::vector<int8_t> exact = IntegerReference(c);
+  const std::vector<int32_t> approx = DoubleReference(c);
+  ASSERT_EQ(got.size(), exact.size());
+  int mismatches = 0;
+  for (size_t i = 0; i < got.size() && mismatches < 5; ++i) {
+    if (got[i] != exact[i]) {
+      ++mismatches;
+      ADD_FAILURE() << c.Describe() << ": output " << i << " = " << int{got[i]} << ", TFLite formula gives "
+                    << int{exact[i]};
+    }
+    if (std::abs(int{got[i]} - approx[i]) > 1) {
+      ++mismatches;
+      ADD_FAILURE() << c.Describe() << ": output " << i << " = " << int{got[i]} << ", real-valued conv gives "
+                    << approx[i];
+    }
+  }
+}
 
 // Loads a one-op .tflite, prepares it with only CONV_2D and
 // DEPTHWISE_CONV_2D registered, and (if Prepare succeeds) runs it on `input`.

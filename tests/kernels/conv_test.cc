@@ -21,6 +21,9 @@ namespace tinyml {
 namespace {
 
 using conv_test::Act;
+using conv_test::ExpectMatchesReferences;
+using conv_test::IntegerReference;
+using conv_test::MakeShape;
 using conv_test::Requant;
 using conv_test::Rng;
 
@@ -41,6 +44,7 @@ struct ConvCase {
 
   conv_test::Axis AxisH() const { return conv_test::AxisGeometry(same, in_h, k_h, stride_h, dil_h); }
   conv_test::Axis AxisW() const { return conv_test::AxisGeometry(same, in_w, k_w, stride_w, dil_w); }
+  size_t OutSize() const { return static_cast<size_t>(batches) * AxisH().out * AxisW().out * out_c; }
   float WScale(int c) const { return w_scales.size() == 1 ? w_scales[0] : w_scales[c]; }
   Requant ChannelRequant(int c) const {
     return conv_test::QuantizeReal(static_cast<double>(in_scale) * static_cast<double>(WScale(c)) /
@@ -57,16 +61,6 @@ struct ConvCase {
     return buf;
   }
 };
-
-Shape MakeShape(int a, int b, int c, int d) {
-  Shape s;
-  s.rank = 4;
-  s.dims[0] = a;
-  s.dims[1] = b;
-  s.dims[2] = c;
-  s.dims[3] = d;
-  return s;
-}
 
 // Calls the kernel under test with parameters derived in the test.
 std::vector<int8_t> RunKernel(const ConvCase& c) {
@@ -126,60 +120,6 @@ void ForEachOutput(const ConvCase& c, Fn fn) {
           const size_t out_index = ((static_cast<size_t>(b) * ah.out + oy) * aw.out + ox) * c.out_c + oc;
           fn(out_index, oc, taps);
         }
-}
-
-// TFLite's integer formula, re-derived with 64-bit sums.
-std::vector<int8_t> IntegerReference(const ConvCase& c) {
-  std::vector<int8_t> out(static_cast<size_t>(c.batches) * c.AxisH().out * c.AxisW().out * c.out_c);
-  int32_t lo, hi;
-  conv_test::ActRange(c.act, c.out_scale, c.out_zp, &lo, &hi);
-  ForEachOutput(c, [&](size_t o, int oc, const std::vector<std::pair<size_t, size_t>>& taps) {
-    int64_t acc = 0;
-    for (const auto& t : taps) acc += int64_t{c.filter[t.second]} * (int64_t{c.input[t.first]} - c.in_zp);
-    if (!c.bias.empty()) acc += c.bias[oc];
-    EXPECT_TRUE(acc >= INT32_MIN && acc <= INT32_MAX) << "test case overflows int32";
-    int32_t v = conv_test::Requantize(static_cast<int32_t>(acc), c.ChannelRequant(oc)) + c.out_zp;
-    v = std::min(std::max(v, lo), hi);
-    out[o] = static_cast<int8_t>(v);
-  });
-  return out;
-}
-
-// Dequantize, convolve in double, quantize with one rounding.
-std::vector<int32_t> DoubleReference(const ConvCase& c) {
-  std::vector<int32_t> out(static_cast<size_t>(c.batches) * c.AxisH().out * c.AxisW().out * c.out_c);
-  int32_t lo, hi;
-  conv_test::ActRange(c.act, c.out_scale, c.out_zp, &lo, &hi);
-  ForEachOutput(c, [&](size_t o, int oc, const std::vector<std::pair<size_t, size_t>>& taps) {
-    const double ws = c.WScale(oc);
-    double sum = 0;
-    for (const auto& t : taps)
-      sum += (double{c.in_scale} * (c.input[t.first] - c.in_zp)) * (ws * c.filter[t.second]);
-    if (!c.bias.empty()) sum += c.bias[oc] * (double{c.in_scale} * ws);
-    const double q = std::round(sum / c.out_scale) + c.out_zp;
-    out[o] = static_cast<int32_t>(std::min<double>(std::max<double>(q, lo), hi));
-  });
-  return out;
-}
-
-void ExpectMatchesReferences(const ConvCase& c) {
-  const std::vector<int8_t> got = RunKernel(c);
-  const std::vector<int8_t> exact = IntegerReference(c);
-  const std::vector<int32_t> approx = DoubleReference(c);
-  ASSERT_EQ(got.size(), exact.size());
-  int mismatches = 0;
-  for (size_t i = 0; i < got.size() && mismatches < 5; ++i) {
-    if (got[i] != exact[i]) {
-      ++mismatches;
-      ADD_FAILURE() << c.Describe() << ": output " << i << " = " << int{got[i]} << ", TFLite formula gives "
-                    << int{exact[i]};
-    }
-    if (std::abs(int{got[i]} - approx[i]) > 1) {
-      ++mismatches;
-      ADD_FAILURE() << c.Describe() << ": output " << i << " = " << int{got[i]} << ", real-valued conv gives "
-                    << approx[i];
-    }
-  }
 }
 
 ConvCase RandomCase(Rng& rng) {

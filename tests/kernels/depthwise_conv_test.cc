@@ -17,6 +17,9 @@ namespace tinyml {
 namespace {
 
 using conv_test::Act;
+using conv_test::ExpectMatchesReferences;
+using conv_test::IntegerReference;
+using conv_test::MakeShape;
 using conv_test::Requant;
 using conv_test::Rng;
 
@@ -53,13 +56,6 @@ struct DwCase {
     return buf;
   }
 };
-
-Shape MakeShape(int a, int b, int c, int d) {
-  Shape s;
-  s.rank = 4;
-  s.dims[0] = a, s.dims[1] = b, s.dims[2] = c, s.dims[3] = d;
-  return s;
-}
 
 ref::DepthwiseConvParams Geometry(const DwCase& c) {
   ref::DepthwiseConvParams p;
@@ -111,56 +107,6 @@ void ForEachOutput(const DwCase& c, Fn fn) {
             }
           fn(((static_cast<size_t>(b) * ah.out + oy) * aw.out + ox) * c.out_c() + oc, oc, taps);
         }
-}
-
-std::vector<int8_t> IntegerReference(const DwCase& c) {
-  std::vector<int8_t> out(c.OutSize());
-  int32_t lo, hi;
-  conv_test::ActRange(c.act, c.out_scale, c.out_zp, &lo, &hi);
-  ForEachOutput(c, [&](size_t o, int oc, const std::vector<std::pair<size_t, size_t>>& taps) {
-    int64_t acc = 0;
-    for (const auto& t : taps) acc += int64_t{c.filter[t.second]} * (int64_t{c.input[t.first]} - c.in_zp);
-    if (!c.bias.empty()) acc += c.bias[oc];
-    int32_t v = conv_test::Requantize(static_cast<int32_t>(acc), c.ChannelRequant(oc)) + c.out_zp;
-    out[o] = static_cast<int8_t>(std::min(std::max(v, lo), hi));
-  });
-  return out;
-}
-
-std::vector<int32_t> DoubleReference(const DwCase& c) {
-  std::vector<int32_t> out(c.OutSize());
-  int32_t lo, hi;
-  conv_test::ActRange(c.act, c.out_scale, c.out_zp, &lo, &hi);
-  ForEachOutput(c, [&](size_t o, int oc, const std::vector<std::pair<size_t, size_t>>& taps) {
-    const double ws = c.WScale(oc);
-    double sum = 0;
-    for (const auto& t : taps)
-      sum += (double{c.in_scale} * (c.input[t.first] - c.in_zp)) * (ws * c.filter[t.second]);
-    if (!c.bias.empty()) sum += c.bias[oc] * (double{c.in_scale} * ws);
-    const double q = std::round(sum / c.out_scale) + c.out_zp;
-    out[o] = static_cast<int32_t>(std::min<double>(std::max<double>(q, lo), hi));
-  });
-  return out;
-}
-
-void ExpectMatchesReferences(const DwCase& c) {
-  const std::vector<int8_t> got = RunKernel(c);
-  const std::vector<int8_t> exact = IntegerReference(c);
-  const std::vector<int32_t> approx = DoubleReference(c);
-  ASSERT_EQ(got.size(), exact.size());
-  int failures = 0;
-  for (size_t i = 0; i < got.size() && failures < 5; ++i) {
-    if (got[i] != exact[i]) {
-      ++failures;
-      ADD_FAILURE() << c.Describe() << ": output " << i << " = " << int{got[i]} << ", TFLite formula gives "
-                    << int{exact[i]};
-    }
-    if (std::abs(int{got[i]} - approx[i]) > 1) {
-      ++failures;
-      ADD_FAILURE() << c.Describe() << ": output " << i << " = " << int{got[i]} << ", real-valued conv gives "
-                    << approx[i];
-    }
-  }
 }
 
 DwCase RandomCase(Rng& rng) {
