@@ -8,7 +8,8 @@ set_property(CACHE TINYML_KERNELS PROPERTY STRINGS ref cortex_m)
 # their registrations before the reference ones (ports/cortex_m/kernels.cc).
 set(TINYML_EXTRA_KERNEL_SOURCES "")
 if(TINYML_KERNELS STREQUAL "cortex_m")
-  file(GLOB TINYML_EXTRA_KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/kernels/cortex_m/*.cc)
+  file(GLOB TINYML_EXTRA_KERNEL_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/kernels/cortex_m/*.cc
+       ${CMAKE_SOURCE_DIR}/src/kernels/cortex_m/ops/*.cc)
   if(NOT TINYML_EXTRA_KERNEL_SOURCES)
     message(FATAL_ERROR "TINYML_KERNELS=cortex_m but src/kernels/cortex_m has no sources")
   endif()
@@ -51,4 +52,9 @@ set_tests_properties(freestanding_check_rejects_violations_nm PROPERTIES WILL_FA
 
 if(TINYML_BUILD_DEVICE_TESTS)
   add_subdirectory(tests/device)
+endif()
+
+# Example firmware (examples/README.md) and its QEMU test.
+if(EXISTS ${CMAKE_SOURCE_DIR}/examples/CMakeLists.txt)
+  add_subdirectory(examples)
 endif()
