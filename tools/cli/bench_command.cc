@@ -22,6 +22,8 @@ namespace {
 struct BenchArgs {
   std::string model;
   std::string target = "host";
+  std::string kernels = "ref";   // Cortex-M targets: ref | cortex_m
+  std::string pipeline;          // Cortex-M targets: micro_speech
   uint64_t iterations = 0;  // 0: enough for about two seconds, at least kMinIterations
   uint32_t seed = 20240601;
   bool json = false;
@@ -70,7 +72,13 @@ double InvokeMicros(Interpreter& interp, const std::string& model_path) {
 }
 
 int RunBench(const BenchArgs& args) {
-  if (IsCortexMTarget(args.target)) return RunCortexMBench(args.model, args.target, args.json);
+  if (!args.pipeline.empty()) {
+    if (!IsCortexMTarget(args.target)) throw UsageError("--pipeline needs --target cortex-m4|m7|m33|m55");
+    return RunCortexMPipelineBench(args.pipeline, args.target, args.kernels, args.json);
+  }
+  if (args.model.empty()) throw UsageError("bench needs a MODEL (or --pipeline micro_speech with a Cortex-M target)");
+  if (IsCortexMTarget(args.target)) return RunCortexMBench(args.model, args.target, args.kernels, args.json);
+  if (args.kernels != "ref") throw UsageError("--kernels applies to Cortex-M targets");
   const auto file = tools::ModelFile::Load(args.model);
   tools::ArenaInterpreter runner(file->model(), AllOpsResolver());
   if (runner.Prepare() != Status::kOk) throw tools::FileError(args.model, runner.error());
@@ -157,7 +165,7 @@ void AddBenchCommand(CLI::App& app, Action* action) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* sub = app.add_subcommand(
       "bench", "Measure inference latency (median/min/mean microseconds) and report the arena bytes.");
-  sub->add_option("model", args->model, ".tflite model file")->required()->type_name("MODEL");
+  sub->add_option("model", args->model, ".tflite model file")->type_name("MODEL");
   sub->add_option("--target", args->target, "where to measure: host latency, or instructions, arena, stack and flash on an emulated Cortex-M core")
       ->check(CLI::IsMember({"host", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55"}))
       ->capture_default_str();
@@ -165,6 +173,14 @@ void AddBenchCommand(CLI::App& app, Action* action) {
                   "timed invokes after one warm-up (default: enough for about 2 s, at least 20)")
       ->type_name("N")
       ->check(CLI::PositiveNumber);
+  sub->add_option("--kernels", args->kernels,
+                  "Cortex-M kernel set: ref, or cortex_m (optimized; build/cortex-mN-opt)")
+      ->check(CLI::IsMember({"ref", "cortex_m"}))
+      ->capture_default_str();
+  sub->add_option("--pipeline", args->pipeline,
+                  "instead of a model: instructions per 20 ms hop of the wake-word pipeline on a Cortex-M target")
+      ->check(CLI::IsMember({"micro_speech"}))
+      ->type_name("NAME");
   sub->add_option("--seed", args->seed, "seed of the pseudo-random input bytes")->capture_default_str();
   sub->add_flag("--json", args->json, "print the result as JSON");
   sub->footer(
@@ -172,6 +188,8 @@ void AddBenchCommand(CLI::App& app, Action* action) {
       "  tinyml bench model.tflite\n"
       "  tinyml bench model.tflite --iterations 1000 --json\n"
       "  tinyml bench model.tflite --target cortex-m4   (builds build/cortex-m4 if needed; QEMU)\n"
+      "  tinyml bench model.tflite --target cortex-m4 --kernels cortex_m   (build/cortex-m4-opt)\n"
+      "  tinyml bench --pipeline micro_speech --target cortex-m4 --json\n"
       "Times from a Debug or sanitizer build are not representative; use a Release build.");
   sub->callback([action, args] { *action = [args] { return RunBench(*args); }; });
 }

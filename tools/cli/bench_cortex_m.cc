@@ -1,4 +1,5 @@
-// tinyml bench MODEL --target cortex-m4|m7|m33|m55 [--json]
+// tinyml bench MODEL --target cortex-m4|m7|m33|m55 [--kernels ref|cortex_m] [--json]
+// tinyml bench --pipeline micro_speech --target cortex-mN [--kernels ...] [--json]
 //
 // 1. Builds the target's preset (build/cortex-mN) if needed: bench firmware,
 //    -Os size libraries, and the QEMU plugin.
@@ -11,6 +12,10 @@
 //    map into runtime, kernels, model data and startup/libc.
 // 4. Estimates Cortex-M4 cycles from the instruction mix (labelled an
 //    estimate: QEMU has no timing model).
+// --kernels cortex_m uses build/cortex-mN-opt (TINYML_KERNELS=cortex_m) and
+// the optimized registrations in the size probe. --pipeline runs the
+// wake-word example firmware (examples/wake_word_m4) with --measure on a
+// clip built from ../shared and reports instructions per 20 ms hop.
 #include "cli/bench_cortex_m.h"
 
 #include <sys/wait.h>
@@ -81,23 +86,34 @@ json ReadJson(const fs::path& path) {
   return json::parse(in);
 }
 
-// The preset's build directory, configured and built up to date.
-fs::path EnsureBuilt(const std::string& target) {
+// The preset's build directory, configured and built up to date:
+// build/<target> for the reference kernels, build/<target>-opt for
+// TINYML_KERNELS=cortex_m.
+fs::path EnsureBuilt(const std::string& target, const std::string& kernels) {
   const std::string preset = target;  // presets are named like the targets
+  const bool optimized = kernels == "cortex_m";
+  const std::string dir_name = optimized ? preset + "-opt" : preset;
   const fs::path source = TINYML_SOURCE_DIR;
-  fs::path build = source / "build" / preset;
-  if (const char* env = std::getenv("TINYML_CORTEX_M_BUILD_ROOT")) build = fs::path(env) / preset;
+  fs::path build = source / "build" / dir_name;
+  if (const char* env = std::getenv("TINYML_CORTEX_M_BUILD_ROOT")) build = fs::path(env) / dir_name;
   std::string log;
   if (!fs::exists(build / "tinyml_bench_info.json")) {
-    std::cerr << "tinyml: configuring " << build.string() << " (preset " << preset << ")\n";
+    std::cerr << "tinyml: configuring " << build.string() << " (preset " << preset << ", " << kernels
+              << " kernels)\n";
+    const bool custom_dir = optimized || std::getenv("TINYML_CORTEX_M_BUILD_ROOT") != nullptr;
     const std::string configure = "cmake -S " + Quote(source.string()) + " --preset " + preset +
-                                  (std::getenv("TINYML_CORTEX_M_BUILD_ROOT") ? " -B " + Quote(build.string()) : "");
+                                  (custom_dir ? " -B " + Quote(build.string()) : "") +
+                                  (optimized ? " -DTINYML_KERNELS=cortex_m" : "");
     if (RunCommand(configure, &log) != 0)
       throw std::runtime_error("configuring preset " + preset + " failed (is gcc-arm-none-eabi installed? run " +
                                "scripts/install-deps.sh): " + LastLines(log, 5));
   }
   if (RunCommand("cmake --build " + Quote(build.string()) + " --target tinyml_bench_all -j2", &log) != 0)
     throw std::runtime_error("building the " + preset + " bench firmware failed: " + LastLines(log, 8));
+  const json info = ReadJson(build / "tinyml_bench_info.json");
+  if (info.value("kernels", std::string()) != kernels)
+    throw std::runtime_error(build.string() + " is configured with TINYML_KERNELS=" +
+                             info.value("kernels", std::string("?")) + ", not " + kernels);
   return build;
 }
 
@@ -124,8 +140,8 @@ struct CountRun {
   std::string log;
 };
 
-CountRun RunCounted(const json& info, const std::string& model_path) {
-  const std::string elf = info["bench_elf"];
+CountRun RunCounted(const json& info, const std::string& arguments, const std::string& elf_in = "") {
+  const std::string elf = elf_in.empty() ? std::string(info["bench_elf"]) : elf_in;
   const std::string plugin = info["plugin"];
   if (!fs::exists(plugin))
     throw std::runtime_error("QEMU plugin " + plugin + " missing: run scripts/install-deps.sh (fetches qemu-plugin.h)");
@@ -134,7 +150,7 @@ CountRun RunCounted(const json& info, const std::string& model_path) {
   const std::string command = "timeout " + std::to_string(kQemuTimeoutSeconds) + " " + Quote(info["qemu"]) + " -M " +
                               std::string(info["machine"]) +
                               " -nographic -monitor none -serial none -semihosting-config enable=on,target=native" +
-                              " -kernel " + Quote(elf) + " -append " + Quote(model_path) + " -plugin " +
+                               " -kernel " + Quote(elf) + " -append " + Quote(arguments) + " -plugin " +
                               Quote(plugin + ",begin=" + begin + ",end=" + end + ",hist=on");
   CountRun run;
   const int status = RunCommand(command, &run.log);
@@ -144,17 +160,22 @@ CountRun RunCounted(const json& info, const std::string& model_path) {
     std::istringstream words(line);
     std::string head;
     words >> head;
-    if (head == "bench") {
+    if (head == "bench" || head == "measure") {
       std::string key, value;
       words >> key;
       std::getline(words, value);
       if (key == "error") run.error = value;
+      else if (key == "kernels") continue;
       else run.values[key] = std::stoll(value);
     } else if (head == "region") {
       int index;
       std::string insns;
       uint64_t count;
       if (words >> index >> insns >> count) run.regions.push_back(count);
+    } else if (head == "error:") {
+      std::string rest;
+      std::getline(words, rest);
+      run.error = rest;
     } else if (head == "hist") {
       int index;
       MixEntry e;
@@ -222,7 +243,16 @@ const std::map<std::string, std::string>& SignalRegistrations() {
 
 // Source of a firmware that registers exactly the model's ops, keeps the
 // model in flash and runs it once: what a product would ship.
-std::string SizeProbeSource(const Model& model, const std::string& model_path, size_t arena_bytes) {
+// Ops with an optimized registration in tinyml/cortex_m_ops.h.
+const std::map<std::string, std::string>& CortexMRegistrations() {
+  static const std::map<std::string, std::string> names = {
+      {"CONV_2D", "Register_CONV_2D_CORTEX_M"},
+      {"DEPTHWISE_CONV_2D", "Register_DEPTHWISE_CONV_2D_CORTEX_M"},
+  };
+  return names;
+}
+
+std::string SizeProbeSource(const Model& model, const std::string& model_path, size_t arena_bytes, bool optimized) {
   std::set<int32_t> builtins;
   std::set<std::string> customs;
   for (int32_t i = 0; i < model.num_operators(); ++i) {
@@ -236,6 +266,7 @@ std::string SizeProbeSource(const Model& model, const std::string& model_path, s
   s << "// Generated by tinyml bench: size probe for " << model_path << "\n"
     << "#include <stdint.h>\n#include \"tinyml/interpreter.h\"\n#include \"tinyml/model.h\"\n"
     << "#include \"tinyml/op_resolver.h\"\n#include \"tinyml/signal_ops.h\"\n"
+    << (optimized ? "#include \"tinyml/cortex_m_ops.h\"\n" : "")
     << "__asm__(\".section .tinyml_model,\\\"a\\\"\\n.balign 16\\n.global g_model\\ng_model:\\n.incbin \\\""
     << model_path << "\\\"\\n.global g_model_end\\ng_model_end:\\n.previous\");\n"
     << "extern \"C\" const uint8_t g_model[], g_model_end[];\n"
@@ -244,7 +275,10 @@ std::string SizeProbeSource(const Model& model, const std::string& model_path, s
     << "  static StaticOpResolver<" << (builtins.size() + customs.size()) << "> resolver;\n";
   for (int32_t code : builtins) {
     const std::string name = BuiltinOpName(code);
-    s << "  if (resolver.AddBuiltin(static_cast<BuiltinOp>(" << code << "), Register_" << name
+    const auto fast = CortexMRegistrations().find(name);
+    const std::string registration =
+        optimized && fast != CortexMRegistrations().end() ? fast->second : "Register_" + name;
+    s << "  if (resolver.AddBuiltin(static_cast<BuiltinOp>(" << code << "), " << registration
       << "()) != Status::kOk) return 2;\n";
   }
   for (const std::string& name : customs) {
@@ -356,12 +390,13 @@ FlashSplit SplitMap(const fs::path& map_path, const json& info) {
 
 FlashSplit MeasureFlash(const json& info, const fs::path& build, const Model& model, const std::string& model_path,
                         size_t arena_bytes) {
+  const bool optimized = info.value("kernels", std::string()) == "cortex_m";
   const fs::path dir = build / "size_probe";
   fs::create_directories(dir);
   const fs::path source = dir / "size_probe.cc";
   {
     std::ofstream out(source);
-    out << SizeProbeSource(model, model_path, arena_bytes);
+    out << SizeProbeSource(model, model_path, arena_bytes, optimized);
   }
   const fs::path elf = dir / "size_probe.elf";
   const fs::path map = dir / "size_probe.map";
@@ -406,13 +441,14 @@ bool IsCortexMTarget(const std::string& target) {
   return target == "cortex-m4" || target == "cortex-m7" || target == "cortex-m33" || target == "cortex-m55";
 }
 
-int RunCortexMBench(const std::string& model_path_in, const std::string& target, bool as_json) {
+int RunCortexMBench(const std::string& model_path_in, const std::string& target, const std::string& kernels,
+                    bool as_json) {
   const auto file = tools::ModelFile::Load(model_path_in);  // validates the model first
   const std::string model_path = fs::absolute(model_path_in).lexically_normal().string();
   if (model_path.find_first_of(" \t\"\\") != std::string::npos)
     throw tools::FileError(model_path_in, "the path must not contain spaces, quotes or backslashes "
                                           "(it is passed to the firmware by semihosting)");
-  const fs::path build = EnsureBuilt(target);
+  const fs::path build = EnsureBuilt(target, kernels);
   const json info = ReadJson(build / "tinyml_bench_info.json");
 
   const CountRun run = RunCounted(info, model_path);
@@ -483,6 +519,174 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
             << "  startup     " << WithCommas(part("startup")) << " bytes, main " << part("app") << ", padding "
             << part("padding") << "\n"
             << "  total       " << WithCommas(flash.total) << " bytes\n";
+  return kExitOk;
+}
+
+
+namespace {
+
+// Energy per cycle used for the power estimate. Vendor headline run-mode
+// figures for Cortex-M4 parts (not measured here; real power also depends on
+// voltage, clock, memories, peripherals and sleep current between hops):
+struct EnergyFigure {
+  const char* part;
+  double pj_per_cycle;
+  const char* basis;
+};
+constexpr EnergyFigure kEnergyFigures[] = {
+    {"general-purpose M4 (STM32L4 class)", 300.0,
+     "~100 uA/MHz run mode from flash (LDO), at 3.0 V = ~300 uW/MHz (ST STM32L476 datasheet headline figure)"},
+    {"ultra-low-power M4 (Ambiq Apollo3 class)", 20.0,
+     "~6 uA/MHz from flash at 3.3 V = ~20 uW/MHz (Ambiq Apollo3 Blue headline figure)"},
+};
+
+// The pipeline's input: 1 s silence, "yes", 1 s noise, "no", 1 s silence
+// (5 s, 250 hops) from ../shared, written as raw s16le.
+fs::path PipelineClip(const fs::path& shared, const fs::path& dir) {
+  const fs::path speech = shared / "models" / "micro_speech";
+  fs::create_directories(dir);
+  const fs::path clip = dir / "pipeline_clip.raw";
+  std::ofstream out(clip, std::ios::binary);
+  for (const char* part : {"silence_1000ms_pcm16.bin", "yes_1000ms_pcm16.bin", "noise_1000ms_pcm16.bin",
+                           "no_1000ms_pcm16.bin", "silence_1000ms_pcm16.bin"}) {
+    std::ifstream in(speech / part, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + (speech / part).string() + " (is ../shared there?)");
+    out << in.rdbuf();
+  }
+  if (!out) throw std::runtime_error("cannot write " + clip.string());
+  return clip;
+}
+
+}  // namespace
+
+int RunCortexMPipelineBench(const std::string& pipeline, const std::string& target, const std::string& kernels,
+                            bool as_json) {
+  if (pipeline != "micro_speech")
+    throw std::runtime_error("--pipeline: only micro_speech is supported (frontend + micro_speech model + detector)");
+  const fs::path source = TINYML_SOURCE_DIR;
+  fs::path shared = source / ".." / "shared";
+  if (const char* env = std::getenv("TINYML_SHARED_DIR")) shared = env;
+  shared = fs::absolute(shared).lexically_normal();
+  const fs::path model = shared / "models" / "micro_speech" / "micro_speech_quantized.tflite";
+  if (!fs::exists(model)) throw std::runtime_error(model.string() + " not found (../shared absent)");
+  const fs::path build = EnsureBuilt(target, kernels);
+  const json info = ReadJson(build / "tinyml_bench_info.json");
+  const fs::path elf = build / "examples" / "wake_word_m4" / "wake_word_m4.elf";
+  if (!fs::exists(elf)) throw std::runtime_error(elf.string() + " was not built");
+  const fs::path clip = PipelineClip(shared, build / "pipeline");
+  if ((model.string() + clip.string()).find_first_of(" \t\"\\") != std::string::npos)
+    throw std::runtime_error("paths must not contain spaces, quotes or backslashes (semihosting command line)");
+
+  const CountRun run = RunCounted(info, model.string() + " " + clip.string() + " --measure", elf.string());
+  if (!run.error.empty()) throw std::runtime_error("on " + target + ": " + run.error);
+  if (!run.values.count("hops") || run.regions.size() != 1 + 2 * static_cast<size_t>(run.values.at("hops")))
+    throw std::runtime_error("unexpected wake-word firmware output: " + LastLines(run.log, 6));
+  const int64_t hops = run.values.at("hops");
+  const int64_t first_invoke = run.values.at("first_invoke_hop");
+  if (first_invoke < 0 || first_invoke >= hops) throw std::runtime_error("the model never ran on the clip");
+  const uint64_t overhead = run.regions[0];
+  auto mix_cycles = [&](size_t region) {
+    return run.mixes.count(static_cast<int>(region)) ? EstimateRegion(run.mixes.at(static_cast<int>(region))) : 0;
+  };
+  const uint64_t overhead_cycles = mix_cycles(0);
+  // Frontend alone: every hop. Whole hop: the steady state, from the first
+  // model run on (the ring is full; the model runs every stride frames).
+  uint64_t frontend_sum = 0, frontend_max = 0, frontend_cycles = 0;
+  uint64_t hop_sum = 0, hop_max = 0, hop_cycles = 0;
+  for (int64_t k = 0; k < hops; ++k) {
+    const size_t a = 1 + 2 * static_cast<size_t>(k), b = a + 1;
+    const uint64_t fe = run.regions[a] - overhead;
+    const uint64_t fe_cycles = mix_cycles(a) - overhead_cycles;
+    frontend_sum += fe;
+    frontend_cycles += fe_cycles;
+    frontend_max = std::max(frontend_max, fe);
+    if (k >= first_invoke) {
+      const uint64_t whole = fe + run.regions[b] - overhead;
+      hop_sum += whole;
+      hop_cycles += fe_cycles + mix_cycles(b) - overhead_cycles;
+      hop_max = std::max(hop_max, whole);
+    }
+  }
+  const double steady_hops = static_cast<double>(hops - first_invoke);
+  const double frontend_avg = static_cast<double>(frontend_sum) / static_cast<double>(hops);
+  const double frontend_cycles_avg = static_cast<double>(frontend_cycles) / static_cast<double>(hops);
+  const double hop_avg = static_cast<double>(hop_sum) / steady_hops;
+  const double hop_cycles_avg = static_cast<double>(hop_cycles) / steady_hops;
+  constexpr double kHopsPerSecond = 50.0;  // 20 ms hop
+
+  json r;
+  r["pipeline"] = pipeline;
+  r["target"] = target;
+  r["machine"] = info["machine"];
+  r["kernels"] = info["kernels"];
+  r["model"] = model.string();
+  r["clip"] = clip.string() + " (silence, yes, noise, no, silence from ../shared; 5 s)";
+  r["hop_ms"] = 20;
+  r["hops"] = hops;
+  r["model_stride_frames"] = run.values.at("stride");
+  r["model_invokes"] = run.values.at("invokes");
+  r["steady_state_from_hop"] = first_invoke;
+  r["instructions_per_hop"] = {{"frontend_detector_model_avg", hop_avg},
+                               {"frontend_detector_model_max", hop_max},
+                               {"frontend_alone_avg", frontend_avg},
+                               {"frontend_alone_max", frontend_max},
+                               {"detector_model_avg", hop_avg - frontend_avg}};
+  r["mips_for_real_time"] = hop_avg * kHopsPerSecond / 1e6;
+  r["estimated_m4_cycles_per_hop"] = {{"frontend_detector_model_avg", hop_cycles_avg},
+                                      {"frontend_alone_avg", frontend_cycles_avg}};
+  r["estimated_m4_mhz_for_real_time"] = hop_cycles_avg * kHopsPerSecond / 1e6;
+  json power = json::array();
+  for (const EnergyFigure& e : kEnergyFigures) {
+    const double watts = hop_cycles_avg * kHopsPerSecond * e.pj_per_cycle * 1e-12;
+    power.push_back({{"part", e.part},
+                     {"pj_per_cycle", e.pj_per_cycle},
+                     {"basis", e.basis},
+                     {"average_active_power_uw", watts * 1e6}});
+  }
+  r["estimated_average_power"] = power;
+  r["arena_bytes"] = run.values.at("arena_bytes");
+  r["pipeline_state_bytes"] = run.values.at("pipeline_bytes");
+  r["estimate_note"] =
+      "instructions are exact QEMU counts (markers around each hop's work, marker overhead subtracted); cycles are "
+      "an ESTIMATE from the instruction mix (Cortex-M4 costs, zero wait states) and power an ESTIMATE = estimated "
+      "cycles per second x a vendor energy-per-cycle figure, active power only";
+
+  if (as_json) {
+    std::cout << r.dump(2) << "\n";
+    return kExitOk;
+  }
+  char line[256];
+  std::cout << "pipeline:     " << pipeline << " (micro_speech log-mel frontend + micro_speech_quantized.tflite + "
+            << "detector), 20 ms hops\n"
+            << "target:       " << target << " (QEMU " << std::string(info["machine"]) << ", "
+            << std::string(info["kernels"]) << " kernels, -O2)\n"
+            << "clip:         " << hops << " hops of silence/yes/noise/no/silence; model every "
+            << run.values.at("stride") << " frame(s), " << run.values.at("invokes") << " invokes, steady from hop "
+            << first_invoke << "\n";
+  std::snprintf(line, sizeof(line),
+                "instructions: %s per hop (frontend + detector + model, steady-state mean; max %s)\n",
+                WithCommas(static_cast<uint64_t>(hop_avg + 0.5)).c_str(), WithCommas(hop_max).c_str());
+  std::cout << line;
+  std::snprintf(line, sizeof(line), "              %s per hop frontend alone (mean over all hops; max %s)\n",
+                WithCommas(static_cast<uint64_t>(frontend_avg + 0.5)).c_str(), WithCommas(frontend_max).c_str());
+  std::cout << line;
+  std::snprintf(line, sizeof(line), "              %.2f MIPS for real time\n", hop_avg * kHopsPerSecond / 1e6);
+  std::cout << line;
+  std::snprintf(line, sizeof(line),
+                "est. cycles:  %s per hop on a Cortex-M4 (ESTIMATE from the instruction mix) = %.2f MHz busy\n",
+                WithCommas(static_cast<uint64_t>(hop_cycles_avg + 0.5)).c_str(),
+                hop_cycles_avg * kHopsPerSecond / 1e6);
+  std::cout << line;
+  for (const auto& p : power) {
+    std::snprintf(line, sizeof(line), "est. power:   %.0f uW active average at %.0f pJ/cycle, %s (ESTIMATE)\n",
+                  p["average_active_power_uw"].get<double>(), p["pj_per_cycle"].get<double>(),
+                  p["part"].get<std::string>().c_str());
+    std::cout << line;
+  }
+  std::cout << "              (" << kEnergyFigures[0].basis << "; " << kEnergyFigures[1].basis << ")\n"
+            << "memory:       arena " << WithCommas(static_cast<uint64_t>(run.values.at("arena_bytes")))
+            << " bytes, frontend + detector state "
+            << WithCommas(static_cast<uint64_t>(run.values.at("pipeline_bytes"))) << " bytes\n";
   return kExitOk;
 }
 

@@ -14,7 +14,14 @@ bool IsCortexMTarget(const std::string& target);
 // Builds (if needed) and runs the bench firmware for `target`, links a
 // size probe for the model, and prints the report. Returns the exit code;
 // throws tools::FileError / std::runtime_error with a one-line message.
-int RunCortexMBench(const std::string& model_path, const std::string& target, bool json);
+// `kernels` is "ref" (build/cortex-mN) or "cortex_m" (build/cortex-mN-opt).
+int RunCortexMBench(const std::string& model_path, const std::string& target, const std::string& kernels, bool json);
+
+// Instructions per 20 ms hop of the wake-word pipeline ("micro_speech":
+// frontend + model + detector) in the examples/wake_word_m4 firmware, with
+// estimated cycles and average power.
+int RunCortexMPipelineBench(const std::string& pipeline, const std::string& target, const std::string& kernels,
+                            bool json);
 
 }  // namespace tinyml::cli
 
