@@ -118,6 +118,12 @@ Status Model::Load(const void* data, size_t size) {
 
   for (int32_t i = 0; i < num_tensors_; ++i) TINYML_RETURN_IF_ERROR(VerifyTensor(i));
   TINYML_RETURN_IF_ERROR(VerifyIndexList(inputs_, TINYML_MSG("subgraph input"), -1, false));
+  // Inputs are written by the caller: a constant input would mean writing
+  // into the model (flash on a device).
+  for (uint32_t k = 0; k < inputs_.length; ++k) {
+    if (tensor(inputs_.Get<int32_t>(k)).is_constant())
+      return Fail(Status::kInvalidModel, TINYML_MSG("subgraph input"), k, TINYML_MSG("is a constant tensor"));
+  }
   TINYML_RETURN_IF_ERROR(VerifyIndexList(outputs_, TINYML_MSG("subgraph output"), -1, false));
   for (int32_t i = 0; i < num_operators_; ++i) TINYML_RETURN_IF_ERROR(VerifyOperator(i));
   loaded_ = true;

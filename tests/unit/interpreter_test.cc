@@ -329,5 +329,20 @@ TEST(Interpreter, InPlaceNeverClobbersALaterReaderOrAGraphOutput) {
   EXPECT_EQ(static_cast<int8_t*>(interp.output(2)->data)[0], 7);
 }
 
+TEST(Interpreter, ConstantGraphInputRejectedAtLoad) {
+  // The caller writes inputs; a constant one would be a write into the model.
+  ModelBuilder b;
+  const int c = b.AddConst<int8_t>(TensorType::kInt8, {4}, std::vector<int8_t>{1, 2, 3, 4});
+  const int out = b.AddTensor(TensorType::kInt8, {4});
+  b.AddCustomOperator("TEST_ADD1", {c}, {out});
+  b.SetInputs({c});
+  b.SetOutputs({out});
+  const std::vector<uint8_t> file = b.Finish();
+  AlignedBuffer bytes = testing::CopyAligned(file);
+  Model model;
+  EXPECT_EQ(model.Load(bytes.data(), bytes.size()), Status::kInvalidModel);
+  EXPECT_NE(std::string(model.error()).find("constant"), std::string::npos) << model.error();
+}
+
 }  // namespace
 }  // namespace tinyml
