@@ -12,6 +12,72 @@ size_t ZeroRowBytes(int32_t input_channels) {
   return (static_cast<size_t>(input_channels) + 7) & ~static_cast<size_t>(7);
 }
 
+// Depth multiplier 1, channels % 4 == 0, fast requantization: all output
+// channels of one pixel. Kept out of line and free of the caller's state so
+// the tap loop and output stage fit in registers.
+template <bool kFullRange>
+void PixelChannels4(const int8_t* const* tap_rows, int32_t taps, const int8_t* filter, int32_t channels,
+                    const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
+  const int32_t* const bias = quant.bias;
+  const int32_t* const mult = quant.multiplier;
+  const int8_t* const shift = quant.shift;
+  const int32_t offset = stage.output_offset;
+  const int32_t act_min = stage.act_min;
+  const int32_t act_max = stage.act_max;
+  for (int32_t c = 0; c < channels; c += 4) {
+    int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
+    const int8_t* f = filter + c;
+    const int8_t* const* row = tap_rows;
+    int32_t t = taps;
+    for (; t >= 3; t -= 3) {
+      const uint32_t w0 = Load32(row[0] + c);
+      const uint32_t g0 = Load32(f);
+      const uint32_t w1 = Load32(row[1] + c);
+      const uint32_t g1 = Load32(f + channels);
+      const uint32_t w2 = Load32(row[2] + c);
+      const uint32_t g2 = Load32(f + 2 * channels);
+      row += 3;
+      f += 3 * channels;
+      uint32_t xe = Sxtb16(w0), xo = Sxtb16Ror8(w0), fe = Sxtb16(g0), fo = Sxtb16Ror8(g0);
+      a0 = Smlabb(xe, fe, a0);
+      a2 = Smlatt(xe, fe, a2);
+      a1 = Smlabb(xo, fo, a1);
+      a3 = Smlatt(xo, fo, a3);
+      xe = Sxtb16(w1), xo = Sxtb16Ror8(w1), fe = Sxtb16(g1), fo = Sxtb16Ror8(g1);
+      a0 = Smlabb(xe, fe, a0);
+      a2 = Smlatt(xe, fe, a2);
+      a1 = Smlabb(xo, fo, a1);
+      a3 = Smlatt(xo, fo, a3);
+      xe = Sxtb16(w2), xo = Sxtb16Ror8(w2), fe = Sxtb16(g2), fo = Sxtb16Ror8(g2);
+      a0 = Smlabb(xe, fe, a0);
+      a2 = Smlatt(xe, fe, a2);
+      a1 = Smlabb(xo, fo, a1);
+      a3 = Smlatt(xo, fo, a3);
+    }
+    for (; t > 0; --t) {
+      const uint32_t w = Load32(*row++ + c);
+      const uint32_t g = Load32(f);
+      f += channels;
+      const uint32_t xe = Sxtb16(w), xo = Sxtb16Ror8(w), fe = Sxtb16(g), fo = Sxtb16Ror8(g);
+      a0 = Smlabb(xe, fe, a0);
+      a2 = Smlatt(xe, fe, a2);
+      a1 = Smlabb(xo, fo, a1);
+      a3 = Smlatt(xo, fo, a3);
+    }
+    a0 = OffsetClamp<kFullRange>(RequantFast(a0, MakeFastChannel(mult[c], shift[c])), offset, act_min, act_max);
+    a1 = OffsetClamp<kFullRange>(RequantFast(a1, MakeFastChannel(mult[c + 1], shift[c + 1])), offset, act_min,
+                                 act_max);
+    a2 = OffsetClamp<kFullRange>(RequantFast(a2, MakeFastChannel(mult[c + 2], shift[c + 2])), offset, act_min,
+                                 act_max);
+    a3 = OffsetClamp<kFullRange>(RequantFast(a3, MakeFastChannel(mult[c + 3], shift[c + 3])), offset, act_min,
+                                 act_max);
+    out[c] = static_cast<int8_t>(a0);
+    out[c + 1] = static_cast<int8_t>(a1);
+    out[c + 2] = static_cast<int8_t>(a2);
+    out[c + 3] = static_cast<int8_t>(a3);
+  }
+}
+
 }  // namespace
 
 void DepthwiseFoldBias(const int8_t* filter, const int32_t* bias, int32_t taps, int32_t channels,
@@ -70,6 +136,7 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
 
   const bool lanes_by_channel = dm == 1 && (out_c & 3) == 0;
   const bool lanes_by_multiplier = (dm & 3) == 0;
+  const bool full_range = IsFullRange(stage);
 
   for (int32_t b = 0; b < batches; ++b) {
     const int8_t* image = input + b * in_h * in_w * in_c;
@@ -87,7 +154,13 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
         }
         int8_t* out = output + ((b * out_h + oy) * out_w + ox) * out_c;
 
-        if (lanes_by_channel) {
+        if (lanes_by_channel && stage.fast) {
+          if (full_range) {
+            PixelChannels4<true>(tap_rows, taps, filter, out_c, quant, stage, out);
+          } else {
+            PixelChannels4<false>(tap_rows, taps, filter, out_c, quant, stage, out);
+          }
+        } else if (lanes_by_channel) {
           for (int32_t c = 0; c < out_c; c += 4) {
             int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
             const int8_t* f = filter + c;

@@ -60,6 +60,18 @@ inline int32_t Clamp(int32_t v, const OutputStage& s) {
   return v > s.act_max ? s.act_max : v;
 }
 
+// Offset and clamp with the clamp specialised: when the activation range is
+// the whole int8 range one SSAT does it.
+template <bool kFullRange>
+inline int32_t OffsetClamp(int32_t v, int32_t output_offset, int32_t act_min, int32_t act_max) {
+  v += output_offset;
+  if (kFullRange) return Ssat8(v);
+  v = v < act_min ? act_min : v;
+  return v > act_max ? act_max : v;
+}
+
+inline bool IsFullRange(const OutputStage& s) { return s.act_min == -128 && s.act_max == 127; }
+
 // Full output stage for one accumulator of a channel (multiplier, shift).
 inline int32_t Requant(int32_t acc, int32_t multiplier, int32_t shift, const OutputStage& s) {
   const int32_t v = s.fast ? RequantFast(acc, MakeFastChannel(multiplier, shift))
