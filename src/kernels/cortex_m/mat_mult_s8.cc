@@ -49,8 +49,12 @@ void WidenPadTail(uint32_t* cols, int32_t p, int32_t depth) {
   for (int32_t k = depth; (k & 3) != 0; ++k) SetHalf(cols, p, k, 0);
 }
 
-void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
-                   const ChannelQuant& quant_ref, const OutputStage& out_ref, int32_t pixels, int8_t* output) {
+namespace {
+
+// kFast: every channel may use RequantFast; kFullRange: the clamp is SSAT.
+template <bool kFast, bool kFullRange>
+void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
+                const ChannelQuant& quant_ref, const OutputStage& out_ref, int32_t pixels, int8_t* output) {
   // Local copies: int8 stores may alias anything, which would otherwise
   // force reloads of these after every output byte.
   const ChannelQuant quant = quant_ref;
@@ -110,7 +114,7 @@ void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, in
     }
     const int32_t multiplier = quant.multiplier[c];
     const int32_t shift = quant.shift[c];
-    if (out.fast) {
+    if (kFast) {
       const FastChannel fc = MakeFastChannel(multiplier, shift);
       a0 = RequantFast(a0, fc);
       a1 = RequantFast(a1, fc);
@@ -122,7 +126,32 @@ void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, in
       a2 = MultiplyByQuantizedMultiplier(a2, multiplier, shift);
       a3 = MultiplyByQuantizedMultiplier(a3, multiplier, shift);
     }
-    Store4(output + c, channels, pixels, Clamp(a0, out), Clamp(a1, out), Clamp(a2, out), Clamp(a3, out));
+    a0 = OffsetClamp<kFullRange>(a0, out.output_offset, out.act_min, out.act_max);
+    a1 = OffsetClamp<kFullRange>(a1, out.output_offset, out.act_min, out.act_max);
+    a2 = OffsetClamp<kFullRange>(a2, out.output_offset, out.act_min, out.act_max);
+    a3 = OffsetClamp<kFullRange>(a3, out.output_offset, out.act_min, out.act_max);
+    int8_t* o = output + c;
+    if (pixels == 4) {
+      o[0] = static_cast<int8_t>(a0);
+      o[channels] = static_cast<int8_t>(a1);
+      o[2 * channels] = static_cast<int8_t>(a2);
+      o[3 * channels] = static_cast<int8_t>(a3);
+    } else {
+      Store4(o, channels, pixels, a0, a1, a2, a3);
+    }
+  }
+}
+
+}  // namespace
+
+void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
+                   const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
+  if (!out.fast) {
+    MatMulImpl<false, false>(cols, depth, filter, channels, quant, out, pixels, output);
+  } else if (IsFullRange(out)) {
+    MatMulImpl<true, true>(cols, depth, filter, channels, quant, out, pixels, output);
+  } else {
+    MatMulImpl<true, false>(cols, depth, filter, channels, quant, out, pixels, output);
   }
 }
 

@@ -34,24 +34,24 @@ struct OutputStage {
 // Per-channel constants of the fast form.
 struct FastChannel {
   int32_t multiplier;
-  int32_t right_shift;  // 1..31
-  int32_t round;        // 2^(right_shift - 1)
+  int32_t pre_shift;  // right shift - 1, in 0..30
 };
 
 inline FastChannel MakeFastChannel(int32_t multiplier, int32_t shift) {
   FastChannel c;
   c.multiplier = multiplier;
-  c.right_shift = -shift;
-  // Only used with right_shift in [1, 31] (FastRequantOk).
-  c.round = static_cast<int32_t>((1u << (c.right_shift & 31)) >> 1);
+  // Only used with shift in [-31, -1] (FastRequantOk); ~shift == -shift - 1.
+  c.pre_shift = ~shift;
   return c;
 }
 
-// Valid only under the conditions above.
+// Valid only under the conditions above. The rounding divide by 2^e is
+// floor((y - (y < 0) + 2^(e-1)) / 2^e); splitting the floor as
+// floor((floor(v / 2^(e-1)) + 1) / 2) avoids materialising 2^(e-1), and
+// y + (y >> 31) is y - (y < 0) in one instruction.
 inline int32_t RequantFast(int32_t acc, const FastChannel& c) {
   const int32_t y = Smmulr(static_cast<int32_t>(static_cast<uint32_t>(acc) << 1), c.multiplier);
-  const int32_t negative = static_cast<int32_t>(static_cast<uint32_t>(y) >> 31);
-  return (y + c.round - negative) >> c.right_shift;
+  return (((y + (y >> 31)) >> c.pre_shift) + 1) >> 1;
 }
 
 inline int32_t Clamp(int32_t v, const OutputStage& s) {
