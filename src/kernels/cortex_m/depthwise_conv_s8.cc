@@ -12,69 +12,104 @@ size_t ZeroRowBytes(int32_t input_channels) {
   return (static_cast<size_t>(input_channels) + 7) & ~static_cast<size_t>(7);
 }
 
+// Accumulates taps [d, end) of four channels: for each tap the filter word
+// at f and the input word at f + *d, then f += channels. The DSP build is
+// one asm loop so the compiler cannot split f into per-tap pointers and
+// spill the accumulators (it did); `by3` (taps % 3 == 0) unrolls 3 taps.
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define TINYML_DW_TAP_ASM                  \
+  "ldr    %[xe], [%[d]], #4\n\t"           \
+  "ldr    %[w], [%[f], %[xe]]\n\t"         \
+  "ldr    %[g], [%[f]]\n\t"                \
+  "add    %[f], %[f], %[ch]\n\t"           \
+  "sxtb16 %[xe], %[w]\n\t"                 \
+  "sxtb16 %[w], %[w], ror #8\n\t"          \
+  "sxtb16 %[fe], %[g]\n\t"                 \
+  "sxtb16 %[g], %[g], ror #8\n\t"          \
+  "smlabb %[a0], %[xe], %[fe], %[a0]\n\t"  \
+  "smlatt %[a2], %[xe], %[fe], %[a2]\n\t"  \
+  "smlabb %[a1], %[w], %[g], %[a1]\n\t"    \
+  "smlatt %[a3], %[w], %[g], %[a3]\n\t"
+
+inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels, bool by3,
+                    int32_t* acc) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  uint32_t w, g, xe, fe;
+  if (by3) {
+    __asm__ volatile(
+        "1:\n\t" TINYML_DW_TAP_ASM TINYML_DW_TAP_ASM TINYML_DW_TAP_ASM
+        "cmp    %[d], %[end]\n\t"
+        "bne    1b\n\t"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [f] "+r"(f), [d] "+r"(d), [w] "=&r"(w),
+          [g] "=&r"(g), [xe] "=&r"(xe), [fe] "=&r"(fe)
+        : [end] "r"(end), [ch] "r"(channels)
+        : "cc", "memory");
+  } else {
+    __asm__ volatile(
+        "1:\n\t" TINYML_DW_TAP_ASM
+        "cmp    %[d], %[end]\n\t"
+        "bne    1b\n\t"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [f] "+r"(f), [d] "+r"(d), [w] "=&r"(w),
+          [g] "=&r"(g), [xe] "=&r"(xe), [fe] "=&r"(fe)
+        : [end] "r"(end), [ch] "r"(channels)
+        : "cc", "memory");
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+#undef TINYML_DW_TAP_ASM
+#else
+inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels, bool /*by3*/,
+                    int32_t* acc) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  do {
+    const uint32_t w = Load32(reinterpret_cast<const int8_t*>(reinterpret_cast<uintptr_t>(f) + *d++));
+    const uint32_t g = Load32(f);
+    f += channels;
+    const uint32_t xe = Sxtb16(w), xo = Sxtb16Ror8(w), fe = Sxtb16(g), fo = Sxtb16Ror8(g);
+    a0 = Smlabb(xe, fe, a0);
+    a2 = Smlatt(xe, fe, a2);
+    a1 = Smlabb(xo, fo, a1);
+    a3 = Smlatt(xo, fo, a3);
+  } while (d != end);
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+#endif
+
 // Depth multiplier 1, channels % 4 == 0, fast requantization: all output
-// channels of one pixel. Kept out of line and free of the caller's state so
-// the tap loop and output stage fit in registers.
+// channels of one pixel. deltas[t] is the address distance from tap t's
+// filter row to its input row, so one pointer walks both and the tap loop
+// needs few registers. Kept out of line, free of the caller's state.
 template <bool kFullRange>
-void PixelChannels4(const int8_t* const* tap_rows, int32_t taps, const int8_t* filter, int32_t channels,
+void PixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filter, int32_t channels,
                     const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
-  const int32_t* const bias = quant.bias;
-  const int32_t* const mult = quant.multiplier;
-  const int8_t* const shift = quant.shift;
+  const int32_t* bias = quant.bias;
+  const int32_t* mult = quant.multiplier;
+  const int8_t* shift = quant.shift;
   const int32_t offset = stage.output_offset;
   const int32_t act_min = stage.act_min;
   const int32_t act_max = stage.act_max;
-  for (int32_t c = 0; c < channels; c += 4) {
-    int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
-    const int8_t* f = filter + c;
-    const int8_t* const* row = tap_rows;
-    int32_t t = taps;
-    for (; t >= 3; t -= 3) {
-      const uint32_t w0 = Load32(row[0] + c);
-      const uint32_t g0 = Load32(f);
-      const uint32_t w1 = Load32(row[1] + c);
-      const uint32_t g1 = Load32(f + channels);
-      const uint32_t w2 = Load32(row[2] + c);
-      const uint32_t g2 = Load32(f + 2 * channels);
-      row += 3;
-      f += 3 * channels;
-      uint32_t xe = Sxtb16(w0), xo = Sxtb16Ror8(w0), fe = Sxtb16(g0), fo = Sxtb16Ror8(g0);
-      a0 = Smlabb(xe, fe, a0);
-      a2 = Smlatt(xe, fe, a2);
-      a1 = Smlabb(xo, fo, a1);
-      a3 = Smlatt(xo, fo, a3);
-      xe = Sxtb16(w1), xo = Sxtb16Ror8(w1), fe = Sxtb16(g1), fo = Sxtb16Ror8(g1);
-      a0 = Smlabb(xe, fe, a0);
-      a2 = Smlatt(xe, fe, a2);
-      a1 = Smlabb(xo, fo, a1);
-      a3 = Smlatt(xo, fo, a3);
-      xe = Sxtb16(w2), xo = Sxtb16Ror8(w2), fe = Sxtb16(g2), fo = Sxtb16Ror8(g2);
-      a0 = Smlabb(xe, fe, a0);
-      a2 = Smlatt(xe, fe, a2);
-      a1 = Smlabb(xo, fo, a1);
-      a3 = Smlatt(xo, fo, a3);
-    }
-    for (; t > 0; --t) {
-      const uint32_t w = Load32(*row++ + c);
-      const uint32_t g = Load32(f);
-      f += channels;
-      const uint32_t xe = Sxtb16(w), xo = Sxtb16Ror8(w), fe = Sxtb16(g), fo = Sxtb16Ror8(g);
-      a0 = Smlabb(xe, fe, a0);
-      a2 = Smlatt(xe, fe, a2);
-      a1 = Smlabb(xo, fo, a1);
-      a3 = Smlatt(xo, fo, a3);
-    }
-    a0 = OffsetClamp<kFullRange>(RequantFast(a0, MakeFastChannel(mult[c], shift[c])), offset, act_min, act_max);
-    a1 = OffsetClamp<kFullRange>(RequantFast(a1, MakeFastChannel(mult[c + 1], shift[c + 1])), offset, act_min,
-                                 act_max);
-    a2 = OffsetClamp<kFullRange>(RequantFast(a2, MakeFastChannel(mult[c + 2], shift[c + 2])), offset, act_min,
-                                 act_max);
-    a3 = OffsetClamp<kFullRange>(RequantFast(a3, MakeFastChannel(mult[c + 3], shift[c + 3])), offset, act_min,
-                                 act_max);
-    out[c] = static_cast<int8_t>(a0);
-    out[c + 1] = static_cast<int8_t>(a1);
-    out[c + 2] = static_cast<int8_t>(a2);
-    out[c + 3] = static_cast<int8_t>(a3);
+  const uintptr_t* const deltas_end = deltas + taps;
+  const bool by3 = taps % 3 == 0;
+  const int8_t* const out_end = out + channels;
+  const int8_t* filter_c = filter;
+  for (; out != out_end; out += 4, filter_c += 4, bias += 4, mult += 4, shift += 4) {
+    int32_t acc[4] = {bias[0], bias[1], bias[2], bias[3]};
+    DwTaps4(filter_c, deltas, deltas_end, channels, by3, acc);
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    a0 = OffsetClamp<kFullRange>(RequantFast(a0, MakeFastChannel(mult[0], shift[0])), offset, act_min, act_max);
+    a1 = OffsetClamp<kFullRange>(RequantFast(a1, MakeFastChannel(mult[1], shift[1])), offset, act_min, act_max);
+    a2 = OffsetClamp<kFullRange>(RequantFast(a2, MakeFastChannel(mult[2], shift[2])), offset, act_min, act_max);
+    a3 = OffsetClamp<kFullRange>(RequantFast(a3, MakeFastChannel(mult[3], shift[3])), offset, act_min, act_max);
+    out[0] = static_cast<int8_t>(a0);
+    out[1] = static_cast<int8_t>(a1);
+    out[2] = static_cast<int8_t>(a2);
+    out[3] = static_cast<int8_t>(a3);
   }
 }
 
@@ -106,7 +141,7 @@ int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, 
 
 size_t DepthwiseConvS8ScratchBytes(int32_t input_channels, int32_t filter_height, int32_t filter_width) {
   return ZeroRowBytes(input_channels) +
-         static_cast<size_t>(filter_height) * static_cast<size_t>(filter_width) * sizeof(const int8_t*);
+         static_cast<size_t>(filter_height) * static_cast<size_t>(filter_width) * sizeof(uintptr_t);
 }
 
 void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant, const Shape& input_shape,
@@ -129,8 +164,9 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
   const int8_t* const shift = quant.shift;
 
   int8_t* zero_row = static_cast<int8_t*>(scratch);
-  const int8_t** tap_rows =
-      reinterpret_cast<const int8_t**>(static_cast<uint8_t*>(scratch) + ZeroRowBytes(in_c));
+  // Tap input-row addresses; the fast path rewrites them in place as
+  // distances from the tap's filter row.
+  uintptr_t* tap_addr = reinterpret_cast<uintptr_t*>(static_cast<uint8_t*>(scratch) + ZeroRowBytes(in_c));
   const int8_t zero_point = static_cast<int8_t>(-params.input_offset);
   for (int32_t c = 0; c < in_c; ++c) zero_row[c] = zero_point;
 
@@ -149,23 +185,26 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
           for (int32_t fx = 0; fx < k_w; ++fx, ++t) {
             const int32_t x = x0 + fx * params.dilation_width;
             const bool inside = y >= 0 && y < in_h && x >= 0 && x < in_w;
-            tap_rows[t] = inside ? image + (y * in_w + x) * in_c : zero_row;
+            tap_addr[t] = reinterpret_cast<uintptr_t>(inside ? image + (y * in_w + x) * in_c : zero_row);
           }
         }
         int8_t* out = output + ((b * out_h + oy) * out_w + ox) * out_c;
 
-        if (lanes_by_channel && stage.fast) {
+        if (lanes_by_channel && stage.fast && taps > 0) {
+          // The same scratch slots, rewritten as row-to-filter distances.
+          uintptr_t* deltas = tap_addr;
+          for (int32_t t = 0; t < taps; ++t) deltas[t] -= reinterpret_cast<uintptr_t>(filter + t * out_c);
           if (full_range) {
-            PixelChannels4<true>(tap_rows, taps, filter, out_c, quant, stage, out);
+            PixelChannels4<true>(deltas, taps, filter, out_c, quant, stage, out);
           } else {
-            PixelChannels4<false>(tap_rows, taps, filter, out_c, quant, stage, out);
+            PixelChannels4<false>(deltas, taps, filter, out_c, quant, stage, out);
           }
         } else if (lanes_by_channel) {
           for (int32_t c = 0; c < out_c; c += 4) {
             int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
             const int8_t* f = filter + c;
             for (int32_t t = 0; t < taps; ++t, f += out_c) {
-              const uint32_t w = Load32(tap_rows[t] + c);
+              const uint32_t w = Load32(reinterpret_cast<const int8_t*>(tap_addr[t]) + c);
               const uint32_t fw = Load32(f);
               const uint32_t xe = Sxtb16(w), xo = Sxtb16Ror8(w);
               const uint32_t fe = Sxtb16(fw), fo = Sxtb16Ror8(fw);
@@ -186,7 +225,7 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
             int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
             const int8_t* f = filter + c;
             for (int32_t t = 0; t < taps; ++t, f += out_c) {
-              const uint32_t v = static_cast<uint32_t>(static_cast<int32_t>(tap_rows[t][ic]));
+              const uint32_t v = static_cast<uint32_t>(static_cast<int32_t>(reinterpret_cast<const int8_t*>(tap_addr[t])[ic]));
               const uint32_t xx = PackLoLo(v, v);
               const uint32_t fw = Load32(f);
               const uint32_t fe = Sxtb16(fw), fo = Sxtb16Ror8(fw);
@@ -205,7 +244,7 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
             const int32_t ic = c / dm;
             uint32_t acc = static_cast<uint32_t>(bias[c]);
             for (int32_t t = 0; t < taps; ++t) {
-              acc += static_cast<uint32_t>(static_cast<int32_t>(tap_rows[t][ic]) *
+              acc += static_cast<uint32_t>(static_cast<int32_t>(reinterpret_cast<const int8_t*>(tap_addr[t])[ic]) *
                                            static_cast<int32_t>(filter[t * out_c + c]));
             }
             out[c] = static_cast<int8_t>(Requant(static_cast<int32_t>(acc), mult[c], shift[c], stage));
