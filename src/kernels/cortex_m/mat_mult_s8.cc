@@ -1,5 +1,7 @@
 // Register-blocked int8 matmul shared by the convolution kernels: see
 // conv_s8.h for the column layout.
+#include <string.h>
+
 #include "core/fixed_point.h"
 #include "kernels/cortex_m/conv_s8.h"
 #include "kernels/cortex_m/dsp.h"
@@ -10,8 +12,10 @@ namespace {
 
 inline void SetHalf(uint32_t* cols, int32_t p, int32_t k, int32_t v) {
   const int32_t word = (k >> 2) * 8 + 2 * p + (k & 1);
-  const int shift = (k & 2) ? 16 : 0;
-  cols[word] = (cols[word] & ~(0xffffu << shift)) | ((static_cast<uint32_t>(v) & 0xffffu) << shift);
+  // One halfword store; lane "hi" (k & 2) is the upper address on the
+  // little-endian cores and hosts this runs on.
+  const int16_t h = static_cast<int16_t>(v);
+  memcpy(reinterpret_cast<uint8_t*>(cols + word) + ((k & 2) ? 2 : 0), &h, sizeof(h));
 }
 
 // The depth tail (1..3 values) of a filter row as a word, zero-padded, so
