@@ -26,6 +26,84 @@ inline uint32_t TailWord(const int8_t* f, int32_t rem) {
   return w;
 }
 
+// 8 depth values x 4 pixels per iteration, `pairs` (>= 1) iterations:
+// x and f advance past what they read. The DSP build is one asm loop so the
+// accumulators, both pointers and the counter stay in registers.
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define TINYML_MM_BLOCK_ASM                    \
+  "ldr    %[w], [%[f]], #4\n\t"                \
+  "sxtb16 %[fe], %[w]\n\t"                     \
+  "sxtb16 %[fo], %[w], ror #8\n\t"             \
+  "ldrd   %[xe], %[xo], [%[x]], #8\n\t"        \
+  "smlad  %[a0], %[xe], %[fe], %[a0]\n\t"      \
+  "smlad  %[a0], %[xo], %[fo], %[a0]\n\t"      \
+  "ldrd   %[xe], %[xo], [%[x]], #8\n\t"        \
+  "smlad  %[a1], %[xe], %[fe], %[a1]\n\t"      \
+  "smlad  %[a1], %[xo], %[fo], %[a1]\n\t"      \
+  "ldrd   %[xe], %[xo], [%[x]], #8\n\t"        \
+  "smlad  %[a2], %[xe], %[fe], %[a2]\n\t"      \
+  "smlad  %[a2], %[xo], %[fo], %[a2]\n\t"      \
+  "ldrd   %[xe], %[xo], [%[x]], #8\n\t"        \
+  "smlad  %[a3], %[xe], %[fe], %[a3]\n\t"      \
+  "smlad  %[a3], %[xo], %[fo], %[a3]\n\t"
+
+inline void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t pairs, int32_t* a0_ref, int32_t* a1_ref,
+                     int32_t* a2_ref, int32_t* a3_ref) {
+  const uint32_t* x = x_ref;
+  const int8_t* f = f_ref;
+  int32_t a0 = *a0_ref, a1 = *a1_ref, a2 = *a2_ref, a3 = *a3_ref;
+  uint32_t w, fe, fo, xe, xo;
+  __asm__ volatile("1:\n\t" TINYML_MM_BLOCK_ASM TINYML_MM_BLOCK_ASM
+                   "subs   %[n], %[n], #1\n\t"
+                   "bne    1b\n\t"
+                   : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [f] "+r"(f),
+                     [n] "+r"(pairs), [w] "=&r"(w), [fe] "=&r"(fe), [fo] "=&r"(fo), [xe] "=&r"(xe), [xo] "=&r"(xo)
+                   :
+                   : "cc", "memory");
+  x_ref = x;
+  f_ref = f;
+  *a0_ref = a0;
+  *a1_ref = a1;
+  *a2_ref = a2;
+  *a3_ref = a3;
+}
+#undef TINYML_MM_BLOCK_ASM
+#else
+inline void MacPairs(const uint32_t*& x, const int8_t*& f, int32_t pairs, int32_t* a0_ref, int32_t* a1_ref,
+                     int32_t* a2_ref, int32_t* a3_ref) {
+  int32_t a0 = *a0_ref, a1 = *a1_ref, a2 = *a2_ref, a3 = *a3_ref;
+  for (; pairs > 0; --pairs) {
+    const uint32_t w0 = Load32(f);
+    const uint32_t w1 = Load32(f + 4);
+    f += 8;
+    uint32_t fe = Sxtb16(w0), fo = Sxtb16Ror8(w0);
+    uint32_t xe, xo;
+    Load2Advance(x, &xe, &xo);
+    a0 = Smlad(xo, fo, Smlad(xe, fe, a0));
+    Load2Advance(x, &xe, &xo);
+    a1 = Smlad(xo, fo, Smlad(xe, fe, a1));
+    Load2Advance(x, &xe, &xo);
+    a2 = Smlad(xo, fo, Smlad(xe, fe, a2));
+    Load2Advance(x, &xe, &xo);
+    a3 = Smlad(xo, fo, Smlad(xe, fe, a3));
+    fe = Sxtb16(w1);
+    fo = Sxtb16Ror8(w1);
+    Load2Advance(x, &xe, &xo);
+    a0 = Smlad(xo, fo, Smlad(xe, fe, a0));
+    Load2Advance(x, &xe, &xo);
+    a1 = Smlad(xo, fo, Smlad(xe, fe, a1));
+    Load2Advance(x, &xe, &xo);
+    a2 = Smlad(xo, fo, Smlad(xe, fe, a2));
+    Load2Advance(x, &xe, &xo);
+    a3 = Smlad(xo, fo, Smlad(xe, fe, a3));
+  }
+  *a0_ref = a0;
+  *a1_ref = a1;
+  *a2_ref = a2;
+  *a3_ref = a3;
+}
+#endif
+
 inline void Store4(int8_t* out, int32_t stride, int32_t pixels, int32_t v0, int32_t v1, int32_t v2, int32_t v3) {
   out[0] = static_cast<int8_t>(v0);
   if (pixels > 1) out[stride] = static_cast<int8_t>(v1);
@@ -55,8 +133,32 @@ void WidenPadTail(uint32_t* cols, int32_t p, int32_t depth) {
 
 namespace {
 
-// kFast: every channel may use RequantFast; kFullRange: the clamp is SSAT.
-template <bool kFast, bool kFullRange>
+// Four output bytes of one channel at out, out + stride, out + 2 * stride,
+// out + 3 * stride. In asm on the DSP build: left to itself the compiler
+// keeps three extra output pointers and spills them.
+inline void StoreStrided4(int8_t* out, int32_t stride, int32_t v0, int32_t v1, int32_t v2, int32_t v3) {
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+  int8_t* t;
+  __asm__ volatile(
+      "strb   %[v0], [%[o]]\n\t"
+      "strb   %[v1], [%[o], %[s]]\n\t"
+      "add    %[t], %[o], %[s], lsl #1\n\t"
+      "strb   %[v2], [%[t]]\n\t"
+      "strb   %[v3], [%[t], %[s]]\n\t"
+      : [t] "=&r"(t)
+      : [o] "r"(out), [s] "r"(stride), [v0] "r"(v0), [v1] "r"(v1), [v2] "r"(v2), [v3] "r"(v3)
+      : "memory");
+#else
+  out[0] = static_cast<int8_t>(v0);
+  out[stride] = static_cast<int8_t>(v1);
+  out[2 * stride] = static_cast<int8_t>(v2);
+  out[3 * stride] = static_cast<int8_t>(v3);
+#endif
+}
+
+// kFast: every channel may use RequantFast; kFullRange: the clamp is SSAT;
+// kWhole: four pixels and depth % 8 == 0 (no tail, no partial stores).
+template <bool kFast, bool kFullRange, bool kWhole>
 void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                 const ChannelQuant& quant_ref, const OutputStage& out_ref, int32_t pixels, int8_t* output) {
   // Local copies: int8 stores may alias anything, which would otherwise
@@ -72,32 +174,13 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
     int32_t a0 = bias, a1 = bias, a2 = bias, a3 = bias;
     const uint32_t* x = cols;
     int32_t n = blocks;
-    for (; n >= 2; n -= 2) {
-      const uint32_t w0 = Load32(f);
-      const uint32_t w1 = Load32(f + 4);
-      f += 8;
-      uint32_t fe = Sxtb16(w0), fo = Sxtb16Ror8(w0);
-      uint32_t xe, xo;
-      Load2Advance(x, &xe, &xo);
-      a0 = Smlad(xo, fo, Smlad(xe, fe, a0));
-      Load2Advance(x, &xe, &xo);
-      a1 = Smlad(xo, fo, Smlad(xe, fe, a1));
-      Load2Advance(x, &xe, &xo);
-      a2 = Smlad(xo, fo, Smlad(xe, fe, a2));
-      Load2Advance(x, &xe, &xo);
-      a3 = Smlad(xo, fo, Smlad(xe, fe, a3));
-      fe = Sxtb16(w1);
-      fo = Sxtb16Ror8(w1);
-      Load2Advance(x, &xe, &xo);
-      a0 = Smlad(xo, fo, Smlad(xe, fe, a0));
-      Load2Advance(x, &xe, &xo);
-      a1 = Smlad(xo, fo, Smlad(xe, fe, a1));
-      Load2Advance(x, &xe, &xo);
-      a2 = Smlad(xo, fo, Smlad(xe, fe, a2));
-      Load2Advance(x, &xe, &xo);
-      a3 = Smlad(xo, fo, Smlad(xe, fe, a3));
+    if (kWhole) {
+      MacPairs(x, f, n >> 1, &a0, &a1, &a2, &a3);
+    } else if (n >= 2) {
+      MacPairs(x, f, n >> 1, &a0, &a1, &a2, &a3);
+      n &= 1;
     }
-    if (n > 0 || rem > 0) {
+    if (!kWhole && (n > 0 || rem > 0)) {
       // One leftover full block and/or the zero-padded depth tail.
       const int32_t extra = n + (rem > 0 ? 1 : 0);
       for (int32_t b = 0; b < extra; ++b) {
@@ -135,7 +218,9 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
     a2 = OffsetClamp<kFullRange>(a2, out.output_offset, out.act_min, out.act_max);
     a3 = OffsetClamp<kFullRange>(a3, out.output_offset, out.act_min, out.act_max);
     int8_t* o = output + c;
-    if (pixels == 4) {
+    if (kWhole) {
+      StoreStrided4(o, channels, a0, a1, a2, a3);
+    } else if (pixels == 4) {
       o[0] = static_cast<int8_t>(a0);
       o[channels] = static_cast<int8_t>(a1);
       o[2 * channels] = static_cast<int8_t>(a2);
@@ -150,12 +235,19 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
 
 void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                    const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
+  const bool whole = pixels == 4 && depth > 0 && (depth & 7) == 0;
   if (!out.fast) {
-    MatMulImpl<false, false>(cols, depth, filter, channels, quant, out, pixels, output);
+    MatMulImpl<false, false, false>(cols, depth, filter, channels, quant, out, pixels, output);
   } else if (IsFullRange(out)) {
-    MatMulImpl<true, true>(cols, depth, filter, channels, quant, out, pixels, output);
+    if (whole) {
+      MatMulImpl<true, true, true>(cols, depth, filter, channels, quant, out, pixels, output);
+    } else {
+      MatMulImpl<true, true, false>(cols, depth, filter, channels, quant, out, pixels, output);
+    }
+  } else if (whole) {
+    MatMulImpl<true, false, true>(cols, depth, filter, channels, quant, out, pixels, output);
   } else {
-    MatMulImpl<true, false>(cols, depth, filter, channels, quant, out, pixels, output);
+    MatMulImpl<true, false, false>(cols, depth, filter, channels, quant, out, pixels, output);
   }
 }
 
