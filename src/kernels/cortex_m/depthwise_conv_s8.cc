@@ -81,6 +81,96 @@ inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, i
 }
 #endif
 
+// Depth multiplier % 4 == 0: four output channels of one input channel.
+// rows[t] already points at the input value of tap t (row + input channel),
+// which feeds all four lanes: SMLABB/SMLABT take its low half against both
+// filter halves, so it is never duplicated. `by2`: taps % 2 == 0.
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#define TINYML_DW_BCAST_TAP_ASM            \
+  "ldr    %[x], [%[d]], #4\n\t"            \
+  "ldrsb  %[x], [%[x]]\n\t"                \
+  "ldr    %[g], [%[f]]\n\t"                \
+  "add    %[f], %[f], %[ch]\n\t"           \
+  "sxtb16 %[fe], %[g]\n\t"                 \
+  "sxtb16 %[g], %[g], ror #8\n\t"          \
+  "smlabb %[a0], %[x], %[fe], %[a0]\n\t"   \
+  "smlabt %[a2], %[x], %[fe], %[a2]\n\t"   \
+  "smlabb %[a1], %[x], %[g], %[a1]\n\t"    \
+  "smlabt %[a3], %[x], %[g], %[a3]\n\t"
+
+inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels, bool by2,
+                             int32_t* acc) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  uint32_t x, g, fe;
+  if (by2) {
+    __asm__ volatile("1:\n\t" TINYML_DW_BCAST_TAP_ASM TINYML_DW_BCAST_TAP_ASM
+                     "cmp    %[d], %[end]\n\t"
+                     "bne    1b\n\t"
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [f] "+r"(f), [d] "+r"(d),
+                       [x] "=&r"(x), [g] "=&r"(g), [fe] "=&r"(fe)
+                     : [end] "r"(end), [ch] "r"(channels)
+                     : "cc", "memory");
+  } else {
+    __asm__ volatile("1:\n\t" TINYML_DW_BCAST_TAP_ASM
+                     "cmp    %[d], %[end]\n\t"
+                     "bne    1b\n\t"
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [f] "+r"(f), [d] "+r"(d),
+                       [x] "=&r"(x), [g] "=&r"(g), [fe] "=&r"(fe)
+                     : [end] "r"(end), [ch] "r"(channels)
+                     : "cc", "memory");
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+#undef TINYML_DW_BCAST_TAP_ASM
+#else
+inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels,
+                             bool /*by2*/, int32_t* acc) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  do {
+    const uint32_t x = static_cast<uint32_t>(static_cast<int32_t>(*reinterpret_cast<const int8_t*>(*d++)));
+    const uint32_t g = Load32(f);
+    f += channels;
+    const uint32_t fe = Sxtb16(g), fo = Sxtb16Ror8(g);
+    a0 = Smlabb(x, fe, a0);
+    a2 = Smlabt(x, fe, a2);
+    a1 = Smlabb(x, fo, a1);
+    a3 = Smlabt(x, fo, a3);
+  } while (d != end);
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+#endif
+
+// Depth multiplier % 4 == 0, fast requantization: all output channels of
+// one pixel. Advances the tap addresses in place to each input channel.
+template <bool kFullRange>
+void PixelBroadcast4(uintptr_t* rows, int32_t taps, int32_t depth_multiplier, const int8_t* filter,
+                     int32_t channels, const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
+  const int32_t offset = stage.output_offset;
+  const int32_t act_min = stage.act_min;
+  const int32_t act_max = stage.act_max;
+  const uintptr_t* const rows_end = rows + taps;
+  const bool by2 = (taps & 1) == 0;
+  for (int32_t c = 0, in_group = 0; c < channels; c += 4, in_group += 4) {
+    if (in_group == depth_multiplier) {
+      for (int32_t t = 0; t < taps; ++t) rows[t] += 1;
+      in_group = 0;
+    }
+    int32_t acc[4] = {quant.bias[c], quant.bias[c + 1], quant.bias[c + 2], quant.bias[c + 3]};
+    DwBroadcastTaps4(filter + c, rows, rows_end, channels, by2, acc);
+    for (int32_t i = 0; i < 4; ++i) {
+      out[c + i] = static_cast<int8_t>(OffsetClamp<kFullRange>(
+          RequantFast(acc[i], MakeFastChannel(quant.multiplier[c + i], quant.shift[c + i])), offset, act_min,
+          act_max));
+    }
+  }
+}
+
 // Depth multiplier 1, channels % 4 == 0, fast requantization: all output
 // channels of one pixel. deltas[t] is the address distance from tap t's
 // filter row to its input row, so one pointer walks both and the tap loop
@@ -173,6 +263,7 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
   const bool lanes_by_channel = dm == 1 && (out_c & 3) == 0;
   const bool lanes_by_multiplier = (dm & 3) == 0;
   const bool full_range = IsFullRange(stage);
+  const uintptr_t x_step = static_cast<uintptr_t>(params.dilation_width) * static_cast<uintptr_t>(in_c);
 
   for (int32_t b = 0; b < batches; ++b) {
     const int8_t* image = input + b * in_h * in_w * in_c;
@@ -180,8 +271,15 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
       for (int32_t ox = 0; ox < out_w; ++ox) {
         const int32_t y0 = oy * params.stride_height - params.pad_height;
         const int32_t x0 = ox * params.stride_width - params.pad_width;
+        const bool cols_inside = x0 >= 0 && x0 + (k_w - 1) * params.dilation_width < in_w;
         for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
           const int32_t y = y0 + fy * params.dilation_height;
+          if (cols_inside && y >= 0 && y < in_h) {
+            // Whole filter row inside: the addresses are an arithmetic run.
+            uintptr_t a = reinterpret_cast<uintptr_t>(image + (y * in_w + x0) * in_c);
+            for (int32_t fx = 0; fx < k_w; ++fx, ++t, a += x_step) tap_addr[t] = a;
+            continue;
+          }
           for (int32_t fx = 0; fx < k_w; ++fx, ++t) {
             const int32_t x = x0 + fx * params.dilation_width;
             const bool inside = y >= 0 && y < in_h && x >= 0 && x < in_w;
@@ -217,6 +315,12 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
             out[c + 1] = static_cast<int8_t>(Requant(a1, mult[c + 1], shift[c + 1], stage));
             out[c + 2] = static_cast<int8_t>(Requant(a2, mult[c + 2], shift[c + 2], stage));
             out[c + 3] = static_cast<int8_t>(Requant(a3, mult[c + 3], shift[c + 3], stage));
+          }
+        } else if (lanes_by_multiplier && stage.fast && taps > 0) {
+          if (full_range) {
+            PixelBroadcast4<true>(tap_addr, taps, dm, filter, out_c, quant, stage, out);
+          } else {
+            PixelBroadcast4<false>(tap_addr, taps, dm, filter, out_c, quant, stage, out);
           }
         } else if (lanes_by_multiplier) {
           // Four outputs of one input channel: the input value in both lanes.

@@ -48,6 +48,12 @@ inline int32_t Smlabb(uint32_t a, uint32_t b, int32_t acc) {
   __asm__("smlabb %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
   return r;
 }
+// acc + lo(a)*hi(b).
+inline int32_t Smlabt(uint32_t a, uint32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smlabt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
 inline int32_t Smlatt(uint32_t a, uint32_t b, int32_t acc) {
   int32_t r;
   __asm__("smlatt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
@@ -104,6 +110,9 @@ inline int32_t Smlad(uint32_t a, uint32_t b, int32_t acc) {
 }
 inline int32_t Smlabb(uint32_t a, uint32_t b, int32_t acc) {
   return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(Lo16(a) * Lo16(b)));
+}
+inline int32_t Smlabt(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(Lo16(a) * Hi16(b)));
 }
 inline int32_t Smlatt(uint32_t a, uint32_t b, int32_t acc) {
   return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(Hi16(a) * Hi16(b)));
