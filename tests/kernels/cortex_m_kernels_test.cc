@@ -245,6 +245,8 @@ TEST(CortexMDsp, PortableSemantics) {
   EXPECT_EQ(cm::Smlad(0x0002fffeu, 0x00030004u, 10), 10 + 2 * 3 + (-2) * 4);
   EXPECT_EQ(cm::Smlabb(0x7fff8000u, 0x00018000u, 0), 0x40000000);
   EXPECT_EQ(cm::Smlatt(0x7fff8000u, 0x00028000u, 1), 1 + 2 * 0x7fff);
+  // Low half of a against high half of b; a's high half is ignored.
+  EXPECT_EQ(cm::Smlabt(0xffffff80u, 0x7fff0003u, 5), 5 + (-128) * 0x7fff);
   EXPECT_EQ(cm::Smmulr(INT32_MIN, INT32_MIN), 0x40000000);
   EXPECT_EQ(cm::Smmulr(-1, 1), 0);
   EXPECT_EQ(cm::PackLoLo(0xffff1234u, 0xabcd5678u), 0x56781234u);
