@@ -30,34 +30,40 @@ inline uint32_t TailWord(const int8_t* f, int32_t rem) {
 // x and f advance past what they read. The DSP build is one asm loop so the
 // accumulators, both pointers and the counter stay in registers.
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#define TINYML_MM_BLOCK_ASM                    \
-  "ldr    %[w], [%[f]], #4\n\t"                \
-  "sxtb16 %[fe], %[w]\n\t"                     \
-  "sxtb16 %[fo], %[w], ror #8\n\t"             \
-  "ldrd   %[xe], %[xo], [%[x]], #8\n\t"        \
-  "smlad  %[a0], %[xe], %[fe], %[a0]\n\t"      \
-  "smlad  %[a0], %[xo], %[fo], %[a0]\n\t"      \
-  "ldrd   %[xe], %[xo], [%[x]], #8\n\t"        \
-  "smlad  %[a1], %[xe], %[fe], %[a1]\n\t"      \
-  "smlad  %[a1], %[xo], %[fo], %[a1]\n\t"      \
-  "ldrd   %[xe], %[xo], [%[x]], #8\n\t"        \
-  "smlad  %[a2], %[xe], %[fe], %[a2]\n\t"      \
-  "smlad  %[a2], %[xo], %[fo], %[a2]\n\t"      \
-  "ldrd   %[xe], %[xo], [%[x]], #8\n\t"        \
-  "smlad  %[a3], %[xe], %[fe], %[a3]\n\t"      \
-  "smlad  %[a3], %[xo], %[fo], %[a3]\n\t"
+// Per 4 depth values: the filter word widened once, then the 4 pixels'
+// column words fetched two pixels per LDM (the scratch layout puts pixel p's
+// pair at words 2p, 2p + 1). LDM needs fixed ascending registers: r4..r7.
+#define TINYML_MM_BLOCK_ASM                              \
+  "ldr    %[w], [%[f]], #4\n\t"                          \
+  "sxtb16 %[fe], %[w]\n\t"                               \
+  "sxtb16 %[w], %[w], ror #8\n\t"                        \
+  "ldmia  %[x]!, {%[c0], %[c1], %[c2], %[c3]}\n\t"       \
+  "smlad  %[a0], %[c0], %[fe], %[a0]\n\t"                \
+  "smlad  %[a0], %[c1], %[w], %[a0]\n\t"                 \
+  "smlad  %[a1], %[c2], %[fe], %[a1]\n\t"                \
+  "smlad  %[a1], %[c3], %[w], %[a1]\n\t"                 \
+  "ldmia  %[x]!, {%[c0], %[c1], %[c2], %[c3]}\n\t"       \
+  "smlad  %[a2], %[c0], %[fe], %[a2]\n\t"                \
+  "smlad  %[a2], %[c1], %[w], %[a2]\n\t"                 \
+  "smlad  %[a3], %[c2], %[fe], %[a3]\n\t"                \
+  "smlad  %[a3], %[c3], %[w], %[a3]\n\t"
 
 inline void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t pairs, int32_t* a0_ref, int32_t* a1_ref,
                      int32_t* a2_ref, int32_t* a3_ref) {
   const uint32_t* x = x_ref;
   const int8_t* f = f_ref;
   int32_t a0 = *a0_ref, a1 = *a1_ref, a2 = *a2_ref, a3 = *a3_ref;
-  uint32_t w, fe, fo, xe, xo;
+  uint32_t w, fe;
+  register uint32_t c0 __asm__("r4");
+  register uint32_t c1 __asm__("r5");
+  register uint32_t c2 __asm__("r6");
+  register uint32_t c3 __asm__("r7");
   __asm__ volatile("1:\n\t" TINYML_MM_BLOCK_ASM TINYML_MM_BLOCK_ASM
                    "subs   %[n], %[n], #1\n\t"
                    "bne    1b\n\t"
                    : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [f] "+r"(f),
-                     [n] "+r"(pairs), [w] "=&r"(w), [fe] "=&r"(fe), [fo] "=&r"(fo), [xe] "=&r"(xe), [xo] "=&r"(xo)
+                     [n] "+r"(pairs), [w] "=&r"(w), [fe] "=&r"(fe), [c0] "=&r"(c0), [c1] "=&r"(c1), [c2] "=&r"(c2),
+                     [c3] "=&r"(c3)
                    :
                    : "cc", "memory");
   x_ref = x;
