@@ -162,9 +162,8 @@ inline void StoreStrided4(int8_t* out, int32_t stride, int32_t v0, int32_t v1, i
 #endif
 }
 
-// kFast: every channel may use RequantFast; kFullRange: the clamp is SSAT;
-// kWhole: four pixels and depth % 8 == 0 (no tail, no partial stores).
-template <bool kFast, bool kFullRange, bool kWhole>
+// kFast: every channel may use RequantFast; kFullRange: the clamp is SSAT.
+template <bool kFast, bool kFullRange>
 void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                 const ChannelQuant& quant_ref, const OutputStage& out_ref, int32_t pixels, int8_t* output) {
   // Local copies: int8 stores may alias anything, which would otherwise
@@ -180,13 +179,11 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
     int32_t a0 = bias, a1 = bias, a2 = bias, a3 = bias;
     const uint32_t* x = cols;
     int32_t n = blocks;
-    if (kWhole) {
-      MacPairs(x, f, n >> 1, &a0, &a1, &a2, &a3);
-    } else if (n >= 2) {
+    if (n >= 2) {
       MacPairs(x, f, n >> 1, &a0, &a1, &a2, &a3);
       n &= 1;
     }
-    if (!kWhole && (n > 0 || rem > 0)) {
+    if (n > 0 || rem > 0) {
       // One leftover full block and/or the zero-padded depth tail.
       const int32_t extra = n + (rem > 0 ? 1 : 0);
       for (int32_t b = 0; b < extra; ++b) {
@@ -224,9 +221,7 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
     a2 = OffsetClamp<kFullRange>(a2, out.output_offset, out.act_min, out.act_max);
     a3 = OffsetClamp<kFullRange>(a3, out.output_offset, out.act_min, out.act_max);
     int8_t* o = output + c;
-    if (kWhole) {
-      StoreStrided4(o, channels, a0, a1, a2, a3);
-    } else if (pixels == 4) {
+    if (pixels == 4) {
       o[0] = static_cast<int8_t>(a0);
       o[channels] = static_cast<int8_t>(a1);
       o[2 * channels] = static_cast<int8_t>(a2);
@@ -237,23 +232,50 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
   }
 }
 
+// The hot case: fast requantization, 4 pixels, depth % 8 == 0. Written
+// with the fewest live values across the MAC loop (the filter pointer runs
+// straight on into the next channel's row) to limit spills around the asm.
+template <bool kFullRange>
+void MatMulWhole(const uint32_t* cols, int32_t pairs, const int8_t* f, int32_t channels, const ChannelQuant& quant,
+                 const OutputStage& out, int8_t* o) {
+  const int32_t* bias = quant.bias;
+  const int32_t* mult = quant.multiplier;
+  const int8_t* shift = quant.shift;
+  const int32_t offset = out.output_offset;
+  const int32_t act_min = out.act_min;
+  const int32_t act_max = out.act_max;
+  int8_t* const o_end = o + channels;
+  for (; o != o_end; ++o) {
+    int32_t a0 = *bias++;
+    int32_t a1 = a0, a2 = a0, a3 = a0;
+    const uint32_t* x = cols;
+    MacPairs(x, f, pairs, &a0, &a1, &a2, &a3);
+    const FastChannel fc = MakeFastChannel(*mult++, *shift++);
+    a0 = OffsetClamp<kFullRange>(RequantFast(a0, fc), offset, act_min, act_max);
+    a1 = OffsetClamp<kFullRange>(RequantFast(a1, fc), offset, act_min, act_max);
+    a2 = OffsetClamp<kFullRange>(RequantFast(a2, fc), offset, act_min, act_max);
+    a3 = OffsetClamp<kFullRange>(RequantFast(a3, fc), offset, act_min, act_max);
+    StoreStrided4(o, channels, a0, a1, a2, a3);
+  }
+}
+
 }  // namespace
 
 void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                    const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
   const bool whole = pixels == 4 && depth > 0 && (depth & 7) == 0;
   if (!out.fast) {
-    MatMulImpl<false, false, false>(cols, depth, filter, channels, quant, out, pixels, output);
+    MatMulImpl<false, false>(cols, depth, filter, channels, quant, out, pixels, output);
   } else if (IsFullRange(out)) {
     if (whole) {
-      MatMulImpl<true, true, true>(cols, depth, filter, channels, quant, out, pixels, output);
+      MatMulWhole<true>(cols, depth >> 3, filter, channels, quant, out, output);
     } else {
-      MatMulImpl<true, true, false>(cols, depth, filter, channels, quant, out, pixels, output);
+      MatMulImpl<true, true>(cols, depth, filter, channels, quant, out, pixels, output);
     }
   } else if (whole) {
-    MatMulImpl<true, false, true>(cols, depth, filter, channels, quant, out, pixels, output);
+    MatMulWhole<false>(cols, depth >> 3, filter, channels, quant, out, output);
   } else {
-    MatMulImpl<true, false, false>(cols, depth, filter, channels, quant, out, pixels, output);
+    MatMulImpl<true, false>(cols, depth, filter, channels, quant, out, pixels, output);
   }
 }
 
