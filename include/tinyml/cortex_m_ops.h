@@ -18,6 +18,7 @@ namespace tinyml {
 
 const OpRegistration* Register_CONV_2D_CORTEX_M();
 const OpRegistration* Register_DEPTHWISE_CONV_2D_CORTEX_M();
+const OpRegistration* Register_FULLY_CONNECTED_CORTEX_M();
 
 // Adds the optimized registrations. Call before AddAllBuiltins (the first
 // registration of an op wins), or alone with the reference ops a model
@@ -25,7 +26,8 @@ const OpRegistration* Register_DEPTHWISE_CONV_2D_CORTEX_M();
 template <int kCapacity>
 Status AddCortexMBuiltins(StaticOpResolver<kCapacity>& r) {
   TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kConv2d, Register_CONV_2D_CORTEX_M()));
-  return r.AddBuiltin(BuiltinOp::kDepthwiseConv2d, Register_DEPTHWISE_CONV_2D_CORTEX_M());
+  TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kDepthwiseConv2d, Register_DEPTHWISE_CONV_2D_CORTEX_M()));
+  return r.AddBuiltin(BuiltinOp::kFullyConnected, Register_FULLY_CONNECTED_CORTEX_M());
 }
 
 }  // namespace tinyml

@@ -19,9 +19,11 @@
 #include "kernels/cortex_m/conv_s8.h"
 #include "kernels/cortex_m/depthwise_conv_s8.h"
 #include "kernels/cortex_m/dsp.h"
+#include "kernels/cortex_m/fully_connected_s8.h"
 #include "kernels/cortex_m/requant.h"
 #include "kernels/ref/conv.h"
 #include "kernels/ref/depthwise_conv.h"
+#include "kernels/ref/fully_connected.h"
 #include "support/test_util.h"
 #include "tinyml/cortex_m_ops.h"
 #include "tinyml/interpreter.h"
@@ -250,6 +252,7 @@ TEST(CortexMDsp, PortableSemantics) {
   EXPECT_EQ(cm::Smmulr(INT32_MIN, INT32_MIN), 0x40000000);
   EXPECT_EQ(cm::Smmulr(-1, 1), 0);
   EXPECT_EQ(cm::PackLoLo(0xffff1234u, 0xabcd5678u), 0x56781234u);
+  EXPECT_EQ(cm::Sadd16(0x7fff0001u, 0x0001ffffu), 0x80000000u);
   EXPECT_EQ(cm::Qadd(INT32_MAX, 1), INT32_MAX);
   EXPECT_EQ(cm::Ssat8(-300), -128);
 }
@@ -437,6 +440,82 @@ TEST(CortexMDepthwise, EdgeBattery) {
   DwCase micro{1, 49, 40, 1, 8, 10, 8, 2, 2, 1, 1, true, -128, -128, -128, 127, -10, -6, true};
   runs += CheckDw(micro, rng);
   std::printf("[depthwise edge] %d kernel runs compared\n", runs);
+}
+
+// --- FULLY_CONNECTED: byte-exact with ref::FullyConnectedS8 (filter zero
+// point 0), random shapes plus the extremes of zero points, scales and clamps.
+
+void CheckFullyConnected(std::mt19937& rng, int32_t batches, int32_t depth, int32_t units, int32_t input_zp,
+                         int32_t output_zp, int32_t act_min, int32_t act_max, int32_t shift, bool with_bias,
+                         int8_t fill) {
+  std::uniform_int_distribution<int> byte(-128, 127);
+  std::vector<int8_t> input(static_cast<size_t>(batches) * depth), filter(static_cast<size_t>(units) * depth);
+  for (auto& v : input) v = fill != 0 ? fill : static_cast<int8_t>(byte(rng));
+  for (auto& v : filter) v = fill != 0 ? fill : static_cast<int8_t>(byte(rng));
+  std::vector<int32_t> bias(units);
+  for (auto& v : bias) v = static_cast<int32_t>(rng() % 200001) - 100000;
+  const int32_t multiplier = static_cast<int32_t>((1u << 30) + (rng() & 0x3fffffffu));
+  ref::FullyConnectedParams rp;
+  rp.batches = batches;
+  rp.accum_depth = depth;
+  rp.output_depth = units;
+  rp.input_offset = -input_zp;
+  rp.filter_offset = 0;
+  rp.output_offset = output_zp;
+  rp.output_multiplier = multiplier;
+  rp.output_shift = shift;
+  rp.quantized_min = act_min;
+  rp.quantized_max = act_max;
+  cm::FullyConnectedS8Params p;
+  p.batches = batches;
+  p.depth = depth;
+  p.units = units;
+  p.input_offset = -input_zp;
+  p.output_offset = output_zp;
+  p.multiplier = multiplier;
+  p.shift = shift;
+  p.act_min = act_min;
+  p.act_max = act_max;
+  std::vector<int8_t> want(static_cast<size_t>(batches) * units), got(want.size() + 1, 0x5a);
+  ref::FullyConnectedS8(rp, input.data(), filter.data(), with_bias ? bias.data() : nullptr, want.data());
+  cm::FullyConnectedS8(p, input.data(), filter.data(), with_bias ? bias.data() : nullptr, got.data());
+  for (size_t i = 0; i < want.size(); ++i) {
+    ASSERT_EQ(got[i], want[i]) << "b" << batches << " d" << depth << " u" << units << " izp" << input_zp << " ozp"
+                               << output_zp << " shift" << shift << " at " << i;
+  }
+  EXPECT_EQ(got[want.size()], 0x5a) << "wrote past the output";
+}
+
+TEST(CortexMFullyConnected, RandomShapes) {
+  std::printf("[seed] %u\n", kSeed);
+  std::mt19937 rng(kSeed + 7);
+  for (int i = 0; i < 400; ++i) {
+    const int32_t batches = 1 + static_cast<int32_t>(rng() % 3);
+    const int32_t depth = 1 + static_cast<int32_t>(rng() % 70);
+    const int32_t units = 1 + static_cast<int32_t>(rng() % 9);
+    const int32_t izp = static_cast<int32_t>(rng() % 256) - 128;
+    const int32_t ozp = static_cast<int32_t>(rng() % 256) - 128;
+    const int32_t lo = (rng() & 1) ? -128 : static_cast<int32_t>(rng() % 128) - 128;
+    const int32_t hi = (rng() & 1) ? 127 : std::max(lo, static_cast<int32_t>(rng() % 128));
+    const int32_t shift = static_cast<int32_t>(rng() % 16) - 12;
+    CheckFullyConnected(rng, batches, depth, units, izp, ozp, lo, hi, shift, (rng() & 3) != 0, 0);
+  }
+}
+
+TEST(CortexMFullyConnected, EdgeBattery) {
+  std::mt19937 rng(kSeed + 8);
+  for (int32_t izp : {-128, 127, 0}) {
+    for (int32_t ozp : {-128, 127}) {
+      for (int8_t fill : {static_cast<int8_t>(-128), static_cast<int8_t>(127), static_cast<int8_t>(0)}) {
+        for (int32_t depth : {1, 3, 4, 5, 8, 640}) {
+          for (int32_t shift : {-31, -1, 0, 3}) {
+            CheckFullyConnected(rng, 1, depth, 5, izp, ozp, -128, 127, shift, true, fill);
+            CheckFullyConnected(rng, 2, depth, 2, izp, ozp, ozp, std::min(127, ozp + 40), shift, false, fill);
+          }
+        }
+      }
+    }
+  }
 }
 
 // --- Whole models: AddCortexMBuiltins first, reference ops fill in.

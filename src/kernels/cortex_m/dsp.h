@@ -78,6 +78,12 @@ inline void Load2Advance(const uint32_t*& p, uint32_t* a, uint32_t* b) {
   *a = lo;
   *b = hi;
 }
+// Lane-wise 16-bit add (wrapping per lane).
+inline uint32_t Sadd16(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("sadd16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
 // Saturating 32-bit add.
 inline int32_t Qadd(int32_t a, int32_t b) {
   int32_t r;
@@ -129,6 +135,7 @@ inline void Load2Advance(const uint32_t*& p, uint32_t* a, uint32_t* b) {
   *b = p[1];
   p += 2;
 }
+inline uint32_t Sadd16(uint32_t a, uint32_t b) { return Halves(Lo16(a) + Lo16(b), Hi16(a) + Hi16(b)); }
 inline int32_t Qadd(int32_t a, int32_t b) {
   const int64_t s = static_cast<int64_t>(a) + b;
   return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : static_cast<int32_t>(s));

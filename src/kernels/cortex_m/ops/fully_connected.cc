@@ -1,0 +1,84 @@
+// FULLY_CONNECTED on the Cortex-M kernel (fully_connected_s8.h). The
+// reference glue validates the model (its plan runs first, always); float,
+// per-channel and nonzero filter zero points run the reference kernel.
+#include "core/fixed_point.h"
+#include "kernels/cortex_m/fully_connected_s8.h"
+#include "kernels/ops/op_common.h"
+#include "tinyml/builtin_ops.h"
+#include "tinyml/cortex_m_ops.h"
+
+namespace tinyml {
+namespace {
+
+constexpr int kInput = 0;
+constexpr int kFilter = 1;
+constexpr int kBias = 2;
+
+struct OpData {
+  cortex_m::FullyConnectedS8Params params;
+};
+
+bool UseRef(OpContext& ctx) {
+  const TensorMeta input = ctx.input_meta(kInput);
+  const TensorMeta filter = ctx.input_meta(kFilter);
+  if (input.type != TensorType::kInt8 || filter.type != TensorType::kInt8) return true;
+  // Per-channel filters and nonzero filter zero points stay on the reference.
+  return filter.quant.count != 1 || filter.quant.zero_point(0) != 0;
+}
+
+Status Plan(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(Register_FULLY_CONNECTED()->plan(ctx, memory));
+  if (UseRef(ctx)) return Status::kOk;
+  memory->persistent_bytes = sizeof(OpData);
+  memory->scratch_bytes = 0;
+  return Status::kOk;
+}
+
+Status Prepare(OpContext& ctx) {
+  const OpRegistration* ref = Register_FULLY_CONNECTED();
+  if (UseRef(ctx)) return ref->prepare != nullptr ? ref->prepare(ctx) : Status::kOk;
+  const TensorMeta input = ctx.input_meta(kInput);
+  const TensorMeta filter = ctx.input_meta(kFilter);
+  const TensorMeta output = ctx.output_meta(0);
+  cortex_m::FullyConnectedS8Params& p = ctx.op_data_as<OpData>()->params;
+
+  FbTable options;
+  TINYML_RETURN_IF_ERROR(GetOptions(ctx, options_type::kFullyConnected, &options));
+  const Activation activation = static_cast<Activation>(options.Scalar<int8_t>(0, 0));
+  // Shapes and quantization were validated by the reference plan.
+  p.units = filter.shape.dims[0];
+  p.depth = filter.shape.dims[1];
+  p.batches = static_cast<int32_t>(input.shape.FlatSize() / p.depth);
+  p.input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
+  p.output_offset = static_cast<int32_t>(output.quant.zero_point(0));
+  TINYML_RETURN_IF_ERROR(ActivationRangeQuantized(ctx, activation, output.quant.scale(0), p.output_offset, -128,
+                                                  127, &p.act_min, &p.act_max));
+  // The same multiplier computation as the reference glue.
+  const double real = static_cast<double>(input.quant.scale(0)) * static_cast<double>(filter.quant.scale(0)) /
+                      static_cast<double>(output.quant.scale(0));
+  int shift = 0;
+  QuantizeMultiplier(real, &p.multiplier, &shift);
+  if (shift > 31)
+    return ctx.Fail(Status::kInvalidModel,
+                    TINYML_MSG("input*filter/output scale too large to requantize (>= 2^31); shift"), shift);
+  p.shift = shift;
+  return Status::kOk;
+}
+
+Status Eval(OpContext& ctx) {
+  if (UseRef(ctx)) return Register_FULLY_CONNECTED()->eval(ctx);
+  const OpData* data = ctx.op_data_as<OpData>();
+  const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
+  cortex_m::FullyConnectedS8(data->params, ctx.input_data<int8_t>(kInput), ctx.input_data<int8_t>(kFilter), bias,
+                             ctx.output_data<int8_t>(0));
+  return Status::kOk;
+}
+
+}  // namespace
+
+const OpRegistration* Register_FULLY_CONNECTED_CORTEX_M() {
+  static const OpRegistration kRegistration = {"FULLY_CONNECTED", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
+}  // namespace tinyml
