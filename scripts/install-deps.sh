@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsndfile1-dev libsamplerate0-dev libasound2-dev   # audio files, resampling, microphone
+  libespeak-ng-dev espeak-ng-data flite1-dev wamerican  # training data: speech synthesis, word list
   python3
   # Cortex-M cross build, QEMU, and what the instruction-counting plugin needs
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib

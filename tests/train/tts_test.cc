@@ -1,0 +1,128 @@
+#include "data/tts.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tinyml::train {
+namespace {
+
+double Rms(const std::vector<int16_t>& x) {
+  double sum = 0;
+  for (int16_t v : x) sum += static_cast<double>(v) * v;
+  return x.empty() ? 0 : std::sqrt(sum / x.size());
+}
+
+// A spoken two-syllable word lasts a few hundred ms; engines add some silence.
+void ExpectPlausibleWord(const std::vector<int16_t>& audio, const char* what) {
+  const double seconds = static_cast<double>(audio.size()) / kSampleRate;
+  EXPECT_GT(seconds, 0.25) << what;
+  EXPECT_LT(seconds, 2.0) << what;
+  EXPECT_GT(Rms(audio), 300.0) << what << ": audio is (nearly) silent";
+  const int peak = std::abs(*std::max_element(audio.begin(), audio.end(), [](int16_t a, int16_t b) {
+    return std::abs(a) < std::abs(b);
+  }));
+  EXPECT_GT(peak, 2000) << what;
+}
+
+TEST(TrainTts, EspeakSaysMarvin) {
+  ExpectPlausibleWord(Synthesize("marvin", {TtsEngine::kEspeak, "en-us"}), "espeak en-us");
+  ExpectPlausibleWord(Synthesize("marvin", {TtsEngine::kEspeak, "en-us+f3"}), "espeak en-us+f3");
+}
+
+TEST(TrainTts, FliteSaysMarvinWithEveryVoice) {
+  for (const auto& name : FliteVoices()) {
+    ExpectPlausibleWord(Synthesize("marvin", {TtsEngine::kFlite, name}), name.c_str());
+  }
+}
+
+TEST(TrainTts, SameSettingsGiveIdenticalSamples) {
+  SynthesisParams p;
+  p.rate = 1.2f;
+  p.pitch = 70;
+  for (const Voice& v : {Voice{TtsEngine::kEspeak, "en-gb+m3"}, Voice{TtsEngine::kFlite, "slt"}}) {
+    const auto first = Synthesize("marvin", v, p);
+    // Whatever was said in between must not leak into the next utterance.
+    Synthesize("something else entirely", v);
+    EXPECT_EQ(first, Synthesize("marvin", v, p)) << v.name;
+    SynthesisParams other_seed = p;
+    other_seed.seed = 7;
+    EXPECT_EQ(Synthesize("marvin", v, other_seed), Synthesize("marvin", v, other_seed)) << v.name;
+  }
+}
+
+TEST(TrainTts, RateChangesDuration) {
+  SynthesisParams slow, fast;
+  slow.rate = 0.7f;
+  fast.rate = 1.8f;
+  for (const Voice& v : {Voice{TtsEngine::kEspeak, "en-us"}, Voice{TtsEngine::kFlite, "kal16"}}) {
+    const auto a = Synthesize("hello marvin how are you", v, slow);
+    const auto b = Synthesize("hello marvin how are you", v, fast);
+    EXPECT_GT(a.size(), b.size() * 3 / 2) << v.name;
+  }
+}
+
+TEST(TrainTts, PitchAndGapChangeEspeakOutput) {
+  const Voice v{TtsEngine::kEspeak, "en-us"};
+  SynthesisParams base, high, gap;
+  high.pitch = 90;
+  gap.word_gap = 30;
+  const auto a = Synthesize("hey marvin", v, base);
+  EXPECT_NE(a, Synthesize("hey marvin", v, high));
+  // 30 x 10 ms of extra pause between the two words.
+  EXPECT_GT(Synthesize("hey marvin", v, gap).size(), a.size() + kSampleRate / 5);
+  SynthesisParams strong;
+  strong.emphasis = 2;
+  const auto emphasized = Synthesize("hey marvin", v, strong);
+  EXPECT_NE(a, emphasized);
+  ExpectPlausibleWord(emphasized, "emphasis");
+}
+
+TEST(TrainTts, EveryEnglishVoiceAndSomeVariantsSpeak) {
+  for (const auto& name : EspeakEnglishVoices()) {
+    ExpectPlausibleWord(Synthesize("marvin", {TtsEngine::kEspeak, name}), name.c_str());
+  }
+  for (const char* variant : {"f1", "m7", "klatt", "whisper", "Andy"}) {
+    const std::string name = std::string("en-gb-scotland+") + variant;
+    const auto audio = Synthesize("marvin", {TtsEngine::kEspeak, name});
+    EXPECT_GT(audio.size(), kSampleRate / 4) << name;
+    EXPECT_GT(Rms(audio), 100.0) << name;
+  }
+}
+
+TEST(TrainTts, ListsVoices) {
+  const auto voices = EspeakEnglishVoices();
+  EXPECT_NE(std::find(voices.begin(), voices.end(), "en-us"), voices.end());
+  EXPECT_NE(std::find(voices.begin(), voices.end(), "en-gb-scotland"), voices.end());
+  const auto variants = EspeakVariants();
+  EXPECT_GT(variants.size(), 20u);
+  EXPECT_NE(std::find(variants.begin(), variants.end(), "f3"), variants.end());
+  EXPECT_EQ(FliteVoices().size(), 5u);
+  EXPECT_EQ(AllVoices().size(), voices.size() + 5);
+}
+
+TEST(TrainTts, RejectsEmptyAndUnknownCharacters) {
+  const Voice v{TtsEngine::kEspeak, "en-us"};
+  EXPECT_THROW(Synthesize("", v), TtsError);
+  EXPECT_THROW(Synthesize("", {TtsEngine::kFlite, "slt"}), TtsError);
+  try {
+    Synthesize("m@rvin", v);
+    FAIL() << "no error for m@rvin";
+  } catch (const TtsError& e) {
+    EXPECT_NE(std::string(e.what()).find("'@' at offset 1"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(ValidateText("marvin2"), TtsError);
+  EXPECT_THROW(ValidateText("m\xc3\xa4rvin"), TtsError);
+  EXPECT_THROW(ValidateText("  - "), TtsError);
+  EXPECT_NO_THROW(ValidateText("hey, Marvin's well-known robot!"));
+}
+
+TEST(TrainTts, RejectsUnknownVoice) {
+  EXPECT_THROW(Synthesize("marvin", {TtsEngine::kEspeak, "xx-nonexistent"}), TtsError);
+  EXPECT_THROW(Synthesize("marvin", {TtsEngine::kFlite, "nobody"}), TtsError);
+  EXPECT_THROW(Synthesize("marvin", {TtsEngine::kFlite, ""}), TtsError);
+}
+
+}  // namespace
+}  // namespace tinyml::train

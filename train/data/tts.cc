@@ -1,0 +1,319 @@
+#include "data/tts.h"
+
+#include <espeak-ng/speak_lib.h>
+#include <flite/flite.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+#include "data/resample.h"
+
+// Debian's flite1-dev ships the voice libraries but no headers for them.
+extern "C" {
+cst_voice* register_cmu_us_kal(const char* voxdir);
+cst_voice* register_cmu_us_kal16(const char* voxdir);
+cst_voice* register_cmu_us_slt(const char* voxdir);
+cst_voice* register_cmu_us_awb(const char* voxdir);
+cst_voice* register_cmu_us_rms(const char* voxdir);
+}
+
+namespace tinyml::train {
+namespace {
+
+std::mutex& EngineMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+// Set once under EngineMutex().
+int espeak_rate = 0;
+bool flite_ready = false;
+
+struct FliteVoice {
+  cst_voice* voice = nullptr;
+  // The voice's own F0 mean, so the pitch knob scales from it every call.
+  float base_f0 = 0.0f;
+};
+
+std::map<std::string, FliteVoice>& FliteVoiceTable() {
+  static std::map<std::string, FliteVoice> table;
+  return table;
+}
+
+void InitFlite() {
+  if (flite_ready) return;
+  flite_init();
+  const struct {
+    const char* name;
+    cst_voice* (*reg)(const char*);
+  } kVoices[] = {{"kal", register_cmu_us_kal},
+                 {"kal16", register_cmu_us_kal16},
+                 {"slt", register_cmu_us_slt},
+                 {"awb", register_cmu_us_awb},
+                 {"rms", register_cmu_us_rms}};
+  for (const auto& v : kVoices) {
+    cst_voice* voice = v.reg(nullptr);
+    if (voice == nullptr) throw TtsError(std::string("flite: voice ") + v.name + " failed to register");
+    FliteVoice entry;
+    entry.voice = voice;
+    entry.base_f0 = get_param_float(voice->features, "int_f0_target_mean", 100.0f);
+    FliteVoiceTable()[v.name] = entry;
+  }
+  flite_ready = true;
+}
+
+int CollectSamples(short* wav, int count, espeak_EVENT* events) {
+  if (wav != nullptr && count > 0 && events != nullptr && events->user_data != nullptr) {
+    auto* out = static_cast<std::vector<int16_t>*>(events->user_data);
+    out->insert(out->end(), wav, wav + count);
+  }
+  return 0;  // 0 = continue synthesis
+}
+
+bool WriteAll(int fd, const void* data, size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = write(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void InitEspeak() {
+  if (espeak_rate > 0) return;
+  const int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
+  if (rate <= 0) throw TtsError("espeak-ng: initialization failed (is espeak-ng-data installed?)");
+  espeak_SetSynthCallback(CollectSamples);
+  espeak_rate = rate;
+}
+
+// espeak-ng selects voices by file identifier ("gmw/en-GB-scotland"), while
+// users name them by language code ("en-gb-scotland"); a "+variant" suffix is
+// kept. Names that are not a known language code pass through unchanged.
+// Called with the engine lock held.
+std::string EspeakVoiceId(const std::string& name) {
+  const size_t plus = name.find('+');
+  const std::string lang = name.substr(0, plus);
+  const std::string variant = plus == std::string::npos ? "" : name.substr(plus);
+  const espeak_VOICE** voices = espeak_ListVoices(nullptr);
+  for (int i = 0; voices != nullptr && voices[i] != nullptr; ++i) {
+    if (lang == voices[i]->languages + 1) return std::string(voices[i]->identifier) + variant;
+  }
+  return name;
+}
+
+std::vector<int16_t> ToTargetRate(const std::vector<int16_t>& in, int rate) {
+  if (rate == kSampleRate) return in;
+  return ToInt16(Resample(ToFloat(in), static_cast<double>(kSampleRate) / rate));
+}
+
+// espeak-ng carries synthesizer state (wave phase, flutter) from one
+// utterance to the next and cannot be re-initialized in process, so the same
+// text would come out slightly different depending on what was said before.
+// Each synthesis therefore runs in a forked child, which starts from the
+// parent's state; the parent never synthesizes, so that state is always the
+// one right after initialization. Called with the engine lock held.
+std::vector<int16_t> SynthesizeInChild(const std::string& input, unsigned flags) {
+  int fds[2];
+  if (pipe(fds) != 0) throw TtsError(std::string("espeak-ng: pipe: ") + std::strerror(errno));
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    throw TtsError(std::string("espeak-ng: fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    std::vector<int16_t> samples;
+    const espeak_ERROR err =
+        espeak_Synth(input.c_str(), input.size() + 1, 0, POS_CHARACTER, 0, flags, nullptr, &samples);
+    const int32_t status = err;
+    bool ok = WriteAll(fds[1], &status, sizeof(status));
+    ok = ok && WriteAll(fds[1], samples.data(), samples.size() * sizeof(int16_t));
+    close(fds[1]);
+    _exit(ok ? 0 : 1);
+  }
+  close(fds[1]);
+  std::vector<char> bytes;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = read(fds[0], buffer, sizeof(buffer));
+    if (n > 0) {
+      bytes.insert(bytes.end(), buffer, buffer + n);
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  close(fds[0]);
+  int wstatus = 0;
+  while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || bytes.size() < sizeof(int32_t)) {
+    throw TtsError("espeak-ng: synthesis process failed");
+  }
+  int32_t status = 0;
+  std::memcpy(&status, bytes.data(), sizeof(status));
+  if (status != EE_OK) throw TtsError("espeak-ng: synthesis failed (error " + std::to_string(status) + ")");
+  std::vector<int16_t> samples((bytes.size() - sizeof(status)) / sizeof(int16_t));
+  std::memcpy(samples.data(), bytes.data() + sizeof(status), samples.size() * sizeof(int16_t));
+  return samples;
+}
+
+std::vector<int16_t> SynthesizeEspeak(const std::string& text, const std::string& voice, const SynthesisParams& p) {
+  auto lock = internal::LockEspeak();
+  if (espeak_SetVoiceByName(EspeakVoiceId(voice).c_str()) != EE_OK) {
+    throw TtsError("espeak-ng: unknown voice '" + voice + "'");
+  }
+  const int wpm = std::clamp(static_cast<int>(std::lround(espeakRATE_NORMAL * p.rate)), espeakRATE_MINIMUM,
+                             espeakRATE_MAXIMUM);
+  const std::pair<espeak_PARAMETER, int> settings[] = {
+      {espeakRATE, wpm},
+      {espeakPITCH, std::clamp(p.pitch, 0, 100)},
+      {espeakRANGE, std::clamp(p.pitch_range, 0, 100)},
+      {espeakWORDGAP, std::clamp(p.word_gap, 0, 100)},
+      {espeakVOLUME, std::clamp(p.volume, 0, 200)},
+  };
+  for (const auto& [param, value] : settings) {
+    const espeak_ERROR err = espeak_SetParameter(param, value, 0);
+    if (err != EE_OK) {
+      throw TtsError("espeak-ng: could not set parameter " + std::to_string(param) + " to " + std::to_string(value) +
+                     " (error " + std::to_string(err) + ")");
+    }
+  }
+  std::string input = text;
+  unsigned flags = espeakCHARS_UTF8;
+  if (p.emphasis > 0) {
+    input = std::string("<speak><emphasis level=\"") + (p.emphasis >= 2 ? "strong" : "moderate") + "\">" + text +
+            "</emphasis></speak>";
+    flags |= espeakSSML;
+  }
+  std::srand(p.seed);
+  std::vector<int16_t> samples = SynthesizeInChild(input, flags);
+  const int rate = espeak_rate;
+  lock.unlock();
+  return ToTargetRate(samples, rate);
+}
+
+std::vector<int16_t> SynthesizeFlite(const std::string& text, const std::string& voice, const SynthesisParams& p) {
+  std::unique_lock<std::mutex> lock(EngineMutex());
+  InitFlite();
+  const auto it = FliteVoiceTable().find(voice);
+  if (it == FliteVoiceTable().end()) throw TtsError("flite: unknown voice '" + voice + "'");
+  cst_voice* v = it->second.voice;
+  const float rate = std::clamp(p.rate, 0.25f, 4.0f);
+  const float pitch_scale = static_cast<float>(std::clamp(p.pitch, 1, 100)) / 50.0f;
+  // Voice features persist between calls, so every call sets all of them.
+  feat_set_float(v->features, "duration_stretch", 1.0f / rate);
+  feat_set_float(v->features, "int_f0_target_mean", it->second.base_f0 * pitch_scale);
+  feat_set_float(v->features, "f0_shift", pitch_scale);  // clustergen voices read this one
+  std::srand(p.seed);
+  cst_wave* wave = flite_text_to_wave(text.c_str(), v);
+  if (wave == nullptr) throw TtsError("flite: synthesis failed for '" + text + "'");
+  std::vector<int16_t> samples;
+  const int channels = std::max(1, wave->num_channels);
+  samples.reserve(static_cast<size_t>(wave->num_samples));
+  for (int i = 0; i < wave->num_samples; ++i) {
+    int32_t sum = 0;
+    for (int c = 0; c < channels; ++c) sum += wave->samples[i * channels + c];
+    samples.push_back(static_cast<int16_t>(sum / channels));
+  }
+  const int sample_rate = wave->sample_rate;
+  delete_wave(wave);
+  lock.unlock();
+  return ToTargetRate(samples, sample_rate);
+}
+
+}  // namespace
+
+namespace internal {
+std::unique_lock<std::mutex> LockEspeak() {
+  std::unique_lock<std::mutex> lock(EngineMutex());
+  InitEspeak();
+  return lock;
+}
+}  // namespace internal
+
+const char* TtsEngineName(TtsEngine engine) { return engine == TtsEngine::kEspeak ? "espeak-ng" : "flite"; }
+
+void ValidateText(const std::string& text) {
+  if (text.empty()) throw TtsError("text is empty");
+  if (text.size() > kMaxTextChars) {
+    throw TtsError("text is " + std::to_string(text.size()) + " bytes, more than " + std::to_string(kMaxTextChars));
+  }
+  bool has_letter = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    has_letter = has_letter || letter;
+    if (letter || std::strchr("'- .,?!", c) != nullptr) continue;
+    char shown[16];
+    if (c >= 0x20 && c < 0x7f) {
+      std::snprintf(shown, sizeof(shown), "'%c'", c);
+    } else {
+      std::snprintf(shown, sizeof(shown), "byte 0x%02x", c);
+    }
+    throw TtsError("text '" + text + "' has unknown character " + shown + " at offset " + std::to_string(i) +
+                   " (allowed: letters a-z A-Z, apostrophe, hyphen, space, . , ? !)");
+  }
+  if (!has_letter) throw TtsError("text '" + text + "' has no letters");
+}
+
+std::vector<std::string> EspeakEnglishVoices() {
+  auto lock = internal::LockEspeak();
+  std::vector<std::string> names;
+  const espeak_VOICE** voices = espeak_ListVoices(nullptr);
+  for (int i = 0; voices != nullptr && voices[i] != nullptr; ++i) {
+    // `languages` is a list of (priority byte, name) pairs; the first is enough.
+    const char* lang = voices[i]->languages + 1;
+    if (std::strncmp(lang, "en", 2) == 0 && (lang[2] == '\0' || lang[2] == '-')) names.emplace_back(lang);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::vector<std::string> EspeakVariants() {
+  auto lock = internal::LockEspeak();
+  espeak_VOICE spec{};
+  spec.languages = "variant";
+  std::vector<std::string> names;
+  const espeak_VOICE** voices = espeak_ListVoices(&spec);
+  for (int i = 0; voices != nullptr && voices[i] != nullptr; ++i) {
+    const char* id = voices[i]->identifier;
+    const char* slash = std::strrchr(id, '/');
+    names.emplace_back(slash != nullptr ? slash + 1 : id);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> FliteVoices() { return {"awb", "kal", "kal16", "rms", "slt"}; }
+
+std::vector<Voice> AllVoices() {
+  std::vector<Voice> all;
+  for (const auto& name : EspeakEnglishVoices()) all.push_back({TtsEngine::kEspeak, name});
+  for (const auto& name : FliteVoices()) all.push_back({TtsEngine::kFlite, name});
+  return all;
+}
+
+std::vector<int16_t> Synthesize(const std::string& text, const Voice& voice, const SynthesisParams& params) {
+  ValidateText(text);
+  if (voice.name.empty()) throw TtsError(std::string(TtsEngineName(voice.engine)) + ": empty voice name");
+  std::vector<int16_t> samples = voice.engine == TtsEngine::kEspeak ? SynthesizeEspeak(text, voice.name, params)
+                                                                    : SynthesizeFlite(text, voice.name, params);
+  if (samples.empty()) throw TtsError(std::string(TtsEngineName(voice.engine)) + ": no audio for '" + text + "'");
+  return samples;
+}
+
+}  // namespace tinyml::train
