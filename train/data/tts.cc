@@ -102,7 +102,7 @@ void InitEspeak() {
 // users name them by language code ("en-gb-scotland"); a "+variant" suffix is
 // kept. Names that are not a known language code pass through unchanged.
 // Called with the engine lock held.
-std::string EspeakVoiceId(const std::string& name) {
+std::string EspeakVoiceIdLocked(const std::string& name) {
   const size_t plus = name.find('+');
   const std::string lang = name.substr(0, plus);
   const std::string variant = plus == std::string::npos ? "" : name.substr(plus);
@@ -172,7 +172,7 @@ std::vector<int16_t> SynthesizeInChild(const std::string& input, unsigned flags)
 
 std::vector<int16_t> SynthesizeEspeak(const std::string& text, const std::string& voice, const SynthesisParams& p) {
   auto lock = internal::LockEspeak();
-  if (espeak_SetVoiceByName(EspeakVoiceId(voice).c_str()) != EE_OK) {
+  if (espeak_SetVoiceByName(EspeakVoiceIdLocked(voice).c_str()) != EE_OK) {
     throw TtsError("espeak-ng: unknown voice '" + voice + "'");
   }
   const int wpm = std::clamp(static_cast<int>(std::lround(espeakRATE_NORMAL * p.rate)), espeakRATE_MINIMUM,
@@ -242,6 +242,8 @@ std::unique_lock<std::mutex> LockEspeak() {
   InitEspeak();
   return lock;
 }
+
+std::string EspeakVoiceId(const std::string& name) { return EspeakVoiceIdLocked(name); }
 }  // namespace internal
 
 const char* TtsEngineName(TtsEngine engine) { return engine == TtsEngine::kEspeak ? "espeak-ng" : "flite"; }

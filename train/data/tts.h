@@ -91,6 +91,9 @@ namespace internal {
 // The one lock over espeak-ng's global state (the phonemizer shares it). The
 // engine is initialized on first use; throws TtsError if its data is missing.
 std::unique_lock<std::mutex> LockEspeak();
+// The identifier espeak_SetVoiceByName() needs for a user-facing name
+// ("en-gb-scotland+f3" -> "gmw/en-GB-scotland+f3"). Needs LockEspeak() held.
+std::string EspeakVoiceId(const std::string& name);
 }  // namespace internal
 
 }  // namespace tinyml::train

@@ -1,0 +1,118 @@
+#include "data/phonemes.h"
+
+#include <espeak-ng/speak_lib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <stdexcept>
+
+#include "data/tts.h"
+
+namespace tinyml::train {
+namespace {
+
+// Called with the espeak lock held.
+std::vector<std::string> PhonemizeLocked(const std::string& text) {
+  std::vector<std::string> phonemes;
+  const void* cursor = text.c_str();
+  // Bits 8..23 of the mode are a separator between phoneme names; '_' never
+  // occurs inside one, so splitting on it recovers multi-letter names like "A@".
+  const int mode = '_' << 8;
+  while (cursor != nullptr) {
+    const char* chunk = espeak_TextToPhonemes(&cursor, espeakCHARS_UTF8, mode);
+    if (chunk == nullptr) break;
+    std::string token;
+    for (const char* p = chunk;; ++p) {
+      const char c = *p;
+      if (c == '_' || c == ' ' || c == '\0') {
+        if (!token.empty()) phonemes.push_back(token);
+        token.clear();
+        if (c == '\0') break;
+      } else if (c != '\'' && c != ',' && c != '%' && c != '=') {  // stress and syllable marks
+        token.push_back(c);
+      }
+    }
+  }
+  return phonemes;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> Phonemize(const std::string& text, const std::string& voice) {
+  ValidateText(text);
+  auto lock = internal::LockEspeak();
+  if (espeak_SetVoiceByName(internal::EspeakVoiceId(voice).c_str()) != EE_OK) throw TtsError("espeak-ng: unknown voice '" + voice + "'");
+  return PhonemizeLocked(text);
+}
+
+int PhonemeDistance(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<int> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    int diagonal = row[0];
+    row[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const int above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<Confusable> FindConfusables(const std::string& wake_word, const std::vector<std::string>& words,
+                                        int max_distance, size_t limit, const std::string& voice) {
+  const std::vector<std::string> target = Phonemize(wake_word, voice);
+  if (target.empty()) throw TtsError("espeak-ng: no phonemes for '" + wake_word + "'");
+  std::vector<Confusable> found;
+  {
+    auto lock = internal::LockEspeak();
+    if (espeak_SetVoiceByName(internal::EspeakVoiceId(voice).c_str()) != EE_OK) throw TtsError("espeak-ng: unknown voice '" + voice + "'");
+    for (const auto& word : words) {
+      // Cheap filters first: valid single words of a plausible length.
+      if (word.empty() || word.size() > kMaxTextChars || word.find(' ') != std::string::npos) continue;
+      bool valid = true;
+      for (unsigned char c : word) valid = valid && (std::isalpha(c) || c == '\'' || c == '-');
+      if (!valid || !std::isalpha(static_cast<unsigned char>(word[0]))) continue;
+      std::vector<std::string> phonemes = PhonemizeLocked(word);
+      const int size_gap = static_cast<int>(phonemes.size()) - static_cast<int>(target.size());
+      if (std::abs(size_gap) > max_distance) continue;
+      const int distance = PhonemeDistance(target, phonemes);
+      if (distance >= 1 && distance <= max_distance) found.push_back({word, std::move(phonemes), distance});
+    }
+  }
+  std::stable_sort(found.begin(), found.end(), [](const Confusable& a, const Confusable& b) {
+    return a.distance != b.distance ? a.distance < b.distance : a.word < b.word;
+  });
+  std::vector<Confusable> kept;
+  std::set<std::string> seen;
+  for (auto& c : found) {
+    std::string key = Lower(c.word);
+    if (key.size() > 2 && key.compare(key.size() - 2, 2, "'s") == 0) key.resize(key.size() - 2);
+    if (!seen.insert(key).second) continue;
+    kept.push_back(std::move(c));
+    if (kept.size() >= limit) break;
+  }
+  return kept;
+}
+
+std::vector<std::string> ReadWordList(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open word list (Debian package wamerican)");
+  std::vector<std::string> words;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) words.push_back(line);
+  }
+  return words;
+}
+
+}  // namespace tinyml::train
