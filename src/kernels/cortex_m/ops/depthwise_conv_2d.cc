@@ -63,10 +63,7 @@ Status Prepare(OpContext& ctx) {
   const Activation activation = static_cast<Activation>(options.Scalar<int8_t>(4, 0));
   p.dilation_width = options.Scalar<int32_t>(5, 1);
   p.dilation_height = options.Scalar<int32_t>(6, 1);
-  TINYML_RETURN_IF_ERROR(ConvWindowPadding(ctx, padding, in.dims[1], f.dims[1], p.stride_height,
-                                           p.dilation_height, out.dims[1], &p.pad_height));
-  TINYML_RETURN_IF_ERROR(ConvWindowPadding(ctx, padding, in.dims[2], f.dims[2], p.stride_width, p.dilation_width,
-                                           out.dims[2], &p.pad_width));
+  TINYML_RETURN_IF_ERROR(ConvPaddings(ctx, padding, in, f, out, &p));
   p.input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
   p.out.output_offset = static_cast<int32_t>(output.quant.zero_point(0));
   TINYML_RETURN_IF_ERROR(ActivationRangeQuantized(ctx, activation, output.quant.scale(0), p.out.output_offset, -128,
@@ -75,14 +72,12 @@ Status Prepare(OpContext& ctx) {
   const int32_t n = out.dims[3];
   const int32_t taps = f.dims[1] * f.dims[2];
   data->num_channels = n;
+  const int32_t* model_bias = nullptr;
+  TINYML_RETURN_IF_ERROR(
+      cortex_m::FillChannelMultipliers(ctx, input, filter, output, kChannelDim, kBias, n, data + 1, &model_bias));
   int32_t* bias = reinterpret_cast<int32_t*>(data + 1);
-  int32_t* multiplier = bias + n;
-  int8_t* shift = reinterpret_cast<int8_t*>(bias + 2 * n);
-  TINYML_RETURN_IF_ERROR(ComputeConvMultipliers(ctx, input, filter, output, kChannelDim, n, multiplier, bias));
-  for (int32_t c = 0; c < n; ++c) shift[c] = static_cast<int8_t>(bias[c]);
+  const int8_t* shift = reinterpret_cast<const int8_t*>(bias + 2 * n);
   const int8_t* weights = reinterpret_cast<const int8_t*>(filter.const_data);
-  const int32_t* model_bias =
-      ctx.has_input(kBias) ? reinterpret_cast<const int32_t*>(ctx.input_meta(kBias).const_data) : nullptr;
   cortex_m::DepthwiseFoldBias(weights, model_bias, taps, n, p.input_offset, bias);
   bool fast = true;
   for (int32_t c = 0; c < n && fast; ++c) {
