@@ -11,27 +11,26 @@
 #include <string>
 #include <vector>
 
+#include "common/model_file.h"
+
 namespace tinyml::testing {
 
-// A byte buffer whose data() is 16-byte aligned (models and arenas need it).
+// A zero-filled byte buffer whose data() is 16-byte aligned (models and
+// arenas need it): tools::AlignedBuffer, resizable for tests.
 class AlignedBuffer {
  public:
   AlignedBuffer() = default;
   explicit AlignedBuffer(size_t bytes) { Resize(bytes); }
   void Resize(size_t bytes) {
-    storage_.assign(bytes + 16, 0);
-    const uintptr_t p = reinterpret_cast<uintptr_t>(storage_.data());
-    offset_ = static_cast<size_t>((16 - p % 16) % 16);
-    size_ = bytes;
+    buffer_ = tools::AlignedBuffer(bytes);
+    if (bytes > 0) std::memset(buffer_.data(), 0, bytes);
   }
-  uint8_t* data() { return storage_.data() + offset_; }
-  const uint8_t* data() const { return storage_.data() + offset_; }
-  size_t size() const { return size_; }
+  uint8_t* data() { return buffer_.data(); }
+  const uint8_t* data() const { return buffer_.data(); }
+  size_t size() const { return buffer_.size(); }
 
  private:
-  std::vector<uint8_t> storage_;
-  size_t offset_ = 0;
-  size_t size_ = 0;
+  tools::AlignedBuffer buffer_{0};
 };
 
 inline bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
@@ -41,12 +40,18 @@ inline bool ReadFile(const std::string& path, std::vector<uint8_t>* out) {
   return true;
 }
 
+// False (instead of tools::ReadFileAligned's exception) when unreadable.
 inline bool ReadFileAligned(const std::string& path, AlignedBuffer* out) {
-  std::vector<uint8_t> bytes;
-  if (!ReadFile(path, &bytes)) return false;
-  out->Resize(bytes.size());
-  if (!bytes.empty()) std::memcpy(out->data(), bytes.data(), bytes.size());
-  return true;
+  try {
+    tools::ReadOptions options;
+    options.allow_empty = true;
+    tools::AlignedBuffer bytes = tools::ReadFileAligned(path, options);
+    out->Resize(bytes.size());
+    if (bytes.size() > 0) std::memcpy(out->data(), bytes.data(), bytes.size());
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 inline AlignedBuffer CopyAligned(const std::vector<uint8_t>& bytes) {
