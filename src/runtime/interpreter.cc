@@ -170,7 +170,10 @@ int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views
     const Tensor& x = tensors_[t];
     return static_cast<uint64_t>(x.FlatSize()) * TensorTypeBytes(x.type);
   };
-  auto is_variable = [this](int32_t t) { return model_.tensor(t).is_variable; };
+  // Variables are rare; skip decoding every tensor's metadata when none exist.
+  bool any_variable = false;
+  for (int32_t t = 0; t < num_tensors && !any_variable; ++t) any_variable = model_.tensor(t).is_variable;
+  auto is_variable = [this, any_variable](int32_t t) { return any_variable && model_.tensor(t).is_variable; };
 
   for (int32_t t = 0; t < num_tensors; ++t) {
     parent[t] = model_.tensor(t).is_constant() ? -1 : t;  // constants need no buffer
@@ -212,7 +215,7 @@ int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views
     for (int k = 0; k < node.num_outputs; ++k) use(node.outputs[k], i, i);
   }
   for (int32_t k = 0; k < model_.num_outputs(); ++k) use(model_.output_tensor(k), end, end);
-  for (int32_t t = 0; t < num_tensors; ++t)
+  for (int32_t t = 0; t < num_tensors && any_variable; ++t)
     if (is_variable(t)) use(t, 0, end);
 
   // In-place element-wise ops: when input 0 is last read by this op and has
@@ -227,7 +230,7 @@ int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views
     if (last[in] != i || first[out] != i || bytes_of(in) != bytes_of(out)) continue;
     bool keep = false;  // graph outputs and variables must survive
     for (int32_t k = 0; k < model_.num_outputs(); ++k) keep |= find(model_.output_tensor(k)) == in;
-    for (int32_t t = 0; t < num_tensors && !keep; ++t) keep |= is_variable(t) && find(t) == in;
+    for (int32_t t = 0; t < num_tensors && !keep && any_variable; ++t) keep |= is_variable(t) && find(t) == in;
     if (keep) continue;
     parent[out] = in;
     if (last[out] > last[in]) last[in] = last[out];
