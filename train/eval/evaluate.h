@@ -1,0 +1,61 @@
+// Streaming evaluation of a wake-word model: long generated streams (held-out
+// voices, noise, other speech) run through the same KwsPipeline as `tinyml
+// detect`; each detection is matched to the spoken wake words to give the
+// false-reject rate (FRR) against false accepts per hour (FA/h) over a sweep
+// of thresholds (a DET curve), and the threshold that meets a target FA/h.
+#ifndef TINYML_TRAIN_EVAL_EVALUATE_H_
+#define TINYML_TRAIN_EVAL_EVALUATE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+
+namespace tinyml::train {
+
+struct EvalConfig {
+  std::string word = "marvin";
+  uint64_t seed = 1000;          // stream seed (different from training seeds)
+  double stream_minutes = 60.0;  // total minutes of generated stream audio
+  double words_per_minute = 3.0;
+  double target_fa_per_hour = 1.0;  // the chosen threshold keeps FA/h at or below this
+  // Detector settings, as `tinyml detect` uses them.
+  int32_t stride_frames = 1;
+  int32_t smoothing = 3;
+  int32_t cooldown_ms = 1500;
+  // A detection within this many seconds after a word's end (or during it) counts as a hit.
+  double match_tolerance_s = 1.0;
+  int workers = 0;
+};
+
+struct DetPoint {
+  double threshold = 0.0;
+  double frr = 0.0;          // fraction of spoken wake words not detected
+  double fa_per_hour = 0.0;  // detections matching no wake word, per hour of audio
+};
+
+struct EvalReport {
+  std::vector<DetPoint> curve;  // ascending threshold
+  double chosen_threshold = 0.5;
+  double frr = 0.0;          // at the chosen threshold
+  double fa_per_hour = 0.0;  // at the chosen threshold
+  double hours = 0.0;        // audio evaluated
+  size_t words = 0;          // wake words spoken
+  double target_fa_per_hour = 1.0;
+};
+
+// Evaluates `model` (.tflite bytes) whose output `word_label` is the wake
+// word's score; progress goes through `progress` (stream generation, then
+// detection). Throws std::runtime_error with a one-line message on a model
+// that does not load or does not fit the frontend.
+EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, const EvalConfig& config,
+                         const ProgressFn& progress = {});
+
+// The DET curve as a standalone SVG document (FRR % against FA/h, log x axis),
+// the chosen operating point marked.
+std::string RenderDetSvg(const EvalReport& report, const std::string& title);
+
+}  // namespace tinyml::train
+
+#endif  // TINYML_TRAIN_EVAL_EVALUATE_H_
