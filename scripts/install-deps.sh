@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsndfile1-dev libsamplerate0-dev libasound2-dev   # audio files, resampling, microphone
   libespeak-ng-dev espeak-ng-data flite1-dev wamerican  # training data: speech synthesis, word list
+  sonic-pi-samples lmms-common freepats                 # training data: the noise and music the policy allows
+  libtorch-dev                                          # training: libtorch (CPU)
   python3
   # Cortex-M cross build, QEMU, and what the instruction-counting plugin needs
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
