@@ -1,0 +1,187 @@
+// libtorch side of the trainer: batch-norm folding, QAT against the
+// exported int8 model in the interpreter, training on a small separable
+// synthetic task, determinism and checkpoint resume.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "model/qat.h"
+#include "model/trainer.h"
+#include "model/zoo.h"
+
+namespace tinyml::train {
+namespace {
+
+const std::string kDescription = "tinyml-kws word=marvin labels=background,marvin threshold=0.5000 frontend=micro_speech";
+
+// Background: noise around a random level. Wake word: the same plus a
+// rising ridge of energy over a band of features somewhere in the middle
+// frames (a "word"), with random position; negatives sometimes carry a
+// flat band (a distractor) so the task is not just "any energy".
+Dataset SyntheticDataset(size_t count, uint64_t seed) {
+  Dataset d;
+  d.frames = kModelFrames;
+  d.features = kModelFeatures;
+  d.x.resize(count * kModelFrames * kModelFeatures);
+  d.labels.resize(count);
+  d.kinds.resize(count);
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> noise(-12, 12), level(-110, -60), start(8, 22), band(5, 20);
+  for (size_t i = 0; i < count; ++i) {
+    const bool positive = (rng() % 3) == 0;
+    const bool distractor = !positive && (rng() % 2) == 0;
+    d.labels[i] = positive ? 1 : 0;
+    const int base = level(rng), t0 = start(rng), f0 = band(rng);
+    int8_t* x = d.x.data() + i * kModelFrames * kModelFeatures;
+    for (int t = 0; t < kModelFrames; ++t) {
+      for (int f = 0; f < kModelFeatures; ++f) {
+        int v = base + noise(rng);
+        const bool in_band = f >= f0 && f < f0 + 12;
+        if (positive && in_band && t >= t0 && t < t0 + 18) v += 40 + 3 * (t - t0);
+        if (distractor && in_band && t >= t0 && t < t0 + 18) v += 50;
+        x[t * kModelFeatures + f] = static_cast<int8_t>(std::clamp(v, -128, 127));
+      }
+    }
+  }
+  return d;
+}
+
+TrainConfig SmallConfig(int32_t epochs) {
+  TrainConfig c;
+  c.seed = 5;
+  c.epochs = epochs;
+  c.minutes = 0;
+  c.threads = 1;
+  c.batch_size = 32;
+  c.learning_rate = 5e-3;
+  c.qat_learning_rate = 1e-3;
+  return c;
+}
+
+std::vector<uint8_t> Export(const TrainResult& r) { return ExportTflite(r.model, kDescription); }
+
+TEST(Qat, BatchNormFoldingKeepsFloatOutputs) {
+  torch::manual_seed(3);
+  for (const ArchSpec& arch : {MakeDsCnn(16, 3, 9), MakeTcResNet(8, 2, 9)}) {
+    QatNet net(arch);
+    // Make the batch-norm parameters and statistics non-trivial.
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : net->named_parameters())
+        if (p.key().rfind("gamma", 0) == 0 || p.key().rfind("beta", 0) == 0) p.value().uniform_(0.5, 1.5);
+    }
+    const Dataset d = SyntheticDataset(64, 9);
+    const torch::Tensor x = FeaturesToInput(d.x.data(), d.size());
+    net->train();
+    for (int i = 0; i < 5; ++i) (void)net->forward(x);  // updates the running statistics
+    net->eval();
+    torch::NoGradGuard no_grad;
+    const torch::Tensor reference = net->forward(x);
+    net->set_mode(QatMode::kFolded);
+    const torch::Tensor folded = net->forward(x);
+    const double scale = reference.abs().max().item<double>();
+    EXPECT_GT(scale, 0.01) << arch.name;
+    EXPECT_LT((reference - folded).abs().max().item<double>(), 1e-4 * std::max(1.0, scale)) << arch.name;
+  }
+}
+
+TEST(Qat, ActQuantForRange) {
+  const ActQuant relu = ActQuantForRange(0.0f, 6.0f);
+  EXPECT_EQ(relu.zero_point, -128);
+  EXPECT_FLOAT_EQ(relu.scale, 6.0f / 255.0f);
+  const ActQuant sym = ActQuantForRange(-2.0f, 2.0f);
+  EXPECT_NEAR(sym.zero_point, 0, 1);
+  const ActQuant positive = ActQuantForRange(1.0f, 3.0f);  // widened to contain 0
+  EXPECT_EQ(positive.zero_point, -128);
+  EXPECT_FLOAT_EQ(positive.scale, 3.0f / 255.0f);
+}
+
+void ExpectTrainsAndAgrees(const ArchSpec& arch) {
+  const Dataset train = SyntheticDataset(768, 1), val = SyntheticDataset(300, 2);
+  TrainCallbacks cb;
+  cb.epoch = [](const EpochReport& e) {
+    std::printf("  epoch %d %s loss %.4f train %.4f val %.4f\n", e.epoch, e.qat ? "qat" : "float", e.loss,
+                e.train_accuracy, e.val_accuracy);
+  };
+  const TrainResult r = TrainModel(arch, train, val, SmallConfig(10), cb);
+  EXPECT_EQ(r.epochs_run, 10);
+  EXPECT_GE(r.val_accuracy, 0.93) << arch.name;  // chance is 0.67
+  const std::vector<uint8_t> file = Export(r);
+  const std::vector<int8_t> scores = RunTflite(file, val.x.data(), val.size());
+  const Agreement a = CompareScores(r.val_scores, scores, kModelClasses);
+  std::printf("%s: val accuracy %.4f, agreement top-1 %.4f, equal %.4f, max diff %d\n", arch.name.c_str(),
+              r.val_accuracy, a.top1, a.equal_outputs, a.max_abs_diff);
+  EXPECT_GE(a.top1, 0.98) << arch.name;
+  EXPECT_GE(a.equal_outputs, 0.85) << arch.name;
+  EXPECT_LE(a.max_abs_diff, 8) << arch.name;
+}
+
+TEST(Qat, DsCnnTrainsAndTheExportAgrees) { ExpectTrainsAndAgrees(MakeDsCnn(16, 2, 9)); }
+TEST(Qat, TcResNetTrainsAndTheExportAgrees) { ExpectTrainsAndAgrees(MakeTcResNet(8, 2, 9)); }
+
+TEST(Qat, SameSeedSameBytes) {
+  const Dataset train = SyntheticDataset(256, 1), val = SyntheticDataset(64, 2);
+  const ArchSpec arch = MakeDsCnn(12, 2, 9);
+  const std::vector<uint8_t> a = Export(TrainModel(arch, train, val, SmallConfig(3)));
+  const std::vector<uint8_t> b = Export(TrainModel(arch, train, val, SmallConfig(3)));
+  EXPECT_EQ(a, b);
+  TrainConfig other = SmallConfig(3);
+  other.seed = 6;
+  EXPECT_NE(a, Export(TrainModel(arch, train, val, other)));
+}
+
+struct Interrupted : std::runtime_error {
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
+TEST(Qat, ResumeGivesTheUninterruptedResult) {
+  const Dataset train = SyntheticDataset(256, 3), val = SyntheticDataset(64, 4);
+  const ArchSpec arch = MakeDsCnn(12, 2, 9);
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("tinyml_resume_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  TrainConfig c = SmallConfig(5);  // 3 float epochs, 2 QAT
+  const std::vector<uint8_t> uninterrupted = Export(TrainModel(arch, train, val, c));
+
+  for (int32_t stop_after : {2, 4}) {  // in the float phase; in the QAT phase
+    std::filesystem::remove_all(dir);
+    c.checkpoint_dir = dir.string();
+    TrainCallbacks cb;
+    cb.epoch = [&](const EpochReport& r) {
+      if (r.epoch == stop_after) throw Interrupted();
+    };
+    EXPECT_THROW(TrainModel(arch, train, val, c, cb), Interrupted);
+    ASSERT_TRUE(std::filesystem::exists(dir / "checkpoint.pt"));
+    std::vector<std::string> notes;
+    TrainCallbacks resume_cb;
+    resume_cb.note = [&](const std::string& s) { notes.push_back(s); };
+    const TrainResult resumed = TrainModel(arch, train, val, c, resume_cb);
+    EXPECT_EQ(resumed.resumed_epochs, stop_after);
+    EXPECT_EQ(resumed.epochs_run, 5);
+    ASSERT_FALSE(notes.empty());
+    EXPECT_NE(notes[0].find("resuming"), std::string::npos) << notes[0];
+    EXPECT_EQ(Export(resumed), uninterrupted) << "stopped after epoch " << stop_after;
+  }
+  // A checkpoint from another configuration is not resumed.
+  TrainConfig other = c;
+  other.seed = 99;
+  EXPECT_EQ(TrainModel(arch, train, val, other).resumed_epochs, 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Qat, RejectsDataThatDoesNotFit) {
+  const ArchSpec arch = MakeDsCnn(12, 2, 9);
+  Dataset bad = SyntheticDataset(16, 1);
+  bad.features = 10;
+  EXPECT_THROW(TrainModel(arch, bad, {}, SmallConfig(2)), std::invalid_argument);
+  Dataset one_class = SyntheticDataset(16, 1);
+  for (uint8_t& l : one_class.labels) l = 0;
+  EXPECT_THROW(TrainModel(arch, one_class, {}, SmallConfig(2)), std::invalid_argument);
+  EXPECT_THROW(TrainModel(arch, Dataset{}, {}, SmallConfig(2)), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tinyml::train

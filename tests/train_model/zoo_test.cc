@@ -1,0 +1,112 @@
+// The model zoo and its export, without libtorch: every entry exports to a
+// .tflite that the interpreter loads and prepares, sizes are predicted
+// exactly, and PickArch honours the budgets.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+
+#include "common/kws_metadata.h"
+#include "model/zoo.h"
+
+namespace tinyml::train {
+namespace {
+
+const std::string kDescription = "tinyml-kws word=marvin labels=background,marvin threshold=0.5000 frontend=micro_speech";
+
+TEST(ModelZoo, EveryEntryExportsLoadsAndPrepares) {
+  const std::vector<ArchSpec> zoo = ModelZoo();
+  ASSERT_GE(zoo.size(), 10u);
+  std::set<std::string> families, names;
+  for (const ArchSpec& a : zoo) {
+    families.insert(a.family);
+    EXPECT_TRUE(names.insert(a.name).second) << a.name;
+    const std::vector<uint8_t> file = ExportTflite(PlaceholderQuantModel(a), kDescription);
+    const TfliteCheck c = CheckTflite(file);
+    EXPECT_EQ(c.file_bytes, file.size());
+    EXPECT_GT(c.arena_bytes, 1960u) << a.name;  // at least the input
+    EXPECT_EQ(tools::ReadModelDescription(file.data(), file.size()), kDescription);
+  }
+  EXPECT_EQ(families, (std::set<std::string>{"dscnn", "tcresnet"}));
+}
+
+TEST(ModelZoo, LayerShapesFollowSamePadding) {
+  const ArchSpec a = MakeDsCnn(24, 3, 9);
+  ASSERT_EQ(a.layers.size(), 1u + 2u * 3u + 3u);
+  EXPECT_EQ(a.layers[0].out_frames, 25);  // 49 / 2 rounded up
+  EXPECT_EQ(a.layers[0].pad_before + a.layers[0].pad_after, 2);  // (25-1)*2+3-49
+  EXPECT_EQ(a.layers[1].out_frames, 13);
+  EXPECT_EQ(a.layers[1].pad_before, 4);
+  EXPECT_EQ(a.layers[3].out_frames, 7);
+  EXPECT_EQ(a.layers[5].out_frames, 7);
+  // Parameters: conv 3x40x24 + 24, per block dw 9x24 + 24 and pw 24x24 + 24, FC 24x2 + 2.
+  EXPECT_EQ(a.params(), (3 * 40 * 24 + 24) + 2 * (9 * 24 + 24 + 24 * 24 + 24) + (9 * 24 + 24 + 24 * 24 + 24) + 50);
+  EXPECT_EQ(a.macs(), 25 * 24 * 3 * 40 + 13 * 24 * 9 + 13 * 24 * 24 + 7 * 24 * 9 + 7 * 24 * 24 + 7 * 24 * 9 +
+                          7 * 24 * 24 + 48);
+  const ArchSpec t = MakeTcResNet(12, 2, 9);
+  int adds = 0;
+  for (const LayerSpec& l : t.layers) adds += l.kind == LayerKind::kAdd ? 1 : 0;
+  EXPECT_EQ(adds, 2);
+  EXPECT_EQ(t.layers.back().kind, LayerKind::kSoftmax);
+}
+
+TEST(ModelZoo, PlaceholderRunsInTheInterpreter) {
+  const ArchSpec a = MakeTcResNet(8, 2, 9);
+  const std::vector<uint8_t> file = ExportTflite(PlaceholderQuantModel(a), kDescription);
+  std::vector<int8_t> x(2 * 1960);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<int8_t>((i * 7) % 200 - 100);
+  const std::vector<int8_t> s = RunTflite(file, x.data(), 2);
+  ASSERT_EQ(s.size(), 4u);
+  // Softmax output with scale 1/256, zero point -128: the two scores sum to about 256 steps.
+  for (int e = 0; e < 2; ++e) EXPECT_NEAR((s[e * 2] + 128) + (s[e * 2 + 1] + 128), 256, 2);
+}
+
+TEST(ModelZoo, PickArchTakesTheLargestFit) {
+  const ArchChoice c = PickArch("dscnn", 14336, 8192, kDescription);
+  EXPECT_LE(c.stats.file_bytes, 14336u);
+  EXPECT_LE(c.stats.arena_bytes, 8192u);
+  const ModelStats again = MeasureArch(c.arch, kDescription);
+  EXPECT_EQ(again.file_bytes, c.stats.file_bytes);
+  for (const ArchSpec& a : ModelZoo()) {
+    if (a.family != "dscnn") continue;
+    const ModelStats s = MeasureArch(a, kDescription);
+    if (s.file_bytes <= 14336 && s.arena_bytes <= 8192) EXPECT_LE(s.file_bytes, c.stats.file_bytes) << a.name;
+  }
+  // A smaller budget gives a smaller model; an exact entry name works.
+  const ArchChoice small = PickArch("dscnn", 8000, 8192, kDescription);
+  EXPECT_LT(small.stats.file_bytes, c.stats.file_bytes);
+  EXPECT_EQ(PickArch(small.arch.name, 1 << 20, 1 << 20, kDescription).arch.name, small.arch.name);
+}
+
+TEST(ModelZoo, PickArchErrors) {
+  try {
+    PickArch("dscnn", 1000, 8192, kDescription);
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("size budget of 1000 bytes"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(PickArch("dscnn", 14336, 100, kDescription), std::runtime_error);
+  EXPECT_THROW(PickArch("resnet50", 14336, 8192, kDescription), std::runtime_error);
+}
+
+TEST(ModelZoo, ExportRejectsMismatchedParameters) {
+  QuantModel m = PlaceholderQuantModel(MakeDsCnn(12, 2, 9));
+  m.layers[0].weights.pop_back();
+  EXPECT_THROW(ExportTflite(m, kDescription), std::invalid_argument);
+  m = PlaceholderQuantModel(MakeDsCnn(12, 2, 9));
+  m.layers.pop_back();
+  EXPECT_THROW(ExportTflite(m, kDescription), std::invalid_argument);
+}
+
+TEST(ModelZoo, CompareScores) {
+  const Agreement a = CompareScores({10, -10, -20, 20, 0, 0}, {11, -12, 25, -20, 0, 0}, 2);
+  EXPECT_EQ(a.examples, 3u);
+  EXPECT_DOUBLE_EQ(a.top1, 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(a.equal_outputs, 2.0 / 6.0);
+  EXPECT_EQ(a.max_abs_diff, 45);
+  EXPECT_THROW(CompareScores({1, 2}, {1}, 2), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tinyml::train

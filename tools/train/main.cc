@@ -1,0 +1,432 @@
+// `tinyml-train` (run as `tinyml train`): a wake-word model from text.
+//
+// Synthesizes a training set (training voices) and a validation set
+// (held-out voices) through BuildDataset, picks the largest zoo model that
+// fits the file and arena budgets, trains it (float, then
+// quantization-aware) with checkpoints every epoch, exports an int8
+// .tflite, checks it against the fake-quantized libtorch model in the
+// tinyml interpreter, chooses the detection threshold on held-out streams
+// (when the evaluation library is built) and writes OUT/WORD.tflite,
+// OUT/det.svg and OUT/report.json.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/kws_metadata.h"
+#include "common/model_file.h"
+#include "data/dataset.h"
+#include "data/tts.h"
+#include "model/trainer.h"
+#include "model/zoo.h"
+#ifdef TINYML_HAVE_EVAL
+#include "eval/evaluate.h"
+#endif
+
+namespace tinyml::train {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr double kMinAgreement = 0.98;
+constexpr double kDefaultTotalMinutes = 30.0;
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using Clock = std::chrono::steady_clock;
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+std::string OneLine(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+void PrintError(const std::string& message) { std::fprintf(stderr, "tinyml train: error: %s\n", OneLine(message).c_str()); }
+
+std::string Duration(double s) {
+  char buf[32];
+  const long t = static_cast<long>(s + 0.5);
+  if (t >= 3600)
+    std::snprintf(buf, sizeof(buf), "%ldh%02ldm", t / 3600, (t / 60) % 60);
+  else
+    std::snprintf(buf, sizeof(buf), "%ldm%02lds", t / 60, t % 60);
+  return buf;
+}
+
+// A progress bar on stderr: redrawn in place on a terminal (at most 10 times
+// a second), one line per 10 % otherwise; nothing when quiet.
+class Progress {
+ public:
+  Progress(bool quiet) : quiet_(quiet), tty_(isatty(2) != 0) {}
+  void Start(const std::string& label) {
+    label_ = label;
+    start_ = Clock::now();
+    last_draw_ = Clock::time_point{};
+    last_decile_ = -1;
+  }
+  void Update(size_t done, size_t total, const std::string& extra = "") {
+    if (quiet_ || total == 0) return;
+    const double frac = static_cast<double>(done) / static_cast<double>(total);
+    const int decile = static_cast<int>(frac * 10.0);
+    const bool finished = done >= total;
+    if (tty_) {
+      if (!finished && Clock::now() - last_draw_ < std::chrono::milliseconds(100)) return;
+      last_draw_ = Clock::now();
+    } else if (decile == last_decile_ && !finished) {
+      return;
+    }
+    last_decile_ = decile;
+    const int width = 28;
+    const int filled = static_cast<int>(frac * width);
+    std::string bar(static_cast<size_t>(filled), '#');
+    bar.append(static_cast<size_t>(width - filled), '.');
+    const double elapsed = Seconds(start_);
+    const std::string eta = done > 0 && !finished ? " ETA " + Duration(elapsed / frac - elapsed) : "";
+    std::fprintf(stderr, "%s%-22s [%s] %3d%% %zu/%zu %s%s%s%s", tty_ ? "\r" : "", label_.c_str(), bar.c_str(),
+                 static_cast<int>(frac * 100.0), done, total, Duration(elapsed).c_str(), eta.c_str(),
+                 extra.empty() ? "" : "  ", extra.c_str());
+    if (tty_) std::fprintf(stderr, "\033[K");
+    if (!tty_ || finished) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+  void Line(const std::string& text) {
+    if (quiet_) return;
+    std::fprintf(stderr, "%s\n", text.c_str());
+    std::fflush(stderr);
+  }
+
+ private:
+  bool quiet_;
+  bool tty_;
+  std::string label_;
+  Clock::time_point start_;
+  Clock::time_point last_draw_;
+  int last_decile_ = -1;
+};
+
+struct Options {
+  std::string word;
+  std::string out;
+  size_t size_budget = 14336;
+  size_t arena_budget = 8192;
+  double minutes = 0.0;  // 0: whatever the 30-minute total leaves
+  int32_t epochs = 0;
+  uint64_t seed = 1;
+  std::string arch = "dscnn";
+  int workers = 0;
+  double clips = 1.0;
+  double val_clips = 0.15;
+  std::string cache;
+  double eval_minutes = 60.0;
+  int threads = 0;
+  bool quiet = false;
+};
+
+// The label and file name for a word ("hey marvin" -> "hey_marvin").
+std::string WordLabel(const std::string& word) {
+  std::string s = word;
+  for (char& c : s)
+    if (c == ' ') c = '_';
+  return s;
+}
+
+std::string Description(const std::string& word, double threshold) {
+  tools::KwsMetadata meta;
+  meta.word = WordLabel(word);
+  meta.labels = {"background", WordLabel(word)};
+  meta.threshold = threshold;
+  meta.frontend = "micro_speech";
+  return tools::FormatKwsMetadata(meta);
+}
+
+void ValidateWord(const std::string& word) {
+  try {
+    ValidateText(word);
+  } catch (const TtsError& e) {
+    throw UsageError(std::string("--word: ") + e.what());
+  }
+  for (char c : word)
+    if (c == '.' || c == ',' || c == '?' || c == '!')
+      throw UsageError("--word: '" + word + "' holds sentence punctuation; give the wake word alone");
+}
+
+// Creates OUT and proves it writable with an atomic probe write.
+void PrepareOutDir(const std::string& out) {
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec || !std::filesystem::is_directory(out))
+    throw std::runtime_error(out + ": cannot create the output directory" + (ec ? " (" + ec.message() + ")" : ""));
+  const std::string probe = (std::filesystem::path(out) / ".tinyml-train-probe").string();
+  const char byte = 0;
+  tools::WriteFileAtomic(probe, &byte, 1);  // throws FileError naming the file
+  std::filesystem::remove(probe, ec);
+}
+
+std::vector<size_t> ScaledClips(double scale) {
+  std::vector<size_t> clips = DatasetConfig{}.clips_per_kind;
+  for (size_t& c : clips) c = std::max<size_t>(1, static_cast<size_t>(static_cast<double>(c) * scale + 0.5));
+  return clips;
+}
+
+void WriteText(const std::string& path, const std::string& text) { tools::WriteFileAtomic(path, text.data(), text.size()); }
+
+int Run(const Options& opt) {
+  const auto start = Clock::now();
+  Progress progress(opt.quiet);
+  // Everything that can be checked before spending time is checked here.
+  ValidateWord(opt.word);
+  if (opt.clips <= 0.0 || opt.val_clips <= 0.0) throw UsageError("--clips and --val-clips must be above 0");
+  if (opt.minutes < 0.0) throw UsageError("--minutes must not be negative");
+  const std::string label = WordLabel(opt.word);
+  ArchChoice choice;
+  try {
+    choice = PickArch(opt.arch, opt.size_budget, opt.arena_budget, Description(opt.word, 0.5));
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+  const std::string out = opt.out.empty() ? "out/" + label : opt.out;
+  PrepareOutDir(out);
+  const std::string cache = opt.cache.empty() ? (std::filesystem::path(out) / "cache").string() : opt.cache;
+  const std::string model_path = (std::filesystem::path(out) / (label + ".tflite")).string();
+
+  const ModelStats& st = choice.stats;
+  progress.Line("model " + choice.arch.name + ": " + std::to_string(st.params) + " parameters, " +
+                std::to_string(st.macs) + " MACs, " + std::to_string(st.file_bytes) + " bytes (budget " +
+                std::to_string(opt.size_budget) + "), arena " + std::to_string(st.arena_bytes) + " bytes (budget " +
+                std::to_string(opt.arena_budget) + ")");
+
+#ifndef TINYML_HAVE_DATASET
+  (void)cache;
+  (void)model_path;
+  throw std::runtime_error("this build has no dataset generator (train/data/dataset.cc is missing)");
+#else
+  DatasetConfig train_cfg;
+  train_cfg.word = opt.word;
+  train_cfg.seed = opt.seed;
+  train_cfg.held_out = false;
+  train_cfg.clips_per_kind = ScaledClips(opt.clips);
+  train_cfg.workers = opt.workers;
+  DatasetConfig val_cfg = train_cfg;
+  val_cfg.seed = opt.seed + 7777;
+  val_cfg.held_out = true;
+  val_cfg.clips_per_kind = ScaledClips(opt.clips * opt.val_clips);
+
+  progress.Start("data: training");
+  const Dataset train = BuildDataset(train_cfg, cache, [&](size_t d, size_t t) { progress.Update(d, t); });
+  progress.Start("data: validation");
+  const Dataset val = BuildDataset(val_cfg, cache, [&](size_t d, size_t t) { progress.Update(d, t); });
+  size_t positives = 0;
+  for (uint8_t l : train.labels) positives += l;
+  progress.Line("data: " + std::to_string(train.size()) + " training examples (" + std::to_string(positives) +
+                " wake word), " + std::to_string(val.size()) + " validation examples, " + Duration(Seconds(start)));
+
+  TrainConfig tc;
+  tc.seed = opt.seed;
+  tc.epochs = opt.epochs;
+  tc.threads = opt.threads;
+  tc.checkpoint_dir = (std::filesystem::path(out) / "checkpoints").string();
+#ifdef TINYML_HAVE_EVAL
+  const double eval_reserve = opt.eval_minutes > 0 ? 5.0 : 1.0;
+#else
+  const double eval_reserve = 1.0;
+#endif
+  tc.minutes = opt.minutes > 0 ? opt.minutes
+                               : std::clamp(kDefaultTotalMinutes - 1.0 - Seconds(start) / 60.0 - eval_reserve, 2.0, 25.0);
+  TrainCallbacks cb;
+  cb.note = [&](const std::string& s) { progress.Line(s); };
+  int32_t current_epoch = 0;
+  cb.batch = [&](int32_t epoch, size_t done, size_t total) {
+    if (epoch != current_epoch) {
+      current_epoch = epoch;
+      progress.Start("epoch " + std::to_string(epoch));
+    }
+    progress.Update(done, total);
+  };
+  cb.epoch = [&](const EpochReport& r) {
+    char line[200];
+    std::snprintf(line, sizeof(line), "epoch %d/%d %s loss %.4f train acc %.2f%% val acc %.2f%%  elapsed %s ETA %s",
+                  r.epoch, r.epochs, r.qat ? "qat  " : "float", r.loss, 100.0 * r.train_accuracy,
+                  100.0 * r.val_accuracy, Duration(r.elapsed_s).c_str(), Duration(r.eta_s).c_str());
+    progress.Line(line);
+  };
+  const TrainResult tr = TrainModel(choice.arch, train, val, tc, cb);
+
+  // Export and verify against the fake-quantized model.
+  std::vector<uint8_t> file = ExportTflite(tr.model, Description(opt.word, 0.5));
+  const TfliteCheck check = CheckTflite(file);
+  const std::vector<int8_t> scores = RunTflite(file, val.x.data(), val.size());
+  const Agreement ag = CompareScores(tr.val_scores, scores, kModelClasses);
+  size_t correct = 0;
+  for (size_t i = 0; i < val.size(); ++i) {
+    const bool predicted = scores[i * 2 + 1] > scores[i * 2];
+    correct += predicted == (val.labels[i] != 0) ? 1 : 0;
+  }
+  const double int8_accuracy = val.size() ? static_cast<double>(correct) / static_cast<double>(val.size()) : 0.0;
+  char agree_line[200];
+  std::snprintf(agree_line, sizeof(agree_line),
+                "export: %zu bytes, arena %zu bytes; agreement with the fake-quantized model on %zu validation "
+                "examples: top-1 %.2f%%, int8 scores equal %.2f%%, max diff %d steps",
+                check.file_bytes, check.arena_bytes, ag.examples, 100.0 * ag.top1, 100.0 * ag.equal_outputs,
+                ag.max_abs_diff);
+  progress.Line(agree_line);
+  if (ag.examples > 0 && ag.top1 < kMinAgreement)
+    throw std::runtime_error("the exported model disagrees with the fake-quantized model (top-1 agreement " +
+                             std::to_string(100.0 * ag.top1) + " % < 98 %): export or QAT arithmetic is wrong");
+
+  nlohmann::json report;
+  report["word"] = opt.word;
+  report["seed"] = opt.seed;
+  report["arch"] = choice.arch.name;
+  report["params"] = st.params;
+  report["macs"] = st.macs;
+  report["file_bytes"] = check.file_bytes;
+  report["arena_bytes"] = check.arena_bytes;
+  report["size_budget"] = opt.size_budget;
+  report["arena_budget"] = opt.arena_budget;
+  report["train_examples"] = train.size();
+  report["train_positives"] = positives;
+  report["val_examples"] = val.size();
+  report["epochs_planned"] = tr.epochs_planned;
+  report["epochs_run"] = tr.epochs_run;
+  report["resumed_epochs"] = tr.resumed_epochs;
+  report["stopped_on_time"] = tr.stopped_on_time;
+  report["train_seconds"] = tr.seconds;
+  report["val_accuracy_fake_quant"] = tr.val_accuracy;
+  report["val_accuracy_int8"] = int8_accuracy;
+  report["agreement"] = {{"examples", ag.examples},
+                         {"top1", ag.top1},
+                         {"equal_outputs", ag.equal_outputs},
+                         {"max_abs_diff", ag.max_abs_diff}};
+
+  double threshold = 0.5;
+#ifdef TINYML_HAVE_EVAL
+  if (opt.eval_minutes > 0) {
+    EvalConfig ec;
+    ec.word = opt.word;
+    ec.seed = opt.seed + 1000;
+    ec.stream_minutes = opt.eval_minutes;
+    ec.workers = opt.workers;
+    progress.Start("evaluation");
+    const EvalReport er = EvaluateModel(file, 1, ec, [&](size_t d, size_t t) { progress.Update(d, t); });
+    threshold = er.chosen_threshold;
+    WriteText((std::filesystem::path(out) / "det.svg").string(), RenderDetSvg(er, "tinyml train --word " + opt.word));
+    nlohmann::json curve = nlohmann::json::array();
+    for (const DetPoint& p : er.curve)
+      curve.push_back({{"threshold", p.threshold}, {"frr", p.frr}, {"fa_per_hour", p.fa_per_hour}});
+    report["eval"] = {{"threshold", er.chosen_threshold}, {"frr", er.frr},      {"fa_per_hour", er.fa_per_hour},
+                      {"hours", er.hours},                {"words", er.words},  {"target_fa_per_hour", er.target_fa_per_hour},
+                      {"curve", curve}};
+    file = ExportTflite(tr.model, Description(opt.word, threshold));
+  }
+#endif
+  report["threshold"] = threshold;
+  report["total_seconds"] = Seconds(start);
+  tools::WriteFileAtomic(model_path, file.data(), file.size());
+  WriteText((std::filesystem::path(out) / "report.json").string(), report.dump(2) + "\n");
+
+  std::printf("wrote %s\n", model_path.c_str());
+  std::printf("  model      %s: %lld parameters, %lld MACs\n", choice.arch.name.c_str(),
+              static_cast<long long>(st.params), static_cast<long long>(st.macs));
+  std::printf("  file       %zu bytes (budget %zu), arena %zu bytes (budget %zu)\n", file.size(), opt.size_budget,
+              check.arena_bytes, opt.arena_budget);
+  std::printf("  training   %d epochs%s, %s; validation accuracy %.2f%% (int8 %.2f%%)\n", tr.epochs_run,
+              tr.stopped_on_time ? " (stopped on time)" : "", Duration(tr.seconds).c_str(), 100.0 * tr.val_accuracy,
+              100.0 * int8_accuracy);
+  std::printf("  agreement  top-1 %.2f%%, int8 scores equal %.2f%%, max diff %d (%zu examples)\n", 100.0 * ag.top1,
+              100.0 * ag.equal_outputs, ag.max_abs_diff, ag.examples);
+  if (report.contains("eval")) {
+    std::printf("  detection  threshold %.4f: FRR %.2f%% at %.2f false accepts/hour (%.2f h of held-out streams)\n",
+                threshold, 100.0 * report["eval"]["frr"].get<double>(), report["eval"]["fa_per_hour"].get<double>(),
+                report["eval"]["hours"].get<double>());
+  } else {
+    std::printf("  detection  not evaluated (no streaming evaluation in this build); threshold 0.5\n");
+  }
+  std::printf("  total      %s\n", Duration(Seconds(start)).c_str());
+  return kExitOk;
+#endif
+}
+
+int Main(int argc, char** argv) {
+  Options opt;
+  CLI::App app("tinyml train: a wake-word model from text, trained here on the CPU", "tinyml train");
+  app.footer(
+      "Synthesizes the word with espeak-ng and flite (training voices; held-out voices for validation), trains the\n"
+      "largest model that fits the budgets (float, then quantization-aware), exports an int8 .tflite, checks it\n"
+      "in the tinyml interpreter, and picks the detection threshold on held-out streams.\n"
+      "Rerunning an interrupted command resumes from OUT/checkpoints.\n"
+      "Examples:\n"
+      "  tinyml train --word marvin\n"
+      "  tinyml train --word marvin --out out/marvin --minutes 10 --seed 3\n"
+      "  tinyml train --word marvin --arch tcresnet --size-budget 12000");
+  app.add_option("--word", opt.word, "the wake word (letters, apostrophes, hyphens, spaces)")->required();
+  app.add_option("--out", opt.out, "output directory (default out/WORD)");
+  app.add_option("--size-budget", opt.size_budget, "largest .tflite file in bytes")->capture_default_str();
+  app.add_option("--arena-budget", opt.arena_budget, "largest tensor arena in bytes")->capture_default_str();
+  app.add_option("--minutes", opt.minutes, "training time in minutes (default: what a 30-minute total leaves)");
+  app.add_option("--epochs", opt.epochs, "epochs instead of a time-based plan (reproducible)")->check(CLI::Range(2, 100000));
+  app.add_option("--seed", opt.seed, "seed for data and training")->capture_default_str();
+  app.add_option("--arch", opt.arch, "model family (dscnn, tcresnet) or one zoo entry")->capture_default_str();
+  app.add_option("--workers", opt.workers, "data generation processes (0 = one per core)")->capture_default_str()
+      ->check(CLI::Range(0, 256));
+  app.add_option("--clips", opt.clips, "scale factor on the number of training clips (1 = about 15,000)")
+      ->capture_default_str();
+  app.add_option("--val-clips", opt.val_clips, "validation clips as a fraction of the training clips")
+      ->capture_default_str();
+  app.add_option("--cache", opt.cache, "dataset cache directory (default OUT/cache)");
+  app.add_option("--eval-minutes", opt.eval_minutes, "minutes of held-out stream audio to choose the threshold on (0 = skip)")
+      ->capture_default_str();
+  app.add_option("--threads", opt.threads, "training threads (0 = one per core)")->capture_default_str()
+      ->check(CLI::Range(0, 256));
+  app.add_flag("--quiet", opt.quiet, "no progress on stderr");
+  bool list = false;
+  app.add_flag("--list-models", list, "print the zoo with parameters, MACs, bytes and arena, then exit");
+  // --word is only required when training.
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--list-models") app.get_option("--word")->required(false);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    PrintError(std::string(e.what()) + " (see 'tinyml train --help')");
+    return kExitUsage;
+  }
+  try {
+    if (list) {
+      const std::string desc = Description("marvin", 0.5);
+      std::printf("%-22s %8s %9s %8s %8s\n", "model", "params", "MACs", "bytes", "arena");
+      for (const ArchSpec& a : ModelZoo()) {
+        const ModelStats s = MeasureArch(a, desc);
+        std::printf("%-22s %8lld %9lld %8zu %8zu\n", a.name.c_str(), static_cast<long long>(s.params),
+                    static_cast<long long>(s.macs), s.file_bytes, s.arena_bytes);
+      }
+      return kExitOk;
+    }
+    return Run(opt);
+  } catch (const UsageError& e) {
+    PrintError(e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    PrintError(e.what());
+    return kExitFailure;
+  }
+}
+
+}  // namespace
+}  // namespace tinyml::train
+
+int main(int argc, char** argv) { return tinyml::train::Main(argc, argv); }

@@ -1,0 +1,379 @@
+#include "model/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "model/qat.h"
+
+namespace tinyml::train {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr int32_t kCalibrationBatches = 16;
+constexpr double kQatCostFactor = 1.7;  // a QAT epoch against a float epoch (measured roughly)
+
+using Clock = std::chrono::steady_clock;
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+uint64_t Fnv(uint64_t h, const void* data, size_t bytes) {
+  const auto* p = static_cast<const uint8_t*>(data);
+  for (size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+
+void CheckDataset(const Dataset& d, const char* what, bool allow_empty) {
+  if (d.size() == 0 && allow_empty) return;
+  if (d.size() == 0) throw std::invalid_argument(std::string(what) + " set is empty");
+  if (d.frames != kModelFrames || d.features != kModelFeatures)
+    throw std::invalid_argument(std::string(what) + " set has " + std::to_string(d.frames) + "x" +
+                                std::to_string(d.features) + " features, the models read " +
+                                std::to_string(kModelFrames) + "x" + std::to_string(kModelFeatures));
+  if (d.x.size() != d.size() * static_cast<size_t>(kModelFrames * kModelFeatures))
+    throw std::invalid_argument(std::string(what) + " set: feature array size does not match the labels");
+}
+
+torch::Tensor Labels(const Dataset& d) {
+  std::vector<int64_t> v(d.labels.begin(), d.labels.end());
+  return torch::tensor(v, torch::kInt64);
+}
+
+// One learning rate for the step `step` of `steps` of a phase: cosine from
+// `base` down to 2 % of it.
+double CosineLr(double base, int64_t step, int64_t steps) {
+  const double t = steps > 0 ? std::min(1.0, static_cast<double>(step) / static_cast<double>(steps)) : 1.0;
+  return base * (0.02 + 0.98 * 0.5 * (1.0 + std::cos(kPi * t)));
+}
+
+void SetLr(torch::optim::AdamW& opt, double lr) {
+  for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
+// SpecAugment-style masks on [B, features, frames]: one run of 0..6 frames
+// and one of 0..5 features set to 0 (the lowest feature value).
+torch::Tensor Augment(const torch::Tensor& x) {
+  const int64_t b = x.size(0);
+  const torch::Tensor t0 = torch::randint(0, kModelFrames, {b, 1});
+  const torch::Tensor tw = torch::randint(0, 7, {b, 1});
+  const torch::Tensor f0 = torch::randint(0, kModelFeatures, {b, 1});
+  const torch::Tensor fw = torch::randint(0, 6, {b, 1});
+  const torch::Tensor t = torch::arange(kModelFrames).view({1, kModelFrames});
+  const torch::Tensor f = torch::arange(kModelFeatures).view({1, kModelFeatures});
+  const torch::Tensor time_mask = (t >= t0) & (t < t0 + tw);
+  const torch::Tensor freq_mask = (f >= f0) & (f < f0 + fw);
+  const torch::Tensor mask = time_mask.unsqueeze(1) | freq_mask.unsqueeze(2);
+  return x.masked_fill(mask, 0.0);
+}
+
+struct Plan {
+  int32_t epochs = 0;
+  int32_t float_epochs = 0;
+  int32_t observe_until = 0;  // QAT epochs before this one update activation ranges
+};
+
+Plan MakePlan(int32_t epochs, double float_fraction) {
+  Plan p;
+  p.epochs = std::max(epochs, 2);
+  p.float_epochs = std::clamp(static_cast<int32_t>(std::lround(p.epochs * float_fraction)), 1, p.epochs - 1);
+  const int32_t qat = p.epochs - p.float_epochs;
+  p.observe_until = p.float_epochs + std::max(1, qat / 2);
+  return p;
+}
+
+class Trainer {
+ public:
+  Trainer(const ArchSpec& arch, const Dataset& train, const Dataset& val, const TrainConfig& config,
+          const TrainCallbacks& callbacks)
+      : arch_(arch), train_(train), val_(val), config_(config), cb_(callbacks) {}
+
+  TrainResult Run();
+
+ private:
+  void Note(const std::string& s) {
+    if (cb_.note) cb_.note(s);
+  }
+  std::unique_ptr<torch::optim::AdamW> MakeOptimizer(bool qat) {
+    torch::optim::AdamWOptions o(qat ? config_.qat_learning_rate : config_.learning_rate);
+    o.weight_decay(config_.weight_decay);
+    return std::make_unique<torch::optim::AdamW>(net_->parameters(), o);
+  }
+  void EnterQat();
+  double Accuracy(const torch::Tensor& x, const torch::Tensor& y);
+  int32_t EstimateEpochs();
+  bool TryResume(int32_t* done);
+  void SaveCheckpoint(int32_t epochs_done);
+  std::string CheckpointPath() const { return (std::filesystem::path(config_.checkpoint_dir) / "checkpoint.pt").string(); }
+  bool OutOfTime() const { return config_.minutes > 0 && Seconds(start_) > config_.minutes * 60.0; }
+
+  const ArchSpec& arch_;
+  const Dataset& train_;
+  const Dataset& val_;
+  const TrainConfig& config_;
+  const TrainCallbacks& cb_;
+  QatNet net_{nullptr};
+  std::unique_ptr<torch::optim::AdamW> opt_;
+  torch::Tensor x_, y_, val_x_, val_y_, class_weights_;
+  Plan plan_;
+  uint64_t key_ = 0;
+  int64_t batches_per_epoch_ = 0;
+  Clock::time_point start_;
+};
+
+void Trainer::EnterQat() {
+  net_->set_mode(QatMode::kQat);
+  // Calibrate the activation ranges on unaugmented training batches
+  // before the first QAT step, so the fake quantization starts sensible.
+  torch::NoGradGuard no_grad;
+  net_->eval();
+  net_->set_observing(true);
+  const int64_t n = x_.size(0);
+  for (int32_t b = 0; b < kCalibrationBatches; ++b) {
+    const int64_t begin = (b * config_.batch_size) % n;
+    const int64_t end = std::min(n, begin + config_.batch_size);
+    (void)net_->forward(x_.slice(0, begin, end));
+  }
+  net_->set_observing(false);
+}
+
+double Trainer::Accuracy(const torch::Tensor& x, const torch::Tensor& y) {
+  if (x.size(0) == 0) return 0.0;
+  torch::NoGradGuard no_grad;
+  net_->eval();
+  const bool observing = net_->observing();
+  net_->set_observing(false);
+  int64_t correct = 0;
+  for (int64_t begin = 0; begin < x.size(0); begin += 512) {
+    const int64_t end = std::min(x.size(0), begin + 512);
+    correct += net_->forward(x.slice(0, begin, end)).argmax(1).eq(y.slice(0, begin, end)).sum().item<int64_t>();
+  }
+  net_->set_observing(observing);
+  return static_cast<double>(correct) / static_cast<double>(x.size(0));
+}
+
+// Times a few float training batches on a throwaway copy of the network.
+int32_t Trainer::EstimateEpochs() {
+  QatNet probe(arch_);
+  torch::optim::AdamW opt(probe->parameters(), torch::optim::AdamWOptions(1e-3));
+  probe->train();
+  const int64_t n = x_.size(0);
+  const int32_t batches = 8;
+  const auto t0 = Clock::now();
+  for (int32_t b = 0; b < batches; ++b) {
+    const int64_t begin = (b * config_.batch_size) % n;
+    const int64_t end = std::min(n, begin + config_.batch_size);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(probe->forward(Augment(x_.slice(0, begin, end))),
+                                                                     y_.slice(0, begin, end));
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+  }
+  const double per_batch = Seconds(t0) / batches;
+  const double float_epoch = per_batch * static_cast<double>(batches_per_epoch_) +
+                             per_batch / 3.0 * static_cast<double>(val_.size() + 1) / config_.batch_size;
+  const double budget = config_.minutes * 60.0 * 0.9;
+  const double ff = config_.float_fraction;
+  const double per_epoch = float_epoch * (ff + kQatCostFactor * (1.0 - ff));
+  return std::clamp(static_cast<int32_t>(budget / per_epoch), 2, 400);
+}
+
+bool Trainer::TryResume(int32_t* done_epochs) {
+  if (config_.checkpoint_dir.empty() || !std::filesystem::exists(CheckpointPath())) return false;
+  torch::serialize::InputArchive ar;
+  try {
+    ar.load_from(CheckpointPath());
+  } catch (const std::exception&) {
+    Note("ignoring unreadable checkpoint " + CheckpointPath());
+    return false;
+  }
+  torch::Tensor key, epoch, planned;
+  if (!ar.try_read("key", key) || !ar.try_read("epoch", epoch) || !ar.try_read("epochs_planned", planned) ||
+      static_cast<uint64_t>(key.item<int64_t>()) != key_) {
+    Note("ignoring checkpoint " + CheckpointPath() + " from a different configuration");
+    return false;
+  }
+  const int32_t done = static_cast<int32_t>(epoch.item<int64_t>());
+  plan_ = MakePlan(static_cast<int32_t>(planned.item<int64_t>()), config_.float_fraction);
+  net_->load(ar);
+  const bool qat = done > plan_.float_epochs;
+  net_->set_mode(qat ? QatMode::kQat : QatMode::kFloat);
+  opt_ = MakeOptimizer(qat);
+  torch::serialize::InputArchive opt_ar;
+  ar.read("optimizer", opt_ar);
+  opt_->load(opt_ar);
+  *done_epochs = done;
+  return true;
+}
+
+void Trainer::SaveCheckpoint(int32_t epochs_done) {
+  if (config_.checkpoint_dir.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(config_.checkpoint_dir, ec);
+  torch::serialize::OutputArchive ar;
+  net_->save(ar);
+  torch::serialize::OutputArchive opt_ar;
+  opt_->save(opt_ar);
+  ar.write("optimizer", opt_ar);
+  ar.write("key", torch::tensor(static_cast<int64_t>(key_)));
+  ar.write("epoch", torch::tensor(static_cast<int64_t>(epochs_done)));
+  ar.write("epochs_planned", torch::tensor(static_cast<int64_t>(plan_.epochs)));
+  const std::string path = CheckpointPath();
+  const std::string tmp = path + ".tmp";
+  try {
+    ar.save_to(tmp);
+  } catch (const std::exception&) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(path + ": cannot write the checkpoint");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(path + ": cannot write the checkpoint");
+  }
+}
+
+TrainResult Trainer::Run() {
+  CheckDataset(train_, "training", false);
+  CheckDataset(val_, "validation", true);
+  int64_t positives = 0;
+  for (uint8_t l : train_.labels) positives += l != 0 ? 1 : 0;
+  const int64_t n = static_cast<int64_t>(train_.size());
+  if (positives == 0 || positives == n)
+    throw std::invalid_argument("training set has a single class (" + std::to_string(positives) + " of " +
+                                std::to_string(n) + " examples are the wake word)");
+  start_ = Clock::now();
+  const int threads = config_.threads > 0 ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+  torch::set_num_threads(threads);
+  torch::manual_seed(config_.seed);
+  net_ = QatNet(arch_);
+
+  x_ = FeaturesToInput(train_.x.data(), train_.size());
+  y_ = Labels(train_);
+  val_x_ = FeaturesToInput(val_.x.data(), val_.size());
+  val_y_ = Labels(val_);
+  if (config_.balance_classes) {
+    class_weights_ = torch::tensor({static_cast<float>(n) / (2.0f * static_cast<float>(n - positives)),
+                                    static_cast<float>(n) / (2.0f * static_cast<float>(positives))});
+  } else {
+    class_weights_ = torch::ones({2});
+  }
+  batches_per_epoch_ = (n + config_.batch_size - 1) / config_.batch_size;
+
+  // The run key: what must match for a checkpoint to be resumed.
+  std::string desc = arch_.name + "|" + std::to_string(config_.seed) + "|" + std::to_string(config_.epochs) + "|" +
+                     std::to_string(config_.batch_size) + "|" + std::to_string(config_.learning_rate) + "|" +
+                     std::to_string(config_.float_fraction) + "|" + std::to_string(config_.spec_augment);
+  key_ = Fnv(1469598103934665603ull, desc.data(), desc.size());
+  key_ = Fnv(key_, train_.x.data(), train_.x.size());
+  key_ = Fnv(key_, train_.labels.data(), train_.labels.size());
+  key_ &= 0x7fffffffffffffffull;
+
+  TrainResult result;
+  int32_t done = 0;
+  if (TryResume(&done)) {
+    result.resumed_epochs = done;
+    Note("resuming from " + CheckpointPath() + " after epoch " + std::to_string(done) + " of " +
+         std::to_string(plan_.epochs));
+  } else {
+    const int32_t epochs = config_.epochs > 0 ? config_.epochs : EstimateEpochs();
+    plan_ = MakePlan(epochs, config_.float_fraction);
+    opt_ = MakeOptimizer(false);
+    net_->set_mode(QatMode::kFloat);
+  }
+  Note("training " + arch_.name + ": " + std::to_string(plan_.epochs) + " epochs (" +
+       std::to_string(plan_.float_epochs) + " float, " + std::to_string(plan_.epochs - plan_.float_epochs) +
+       " quantization-aware), " + std::to_string(n) + " examples, batch " + std::to_string(config_.batch_size));
+  result.epochs_planned = plan_.epochs;
+
+  const double epoch_start_s = Seconds(start_);
+  int32_t epochs_this_run = 0;
+  for (int32_t epoch = done; epoch < plan_.epochs; ++epoch) {
+    const bool qat = epoch >= plan_.float_epochs;
+    if (qat && net_->mode() != QatMode::kQat) {
+      EnterQat();
+      opt_ = MakeOptimizer(true);
+    }
+    // The epoch's randomness is a function of (seed, epoch) only.
+    torch::manual_seed(config_.seed * 1000003ull + static_cast<uint64_t>(epoch));
+    net_->train();
+    net_->set_observing(qat && epoch < plan_.observe_until);
+    const torch::Tensor order = torch::randperm(n, torch::kInt64);
+    const int64_t phase_epoch = qat ? epoch - plan_.float_epochs : epoch;
+    const int64_t phase_epochs = qat ? plan_.epochs - plan_.float_epochs : plan_.float_epochs;
+    double loss_sum = 0.0;
+    int64_t correct = 0, seen = 0;
+    for (int64_t b = 0; b < batches_per_epoch_; ++b) {
+      if (OutOfTime()) {
+        result.stopped_on_time = true;
+        break;
+      }
+      SetLr(*opt_, CosineLr(qat ? config_.qat_learning_rate : config_.learning_rate,
+                            phase_epoch * batches_per_epoch_ + b, phase_epochs * batches_per_epoch_));
+      const torch::Tensor idx = order.slice(0, b * config_.batch_size, std::min(n, (b + 1) * config_.batch_size));
+      torch::Tensor xb = x_.index_select(0, idx);
+      const torch::Tensor yb = y_.index_select(0, idx);
+      if (config_.spec_augment) xb = Augment(xb);
+      const torch::Tensor logits = net_->forward(xb);
+      const torch::Tensor loss =
+          torch::nn::functional::cross_entropy(logits, yb, torch::nn::functional::CrossEntropyFuncOptions().weight(class_weights_));
+      opt_->zero_grad();
+      loss.backward();
+      opt_->step();
+      loss_sum += loss.item<double>() * static_cast<double>(yb.size(0));
+      correct += logits.argmax(1).eq(yb).sum().item<int64_t>();
+      seen += yb.size(0);
+      if (cb_.batch) cb_.batch(epoch + 1, static_cast<size_t>(b + 1), static_cast<size_t>(batches_per_epoch_));
+    }
+    if (result.stopped_on_time) {
+      Note("time budget of " + std::to_string(config_.minutes) + " minutes reached during epoch " +
+           std::to_string(epoch + 1) + "; stopping");
+      break;
+    }
+    ++epochs_this_run;
+    EpochReport r;
+    r.epoch = epoch + 1;
+    r.epochs = plan_.epochs;
+    r.qat = qat;
+    r.loss = seen ? loss_sum / static_cast<double>(seen) : 0.0;
+    r.train_accuracy = seen ? static_cast<double>(correct) / static_cast<double>(seen) : 0.0;
+    r.val_accuracy = Accuracy(val_x_, val_y_);
+    r.elapsed_s = Seconds(start_);
+    const double per_epoch = (Seconds(start_) - epoch_start_s) / epochs_this_run;
+    r.eta_s = per_epoch * (plan_.epochs - epoch - 1) * (qat ? 1.0 : (kQatCostFactor + 1.0) / 2.0);
+    SaveCheckpoint(epoch + 1);
+    result.epochs_run = epoch + 1;
+    if (cb_.epoch) cb_.epoch(r);
+  }
+  if (result.epochs_run == 0) result.epochs_run = done;
+  // A run stopped in the float phase still gets calibrated ranges.
+  if (net_->mode() != QatMode::kQat) EnterQat();
+
+  torch::NoGradGuard no_grad;
+  net_->eval();
+  net_->set_observing(false);
+  result.val_accuracy = Accuracy(val_x_, val_y_);
+  if (val_.size() > 0) {
+    std::vector<torch::Tensor> scores;
+    for (int64_t begin = 0; begin < val_x_.size(0); begin += 512)
+      scores.push_back(ScoresInt8(net_->forward(val_x_.slice(0, begin, std::min(val_x_.size(0), begin + 512)))));
+    const torch::Tensor all = torch::cat(scores).contiguous();
+    result.val_scores.assign(all.data_ptr<int8_t>(), all.data_ptr<int8_t>() + all.numel());
+  }
+  result.model = net_->ToQuantModel();
+  result.seconds = Seconds(start_);
+  return result;
+}
+
+}  // namespace
+
+TrainResult TrainModel(const ArchSpec& arch, const Dataset& train, const Dataset& val, const TrainConfig& config,
+                       const TrainCallbacks& callbacks) {
+  Trainer t(arch, train, val, config, callbacks);
+  return t.Run();
+}
+
+}  // namespace tinyml::train

@@ -1,0 +1,86 @@
+// Training a zoo architecture on a wake-word Dataset with libtorch: float
+// pre-training, then quantization-aware training (model/qat.h), giving the
+// QuantModel that model/zoo.h exports. Torch-free interface (the
+// implementation is the only torch translation unit besides qat.cc).
+//
+// Deterministic from the seed: every epoch reseeds torch and the shuffling
+// from (seed, epoch), so an interrupted run resumed from its checkpoint
+// continues exactly as the uninterrupted run would have (the checkpoint
+// holds the model, batch-norm statistics, activation ranges, optimizer
+// state and the epoch; the random state of an epoch is a function of the
+// seed and the epoch). Set `threads` the same to reproduce bytes.
+#ifndef TINYML_TRAIN_MODEL_TRAINER_H_
+#define TINYML_TRAIN_MODEL_TRAINER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "model/zoo.h"
+
+namespace tinyml::train {
+
+struct TrainConfig {
+  uint64_t seed = 1;
+  // Total epochs (float + QAT). 0: as many as the time budget allows,
+  // estimated from a short timing run before training (then fixed and
+  // stored in the checkpoint; not reproducible across machines).
+  int32_t epochs = 0;
+  // Wall-clock budget for training in minutes; training stops on time
+  // (finishing QAT calibration so the model still exports). <= 0: none.
+  double minutes = 10.0;
+  double float_fraction = 0.6;  // share of the epochs trained in float
+  int32_t batch_size = 64;
+  double learning_rate = 3e-3;
+  double qat_learning_rate = 3e-4;
+  double weight_decay = 1e-3;
+  int32_t threads = 0;  // torch intra-op threads; 0 = hardware concurrency
+  bool spec_augment = true;
+  // Examples per class are weighted so both classes weigh the same in the loss.
+  bool balance_classes = true;
+  // Where checkpoint.pt goes after every epoch (atomically); a matching
+  // checkpoint there is resumed. Empty: no checkpoints.
+  std::string checkpoint_dir;
+};
+
+struct EpochReport {
+  int32_t epoch = 0;  // 1-based, finished
+  int32_t epochs = 0;
+  bool qat = false;
+  double loss = 0.0;
+  double train_accuracy = 0.0;
+  double val_accuracy = 0.0;
+  double elapsed_s = 0.0;
+  double eta_s = 0.0;
+};
+
+struct TrainCallbacks {
+  std::function<void(const std::string& message)> note;          // one-line notes (resume, plan)
+  std::function<void(int32_t epoch, size_t done, size_t total)> batch;  // batches of the epoch
+  std::function<void(const EpochReport&)> epoch;
+};
+
+struct TrainResult {
+  QuantModel model;
+  int32_t epochs_planned = 0;
+  int32_t epochs_run = 0;       // including epochs restored from a checkpoint
+  int32_t resumed_epochs = 0;   // epochs that came from a checkpoint
+  bool stopped_on_time = false;
+  double seconds = 0.0;         // this process's training time
+  double val_accuracy = 0.0;    // fake-quantized model, validation set
+  // The fake-quantized model's int8 scores on the validation set
+  // (size() x kModelClasses), for the export agreement check.
+  std::vector<int8_t> val_scores;
+};
+
+// Trains `arch`; `val` may be empty. Throws std::invalid_argument for data
+// that does not match the model (frames/features, empty training set, a
+// single class) and std::runtime_error for checkpoint I/O problems.
+TrainResult TrainModel(const ArchSpec& arch, const Dataset& train, const Dataset& val, const TrainConfig& config,
+                       const TrainCallbacks& callbacks = {});
+
+}  // namespace tinyml::train
+
+#endif  // TINYML_TRAIN_MODEL_TRAINER_H_

@@ -1,0 +1,435 @@
+#include "model/zoo.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "common/model_file.h"
+#include "tinyml/interpreter.h"
+#include "tinyml/model.h"
+#include "tinyml/op_resolver.h"
+#include "writer/model_builder.h"
+
+namespace tinyml::train {
+namespace {
+
+int32_t SameOut(int32_t in, int32_t stride) { return (in + stride - 1) / stride; }
+
+// Appends a layer reading `input`, fills frames and SAME padding; returns its index.
+int32_t Append(ArchSpec& a, LayerSpec l) {
+  const int32_t in_frames = l.input < 0 ? kModelFrames : a.layers[l.input].out_frames;
+  const int32_t in_channels = l.input < 0 ? kModelFeatures : a.layers[l.input].out_channels;
+  l.in_frames = in_frames;
+  l.in_channels = in_channels;
+  switch (l.kind) {
+    case LayerKind::kConv:
+    case LayerKind::kDepthwise: {
+      if (l.kind == LayerKind::kDepthwise) l.out_channels = in_channels;
+      l.out_frames = SameOut(in_frames, l.stride);
+      const int32_t total = std::max((l.out_frames - 1) * l.stride + l.kernel - in_frames, 0);
+      l.pad_before = total / 2;
+      l.pad_after = total - l.pad_before;
+      break;
+    }
+    case LayerKind::kAdd:
+      l.out_channels = in_channels;
+      l.out_frames = in_frames;
+      break;
+    case LayerKind::kAvgPool:
+      l.out_channels = in_channels;
+      l.out_frames = 1;
+      l.kernel = in_frames;
+      break;
+    case LayerKind::kFullyConnected:
+      l.out_frames = 1;
+      break;
+    case LayerKind::kSoftmax:
+      l.out_channels = in_channels;
+      l.out_frames = 1;
+      break;
+  }
+  a.layers.push_back(l);
+  return static_cast<int32_t>(a.layers.size()) - 1;
+}
+
+LayerSpec Conv(int32_t input, int32_t out, int32_t kernel, int32_t stride, bool relu) {
+  LayerSpec l;
+  l.kind = LayerKind::kConv;
+  l.input = input;
+  l.out_channels = out;
+  l.kernel = kernel;
+  l.stride = stride;
+  l.relu = relu;
+  return l;
+}
+
+LayerSpec Simple(LayerKind kind, int32_t input) {
+  LayerSpec l;
+  l.kind = kind;
+  l.input = input;
+  return l;
+}
+
+void AppendHead(ArchSpec& a, int32_t last) {
+  const int32_t pool = Append(a, Simple(LayerKind::kAvgPool, last));
+  LayerSpec fc = Simple(LayerKind::kFullyConnected, pool);
+  fc.out_channels = kModelClasses;
+  const int32_t logits = Append(a, fc);
+  Append(a, Simple(LayerKind::kSoftmax, logits));
+}
+
+// Placeholder integer values: a fixed pattern, only the sizes matter.
+std::vector<int8_t> Pattern(int64_t n) {
+  std::vector<int8_t> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>((i * 37) % 255 - 127);
+  return v;
+}
+
+writer::Activation Act(bool relu) { return relu ? writer::Activation::kRelu : writer::Activation::kNone; }
+
+}  // namespace
+
+const char* LayerKindName(LayerKind kind) {
+  switch (kind) {
+    case LayerKind::kConv: return "conv";
+    case LayerKind::kDepthwise: return "depthwise";
+    case LayerKind::kAdd: return "add";
+    case LayerKind::kAvgPool: return "avgpool";
+    case LayerKind::kFullyConnected: return "fc";
+    case LayerKind::kSoftmax: return "softmax";
+  }
+  return "?";
+}
+
+int64_t LayerSpec::weight_count() const {
+  switch (kind) {
+    case LayerKind::kConv: return int64_t{out_channels} * kernel * in_channels;
+    case LayerKind::kDepthwise: return int64_t{out_channels} * kernel;
+    case LayerKind::kFullyConnected: return int64_t{out_channels} * in_channels;
+    default: return 0;
+  }
+}
+
+int64_t LayerSpec::macs() const {
+  switch (kind) {
+    case LayerKind::kConv: return int64_t{out_frames} * out_channels * kernel * in_channels;
+    case LayerKind::kDepthwise: return int64_t{out_frames} * out_channels * kernel;
+    case LayerKind::kFullyConnected: return int64_t{out_channels} * in_channels;
+    default: return 0;
+  }
+}
+
+int64_t ArchSpec::params() const {
+  int64_t n = 0;
+  for (const LayerSpec& l : layers)
+    if (l.has_weights()) n += l.weight_count() + l.out_channels;
+  return n;
+}
+
+int64_t ArchSpec::macs() const {
+  int64_t n = 0;
+  for (const LayerSpec& l : layers) n += l.macs();
+  return n;
+}
+
+ArchSpec MakeDsCnn(int32_t width, int32_t blocks, int32_t kernel) {
+  ArchSpec a;
+  a.family = "dscnn";
+  a.width = width;
+  a.blocks = blocks;
+  a.kernel = kernel;
+  a.name = "dscnn-w" + std::to_string(width) + "-b" + std::to_string(blocks) + "-k" + std::to_string(kernel);
+  int32_t last = Append(a, Conv(-1, width, 3, 2, true));
+  for (int32_t b = 0; b < blocks; ++b) {
+    LayerSpec dw = Simple(LayerKind::kDepthwise, last);
+    dw.kernel = kernel;
+    dw.stride = b < 2 ? 2 : 1;
+    dw.relu = true;
+    last = Append(a, dw);
+    last = Append(a, Conv(last, width, 1, 1, true));
+  }
+  AppendHead(a, last);
+  return a;
+}
+
+ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel) {
+  ArchSpec a;
+  a.family = "tcresnet";
+  a.width = width;
+  a.blocks = blocks;
+  a.kernel = kernel;
+  a.name = "tcresnet-w" + std::to_string(width) + "-b" + std::to_string(blocks) + "-k" + std::to_string(kernel);
+  int32_t last = Append(a, Conv(-1, width, 3, 1, true));
+  for (int32_t b = 0; b < blocks; ++b) {
+    const int32_t c1 = Append(a, Conv(last, width, kernel, 2, true));
+    const int32_t c2 = Append(a, Conv(c1, width, kernel, 1, false));
+    const int32_t shortcut = Append(a, Conv(last, width, 1, 2, false));
+    LayerSpec add = Simple(LayerKind::kAdd, c2);
+    add.input2 = shortcut;
+    add.relu = true;
+    last = Append(a, add);
+  }
+  AppendHead(a, last);
+  return a;
+}
+
+std::vector<ArchSpec> ModelZoo() {
+  std::vector<ArchSpec> zoo;
+  for (int32_t width : {12, 16, 20, 24, 28, 32, 40, 48, 64})
+    for (int32_t blocks : {2, 3, 4}) zoo.push_back(MakeDsCnn(width, blocks, 9));
+  for (int32_t width : {8, 10, 12, 14, 16, 20, 24})
+    for (int32_t blocks : {2, 3}) zoo.push_back(MakeTcResNet(width, blocks, 9));
+  std::stable_sort(zoo.begin(), zoo.end(), [](const ArchSpec& x, const ArchSpec& y) {
+    if (x.family != y.family) return x.family < y.family;
+    return x.params() < y.params();
+  });
+  return zoo;
+}
+
+QuantModel PlaceholderQuantModel(const ArchSpec& arch) {
+  QuantModel m;
+  m.arch = arch;
+  for (const LayerSpec& l : arch.layers) {
+    QuantLayer q;
+    if (l.has_weights()) {
+      q.weights = Pattern(l.weight_count());
+      const size_t scales = l.kind == LayerKind::kFullyConnected ? 1 : static_cast<size_t>(l.out_channels);
+      q.weight_scales.assign(scales, 0.01f);
+      q.bias.assign(static_cast<size_t>(l.out_channels), 0);
+    }
+    if (l.kind == LayerKind::kSoftmax)
+      q.output = kSoftmaxQuant;
+    else if (l.kind == LayerKind::kAvgPool)
+      q.output = m.layers[l.input].output;
+    else
+      q.output = l.relu ? ActQuant{0.05f, -128} : ActQuant{0.1f, 0};
+    m.layers.push_back(std::move(q));
+  }
+  return m;
+}
+
+std::vector<uint8_t> ExportTflite(const QuantModel& model, const std::string& description) {
+  using writer::QuantParams;
+  const ArchSpec& arch = model.arch;
+  if (model.layers.size() != arch.layers.size() || arch.layers.empty() ||
+      arch.layers.back().kind != LayerKind::kSoftmax)
+    throw std::invalid_argument("export: the quantized model does not match its architecture " + arch.name);
+  writer::ModelBuilder b;
+  const int input = b.AddTensor(TensorType::kInt8, {1, kModelFrames, 1, kModelFeatures},
+                                QuantParams::PerTensor(model.input.scale, model.input.zero_point), "input");
+  std::vector<int> out_tensor(arch.layers.size(), -1);
+  std::vector<ActQuant> out_quant(arch.layers.size());
+  for (size_t i = 0; i < arch.layers.size(); ++i) {
+    const LayerSpec& l = arch.layers[i];
+    const QuantLayer& q = model.layers[i];
+    const std::string id = std::to_string(i);
+    const int in = l.input < 0 ? input : out_tensor[static_cast<size_t>(l.input)];
+    const ActQuant in_q = l.input < 0 ? model.input : out_quant[static_cast<size_t>(l.input)];
+    if (l.has_weights()) {
+      const size_t scales = l.kind == LayerKind::kFullyConnected ? 1 : static_cast<size_t>(l.out_channels);
+      if (static_cast<int64_t>(q.weights.size()) != l.weight_count() || q.weight_scales.size() != scales ||
+          q.bias.size() != static_cast<size_t>(l.out_channels))
+        throw std::invalid_argument("export: layer " + id + " (" + LayerKindName(l.kind) +
+                                    ") has parameters of the wrong size");
+    }
+    ActQuant oq = q.output;
+    if (l.kind == LayerKind::kAvgPool) oq = in_q;  // TFLite requires the input's quantization
+    if (l.kind == LayerKind::kSoftmax) oq = kSoftmaxQuant;
+    std::vector<int32_t> out_shape = l.kind == LayerKind::kFullyConnected || l.kind == LayerKind::kSoftmax
+                                         ? std::vector<int32_t>{1, l.out_channels}
+                                         : std::vector<int32_t>{1, l.out_frames, 1, l.out_channels};
+    const std::string out_name = i + 1 == arch.layers.size() ? "scores" : "a" + id;
+    const int out = b.AddTensor(TensorType::kInt8, out_shape, QuantParams::PerTensor(oq.scale, oq.zero_point), out_name);
+    std::vector<float> bias_scales;
+    for (float s : q.weight_scales) bias_scales.push_back(in_q.scale * s);
+    switch (l.kind) {
+      case LayerKind::kConv: {
+        const int w = b.AddConst<int8_t>(TensorType::kInt8, {l.out_channels, l.kernel, 1, l.in_channels}, q.weights,
+                                         QuantParams::PerChannel(q.weight_scales, 0), "w" + id);
+        const int bias = b.AddConst<int32_t>(TensorType::kInt32, {l.out_channels}, q.bias,
+                                             QuantParams::PerChannel(bias_scales, 0), "b" + id);
+        writer::Conv2DOptions o;
+        o.padding = writer::Padding::kSame;
+        o.stride_h = l.stride;
+        o.stride_w = 1;
+        o.activation = Act(l.relu);
+        b.AddOperator(BuiltinOp::kConv2d, {in, w, bias}, {out}, o, 3);
+        break;
+      }
+      case LayerKind::kDepthwise: {
+        const int w = b.AddConst<int8_t>(TensorType::kInt8, {1, l.kernel, 1, l.out_channels}, q.weights,
+                                         QuantParams::PerChannel(q.weight_scales, 3), "w" + id);
+        const int bias = b.AddConst<int32_t>(TensorType::kInt32, {l.out_channels}, q.bias,
+                                             QuantParams::PerChannel(bias_scales, 0), "b" + id);
+        writer::DepthwiseConv2DOptions o;
+        o.padding = writer::Padding::kSame;
+        o.stride_h = l.stride;
+        o.stride_w = 1;
+        o.depth_multiplier = 1;
+        o.activation = Act(l.relu);
+        b.AddOperator(BuiltinOp::kDepthwiseConv2d, {in, w, bias}, {out}, o, 3);
+        break;
+      }
+      case LayerKind::kAdd: {
+        writer::AddOptions o;
+        o.activation = Act(l.relu);
+        b.AddOperator(BuiltinOp::kAdd, {in, out_tensor[static_cast<size_t>(l.input2)]}, {out}, o, 2);
+        break;
+      }
+      case LayerKind::kAvgPool: {
+        writer::Pool2DOptions o;
+        o.padding = writer::Padding::kValid;
+        o.filter_height = l.in_frames;
+        o.filter_width = 1;
+        o.stride_h = l.in_frames;
+        o.stride_w = 1;
+        b.AddOperator(BuiltinOp::kAveragePool2d, {in}, {out}, o, 2);
+        break;
+      }
+      case LayerKind::kFullyConnected: {
+        const int w = b.AddConst<int8_t>(TensorType::kInt8, {l.out_channels, l.in_channels}, q.weights,
+                                         QuantParams::PerTensor(q.weight_scales[0], 0), "w" + id);
+        const int bias = b.AddConst<int32_t>(TensorType::kInt32, {l.out_channels}, q.bias,
+                                             QuantParams::PerTensor(bias_scales[0], 0), "b" + id);
+        b.AddOperator(BuiltinOp::kFullyConnected, {in, w, bias}, {out}, writer::FullyConnectedOptions{}, 4);
+        break;
+      }
+      case LayerKind::kSoftmax:
+        b.AddOperator(BuiltinOp::kSoftmax, {in}, {out}, writer::SoftmaxOptions{1.0f}, 2);
+        break;
+    }
+    out_tensor[i] = out;
+    out_quant[i] = oq;
+  }
+  b.SetInputs({input});
+  b.SetOutputs({out_tensor.back()});
+  b.SetDescription(description);
+  return b.Finish();
+}
+
+namespace {
+
+const OpResolver& Resolver() {
+  static StaticOpResolver<64> resolver;
+  static const Status status = AddAllBuiltins(resolver);
+  if (status != Status::kOk) throw std::runtime_error("cannot register the builtin ops");
+  return resolver;
+}
+
+// A loaded, prepared model (the bytes copied to an aligned buffer).
+struct Loaded {
+  tools::AlignedBuffer bytes;
+  Model model;
+  std::unique_ptr<tools::ArenaInterpreter> interpreter;
+};
+
+std::unique_ptr<Loaded> Load(const std::vector<uint8_t>& tflite) {
+  auto l = std::make_unique<Loaded>();
+  l->bytes = tools::AlignedBuffer(tflite.size());
+  if (!tflite.empty()) std::memcpy(l->bytes.data(), tflite.data(), tflite.size());
+  if (l->model.Load(l->bytes.data(), l->bytes.size()) != Status::kOk)
+    throw std::runtime_error(std::string("exported model does not load: ") + l->model.error());
+  l->interpreter = std::make_unique<tools::ArenaInterpreter>(l->model, Resolver());
+  if (l->interpreter->Prepare() != Status::kOk)
+    throw std::runtime_error(std::string("exported model does not prepare: ") + l->interpreter->error());
+  return l;
+}
+
+}  // namespace
+
+TfliteCheck CheckTflite(const std::vector<uint8_t>& tflite) {
+  const auto l = Load(tflite);
+  TfliteCheck c;
+  c.file_bytes = tflite.size();
+  c.arena_bytes = l->interpreter->interpreter().RequiredArenaBytes();
+  return c;
+}
+
+std::vector<int8_t> RunTflite(const std::vector<uint8_t>& tflite, const int8_t* x, size_t count) {
+  const auto l = Load(tflite);
+  Interpreter& it = l->interpreter->interpreter();
+  const size_t in_bytes = it.input_bytes(0);
+  const size_t out_bytes = it.output_bytes(0);
+  if (in_bytes != static_cast<size_t>(kModelFrames) * kModelFeatures || it.input(0)->type != TensorType::kInt8 ||
+      it.output(0)->type != TensorType::kInt8)
+    throw std::runtime_error("exported model: input is not int8 49x40 or output is not int8");
+  std::vector<int8_t> scores(count * out_bytes);
+  for (size_t i = 0; i < count; ++i) {
+    std::memcpy(it.input(0)->data, x + i * in_bytes, in_bytes);
+    if (it.Invoke() != Status::kOk) throw std::runtime_error(std::string("exported model: invoke failed: ") + it.error());
+    std::memcpy(scores.data() + i * out_bytes, it.output(0)->data, out_bytes);
+  }
+  return scores;
+}
+
+ModelStats MeasureArch(const ArchSpec& arch, const std::string& description) {
+  const std::vector<uint8_t> file = ExportTflite(PlaceholderQuantModel(arch), description);
+  const TfliteCheck c = CheckTflite(file);
+  ModelStats s;
+  s.params = arch.params();
+  s.macs = arch.macs();
+  s.file_bytes = c.file_bytes;
+  s.arena_bytes = c.arena_bytes;
+  return s;
+}
+
+ArchChoice PickArch(const std::string& arch, size_t size_budget, size_t arena_budget, const std::string& description) {
+  std::vector<ArchSpec> candidates;
+  std::string names;
+  for (ArchSpec& a : ModelZoo()) {
+    if (a.family == arch || a.name == arch) candidates.push_back(a);
+  }
+  if (candidates.empty())
+    throw std::runtime_error("unknown architecture '" + arch +
+                             "' (use a family, dscnn or tcresnet, or an entry such as dscnn-w24-b3-k9)");
+  bool found = false;
+  ArchChoice best;
+  size_t smallest_file = SIZE_MAX, smallest_arena = SIZE_MAX;
+  for (const ArchSpec& a : candidates) {
+    const ModelStats s = MeasureArch(a, description);
+    smallest_file = std::min(smallest_file, s.file_bytes);
+    smallest_arena = std::min(smallest_arena, s.arena_bytes);
+    if (s.file_bytes > size_budget || s.arena_bytes > arena_budget) continue;
+    if (!found || s.file_bytes > best.stats.file_bytes) {
+      best.arch = a;
+      best.stats = s;
+      found = true;
+    }
+  }
+  if (!found)
+    throw std::runtime_error("no '" + arch + "' model fits a size budget of " + std::to_string(size_budget) +
+                             " bytes and an arena budget of " + std::to_string(arena_budget) +
+                             " bytes (the smallest needs " + std::to_string(smallest_file) + " bytes of file and " +
+                             std::to_string(smallest_arena) + " bytes of arena)");
+  return best;
+}
+
+Agreement CompareScores(const std::vector<int8_t>& reference, const std::vector<int8_t>& exported, size_t classes) {
+  if (classes == 0 || reference.size() != exported.size() || reference.size() % classes != 0)
+    throw std::invalid_argument("CompareScores: score arrays of different sizes");
+  Agreement a;
+  a.examples = reference.size() / classes;
+  size_t same_top = 0, equal = 0;
+  for (size_t e = 0; e < a.examples; ++e) {
+    const int8_t* r = reference.data() + e * classes;
+    const int8_t* x = exported.data() + e * classes;
+    const size_t top_r = static_cast<size_t>(std::max_element(r, r + classes) - r);
+    const size_t top_x = static_cast<size_t>(std::max_element(x, x + classes) - x);
+    if (top_r == top_x) ++same_top;
+    for (size_t c = 0; c < classes; ++c) {
+      if (r[c] == x[c]) ++equal;
+      a.max_abs_diff = std::max(a.max_abs_diff, std::abs(int32_t{r[c]} - int32_t{x[c]}));
+    }
+  }
+  if (a.examples > 0) {
+    a.top1 = static_cast<double>(same_top) / static_cast<double>(a.examples);
+    a.equal_outputs = static_cast<double>(equal) / static_cast<double>(reference.size());
+  }
+  return a;
+}
+
+}  // namespace tinyml::train
