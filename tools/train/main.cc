@@ -276,6 +276,20 @@ int Run(const Options& opt) {
     correct += predicted == (val.labels[i] != 0) ? 1 : 0;
   }
   const double int8_accuracy = val.size() ? static_cast<double>(correct) / static_cast<double>(val.size()) : 0.0;
+  // Accuracy of the int8 model per kind of validation clip (confusable
+  // words and partial words are the hard negatives).
+  nlohmann::json per_kind = nlohmann::json::object();
+  for (int k = 0; k < kNumClipKinds; ++k) {
+    size_t n = 0, right = 0;
+    for (size_t i = 0; i < val.size(); ++i) {
+      if (i >= val.kinds.size() || val.kinds[i] != k) continue;
+      ++n;
+      right += (scores[i * 2 + 1] > scores[i * 2]) == (val.labels[i] != 0) ? 1 : 0;
+    }
+    if (n > 0)
+      per_kind[ClipKindName(static_cast<ClipKind>(k))] = {{"examples", n},
+                                                          {"accuracy", static_cast<double>(right) / static_cast<double>(n)}};
+  }
   char agree_line[200];
   std::snprintf(agree_line, sizeof(agree_line),
                 "export: %zu bytes, arena %zu bytes; agreement with the fake-quantized model on %zu validation "
@@ -307,6 +321,7 @@ int Run(const Options& opt) {
   report["train_seconds"] = tr.seconds;
   report["val_accuracy_fake_quant"] = tr.val_accuracy;
   report["val_accuracy_int8"] = int8_accuracy;
+  report["val_accuracy_int8_per_kind"] = per_kind;
   report["agreement"] = {{"examples", ag.examples},
                          {"top1", ag.top1},
                          {"equal_outputs", ag.equal_outputs},

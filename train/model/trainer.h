@@ -32,7 +32,7 @@ struct TrainConfig {
   // (finishing QAT calibration so the model still exports). <= 0: none.
   double minutes = 10.0;
   double float_fraction = 0.6;  // share of the epochs trained in float
-  int32_t batch_size = 64;
+  int32_t batch_size = 128;
   double learning_rate = 3e-3;
   double qat_learning_rate = 3e-4;
   double weight_decay = 1e-3;
