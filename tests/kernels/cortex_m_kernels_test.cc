@@ -71,10 +71,12 @@ void RandomQuant(std::mt19937& rng, int32_t n, int shift_lo, int shift_hi, std::
   }
 }
 
+// The kernels read the model's bias in place (nullptr: none).
 struct Quant {
-  std::vector<int32_t> bias, mult;
+  const int32_t* bias = nullptr;
+  std::vector<int32_t> mult;
   std::vector<int8_t> shift;
-  cm::ChannelQuant View() const { return {bias.data(), mult.data(), shift.data()}; }
+  cm::ChannelQuant View() const { return {bias, mult.data(), shift.data()}; }
 };
 
 struct ConvCase {
@@ -140,10 +142,9 @@ int CheckConv(const ConvCase& c, std::mt19937& rng) {
   p.input_offset = rp.input_offset;
   p.out = {c.output_zp, c.act_min, c.act_max, 0};
   Quant q;
-  q.bias.resize(c.out_c);
+  q.bias = bias_ptr;
   q.mult = mult;
   q.shift.assign(shift.begin(), shift.end());
-  cm::ConvFoldBias(filter.data(), bias_ptr, c.out_c, depth, p.input_offset, q.bias.data());
   bool fast = true;
   for (int32_t oc = 0; oc < c.out_c; ++oc)
     fast = fast && cm::FastRequantOk(shift[oc], cm::ConvAccBound(filter.data() + oc * depth, depth,
@@ -151,15 +152,19 @@ int CheckConv(const ConvCase& c, std::mt19937& rng) {
   int runs = 0;
   for (int fast_mode = 0; fast_mode <= (fast ? 1 : 0); ++fast_mode) {
     p.out.fast = fast_mode;
-    std::vector<uint8_t> scratch(cm::ConvS8ScratchBytes(depth) + 16, 0xa5);
+    // Exactly the planned size (0 when the columns fit on the stack), so
+    // ASan catches a kernel using more.
+    const size_t scratch_bytes = cm::ConvS8ScratchBytes(depth);
+    std::vector<uint8_t> scratch_buf(scratch_bytes, 0xa5);
+    void* scratch = scratch_bytes > 0 ? scratch_buf.data() : nullptr;
     std::vector<int8_t> got(out_s.FlatSize(), 0x55);
-    cm::ConvS8(p, q.View(), in_s, input.data(), f_s, filter.data(), out_s, got.data(), scratch.data());
+    cm::ConvS8(p, q.View(), in_s, input.data(), f_s, filter.data(), out_s, got.data(), scratch);
     EXPECT_EQ(got, expected) << "ConvS8 fast=" << fast_mode << " " << Describe(c);
     ++runs;
     const bool one = c.k_h == 1 && c.k_w == 1 && c.stride_h == 1 && c.stride_w == 1;
     if (one) {
       std::vector<int8_t> got1(out_s.FlatSize(), 0x55);
-      cm::ConvS8_1x1(p, q.View(), in_s, input.data(), f_s, filter.data(), out_s, got1.data(), scratch.data());
+      cm::ConvS8_1x1(p, q.View(), in_s, input.data(), f_s, filter.data(), out_s, got1.data(), scratch);
       EXPECT_EQ(got1, expected) << "ConvS8_1x1 fast=" << fast_mode << " " << Describe(c);
       ++runs;
     }
@@ -233,6 +238,36 @@ TEST(CortexMRequant, FastEqualsReference) {
   std::printf("[requant] %lld accumulators checked\n", static_cast<long long>(checked));
 }
 
+// The doubled-accumulator form with the output offset folded into the
+// rounding and SSAT's shift: equal to the reference output stage clamped to
+// int8, for every output zero point.
+TEST(CortexMRequant, Fast2SatEqualsReference) {
+  std::mt19937 rng(kSeed + 11);
+  int64_t checked = 0;
+  for (int shift = -31; shift <= -1; ++shift) {
+    for (int k = 0; k < 4; ++k) {
+      const int32_t m = k == 0 ? (1 << 30) : k == 1 ? INT32_MAX : static_cast<int32_t>((1u << 30) + (rng() & 0x3fffffffu));
+      const uint32_t pre = ~static_cast<uint32_t>(static_cast<uint8_t>(static_cast<int8_t>(shift))) |
+                           0x5a5a5a00u;  // only the low byte may count
+      for (int32_t zp : {-128, -1, 0, 1, 127}) {
+        const int32_t round_offset = cm::RoundOffset(zp);
+        for (int i = 0; i < 3000; ++i) {
+          int32_t a = static_cast<int32_t>(rng() & 0x3fffffffu) >> (rng() % 30);
+          if (rng() & 1) a = -a;
+          if (i < 4) a = i == 0 ? (1 << 30) - 1 : i == 1 ? -(1 << 30) + 1 : i == 2 ? 0 : -1;
+          int32_t want = MultiplyByQuantizedMultiplier(a, m, shift) + zp;
+          want = want < -128 ? -128 : (want > 127 ? 127 : want);
+          ASSERT_EQ(cm::RequantFast2Sat(static_cast<int32_t>(static_cast<uint32_t>(a) << 1), m, pre, round_offset),
+                    want)
+              << a << " " << m << " " << shift << " " << zp;
+          ++checked;
+        }
+      }
+    }
+  }
+  std::printf("[requant2] %lld accumulators checked\n", static_cast<long long>(checked));
+}
+
 TEST(CortexMRequant, FastOkBound) {
   EXPECT_TRUE(cm::FastRequantOk(-1, (1 << 30) - 1));
   EXPECT_FALSE(cm::FastRequantOk(-1, 1 << 30));
@@ -255,6 +290,13 @@ TEST(CortexMDsp, PortableSemantics) {
   EXPECT_EQ(cm::Sadd16(0x7fff0001u, 0x0001ffffu), 0x80000000u);
   EXPECT_EQ(cm::Qadd(INT32_MAX, 1), INT32_MAX);
   EXPECT_EQ(cm::Ssat8(-300), -128);
+  // Offset lanes plus sign-extended bytes 0/2 (1/3 with ror 8).
+  EXPECT_EQ(cm::Sxtab16(0x00800080u, 0x80ff7f01u), 0x007f0081u);
+  EXPECT_EQ(cm::Sxtab16Ror8(0xff80ff80u, 0x80ff7f01u), 0xff00ffffu);
+  EXPECT_EQ(cm::Ssat8Asr1(255), 127);
+  EXPECT_EQ(cm::Ssat8Asr1(-3), -2);
+  EXPECT_EQ(cm::Ssat8Asr1(-258), -128);
+  EXPECT_EQ(cm::AsrReg(-64, 0xab03u), -8);
 }
 
 TEST(CortexMConv, RandomShapes) {
@@ -264,6 +306,27 @@ TEST(CortexMConv, RandomShapes) {
   for (int i = 0; i < 600; ++i) runs += CheckConv(RandomConv(rng), rng);
   std::printf("[conv] %d kernel runs compared\n", runs);
   EXPECT_GT(runs, 500);
+}
+
+// Column sizes on both sides of the stack limit (kConvS8StackColumnBytes):
+// depth 64 (the KWS 1x1 convs, on the stack) and 68, 144 (arena scratch).
+TEST(CortexMConv, StackAndArenaColumns) {
+  std::mt19937 rng(kSeed + 12);
+  EXPECT_EQ(cm::ConvS8ScratchBytes(64), 0u);
+  EXPECT_GT(cm::ConvS8ScratchBytes(68), 0u);
+  int runs = 0;
+  for (int32_t in_c : {63, 64, 65, 68, 144}) {
+    for (int32_t zp : {-128, 127, 3}) {
+      ConvCase c{1, 5, 5, in_c, 12, 1, 1, 1, 1, 1, 1, false, zp, -zp / 2, -128, 127, -12, -3, true, 100000};
+      runs += CheckConv(c, rng);
+      ConvCase k3{1, 4, 5, in_c / 4 + 1, 9, 3, 3, 1, 1, 1, 1, true, zp, 1, -60, 90, -12, -3, zp != 3, 2000};
+      runs += CheckConv(k3, rng);
+    }
+  }
+  // The KWS first layer: 10x4 filter on 1 channel, stride 2, SAME.
+  ConvCase kws{1, 49, 10, 1, 64, 10, 4, 2, 2, 1, 1, true, 83, -128, -128, 127, -12, -6, true, 100000};
+  runs += CheckConv(kws, rng);
+  EXPECT_GE(runs, 30);
 }
 
 TEST(CortexMConv, EdgeBattery) {
@@ -360,11 +423,10 @@ int CheckDw(const DwCase& c, std::mt19937& rng) {
   p.input_offset = rp.input_offset;
   p.out = {c.output_zp, c.act_min, c.act_max, 0};
   Quant q;
-  q.bias.resize(out_c);
+  q.bias = bias_ptr;
   q.mult = mult;
   q.shift.assign(shift.begin(), shift.end());
   const int32_t taps = c.k_h * c.k_w;
-  cm::DepthwiseFoldBias(filter.data(), bias_ptr, taps, out_c, p.input_offset, q.bias.data());
   bool fast = true;
   for (int32_t oc = 0; oc < out_c; ++oc)
     fast = fast && cm::FastRequantOk(shift[oc], cm::DepthwiseAccBound(filter.data(), taps, out_c, oc,
@@ -372,9 +434,11 @@ int CheckDw(const DwCase& c, std::mt19937& rng) {
   int runs = 0;
   for (int fast_mode = 0; fast_mode <= (fast ? 1 : 0); ++fast_mode) {
     p.out.fast = fast_mode;
-    std::vector<uint8_t> scratch(cm::DepthwiseConvS8ScratchBytes(c.in_c, c.k_h, c.k_w), 0xa5);
+    const size_t scratch_bytes = cm::DepthwiseConvS8ScratchBytes(c.in_c, out_c, c.k_h, c.k_w);
+    std::vector<uint8_t> scratch_buf(scratch_bytes, 0xa5);
+    void* scratch = scratch_bytes > 0 ? scratch_buf.data() : nullptr;
     std::vector<int8_t> got(out_s.FlatSize(), 0x55);
-    cm::DepthwiseConvS8(p, q.View(), in_s, input.data(), f_s, filter.data(), out_s, got.data(), scratch.data());
+    cm::DepthwiseConvS8(p, q.View(), in_s, input.data(), f_s, filter.data(), out_s, got.data(), scratch);
     EXPECT_EQ(got, expected) << "DepthwiseConvS8 fast=" << fast_mode << " b" << c.batches << " in " << c.in_h
                              << "x" << c.in_w << "x" << c.in_c << " dm " << c.dm << " k " << c.k_h << "x" << c.k_w
                              << " s " << c.stride_h << " d " << c.dil_h << (c.same ? " SAME" : " VALID") << " zp "
@@ -439,6 +503,17 @@ TEST(CortexMDepthwise, EdgeBattery) {
   runs += CheckDw(kws, rng);
   DwCase micro{1, 49, 40, 1, 8, 10, 8, 2, 2, 1, 1, true, -128, -128, -128, 127, -10, -6, true};
   runs += CheckDw(micro, rng);
+  // Depth multiplier 1 with more taps than the stack tap table holds (the
+  // table then lives in the arena scratch), with and without padding, and
+  // windows larger than the image (few or no inside taps at the corners).
+  for (bool same : {false, true}) {
+    DwCase big{1, 9, 8, 8, 1, 6, 6, 1, 1, 1, 1, same, 3, -7, -128, 127, -12, -3, true};
+    runs += CheckDw(big, rng);
+    DwCase wide{1, 3, 4, 4, 1, 5, 7, 1, 2, 1, 1, same, -128, 127, -100, 100, -12, -3, false};
+    runs += CheckDw(wide, rng);
+    DwCase dil{2, 5, 5, 12, 1, 3, 3, 2, 1, 2, 3, same, 127, 0, -128, 127, -31, -25, true};
+    runs += CheckDw(dil, rng);
+  }
   std::printf("[depthwise edge] %d kernel runs compared\n", runs);
 }
 

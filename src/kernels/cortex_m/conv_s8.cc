@@ -5,17 +5,6 @@
 namespace tinyml {
 namespace cortex_m {
 
-void ConvFoldBias(const int8_t* filter, const int32_t* bias, int32_t channels, int32_t depth, int32_t input_offset,
-                  int32_t* folded) {
-  for (int32_t c = 0; c < channels; ++c) {
-    uint32_t sum = 0;
-    const int8_t* row = filter + c * depth;
-    for (int32_t k = 0; k < depth; ++k) sum += static_cast<uint32_t>(static_cast<int32_t>(row[k]));
-    const uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[c]) : 0u;
-    folded[c] = static_cast<int32_t>(b + sum * static_cast<uint32_t>(input_offset));
-  }
-}
-
 int64_t ConvAccBound(const int8_t* filter_row, int32_t depth, int32_t bias, int32_t input_offset) {
   int64_t abs_sum = 0;
   for (int32_t k = 0; k < depth; ++k) abs_sum += filter_row[k] < 0 ? -filter_row[k] : filter_row[k];
@@ -25,9 +14,14 @@ int64_t ConvAccBound(const int8_t* filter_row, int32_t depth, int32_t bias, int3
   return abs_sum * x_max + (bias < 0 ? -static_cast<int64_t>(bias) : bias);
 }
 
-size_t ConvS8ScratchBytes(int32_t depth) {
+size_t ConvS8ColumnBytes(int32_t depth) {
   const size_t blocks = (static_cast<size_t>(depth) + 3) / 4;
   return blocks * 8 * sizeof(uint32_t);
+}
+
+size_t ConvS8ScratchBytes(int32_t depth) {
+  const size_t bytes = ConvS8ColumnBytes(depth);
+  return bytes <= kConvS8StackColumnBytes ? 0 : bytes;
 }
 
 void ConvS8(const ConvS8Params& params, const ChannelQuant& quant, const Shape& input_shape, const int8_t* input,
@@ -43,8 +37,14 @@ void ConvS8(const ConvS8Params& params, const ChannelQuant& quant, const Shape& 
   const int32_t out_h = output_shape.dims[1];
   const int32_t out_w = output_shape.dims[2];
   const int32_t depth = k_h * k_w * in_c;
+  const int32_t row_len = k_w * in_c;
   const int8_t zero_point = static_cast<int8_t>(-params.input_offset);
-  uint32_t* cols = static_cast<uint32_t*>(scratch);
+  const Widen widen = MakeWiden(params.input_offset, params.out);
+  alignas(8) uint32_t stack_cols[kConvS8StackColumnBytes / sizeof(uint32_t)];
+  uint32_t* cols = ConvS8ScratchBytes(depth) == 0 ? stack_cols : static_cast<uint32_t*>(scratch);
+  // A partly padded filter row is gathered here (zero points outside the
+  // image, which widen to 0) and widened as one run.
+  int8_t row_buf[64];
   const int32_t pixels_per_image = out_h * out_w;
 
   for (int32_t b = 0; b < batches; ++b) {
@@ -57,22 +57,30 @@ void ConvS8(const ConvS8Params& params, const ChannelQuant& quant, const Shape& 
         const int32_t pixel = first + (p < pixels ? p : pixels - 1);
         const int32_t y0 = (pixel / out_w) * params.stride_height - params.pad_height;
         const int32_t x0 = (pixel % out_w) * params.stride_width - params.pad_width;
+        const int32_t x_last = x0 + (k_w - 1) * params.dilation_width;
+        const bool cols_inside = x0 >= 0 && x_last < in_w;
         int32_t k = 0;
-        for (int32_t fy = 0; fy < k_h; ++fy) {
+        for (int32_t fy = 0; fy < k_h; ++fy, k += row_len) {
           const int32_t y = y0 + fy * params.dilation_height;
-          const bool row_inside = y >= 0 && y < in_h;
-          const int32_t x_last = x0 + (k_w - 1) * params.dilation_width;
-          if (row_inside && params.dilation_width == 1 && x0 >= 0 && x_last < in_w) {
-            // The whole filter row reads one contiguous input run: one
-            // widening call instead of one per tap (matters when in_c is small).
-            WidenRun(cols, p, k, image + (y * in_w + x0) * in_c, k_w * in_c, zero_point);
-            k += k_w * in_c;
-            continue;
-          }
-          for (int32_t fx = 0; fx < k_w; ++fx, k += in_c) {
-            const int32_t x = x0 + fx * params.dilation_width;
-            const bool inside = row_inside && x >= 0 && x < in_w;
-            WidenRun(cols, p, k, inside ? image + (y * in_w + x) * in_c : nullptr, in_c, zero_point);
+          if (y < 0 || y >= in_h) {
+            WidenRun(cols, p, k, nullptr, row_len, widen);
+          } else if (cols_inside && params.dilation_width == 1) {
+            // The whole filter row reads one contiguous input run.
+            WidenRun(cols, p, k, image + (y * in_w + x0) * in_c, row_len, widen);
+          } else if (row_len <= static_cast<int32_t>(sizeof(row_buf))) {
+            const int8_t* row = image + y * in_w * in_c;
+            for (int32_t fx = 0, i = 0; fx < k_w; ++fx) {
+              const int32_t x = x0 + fx * params.dilation_width;
+              const bool inside = x >= 0 && x < in_w;
+              for (int32_t ic = 0; ic < in_c; ++ic, ++i) row_buf[i] = inside ? row[x * in_c + ic] : zero_point;
+            }
+            WidenRun(cols, p, k, row_buf, row_len, widen);
+          } else {
+            for (int32_t fx = 0; fx < k_w; ++fx) {
+              const int32_t x = x0 + fx * params.dilation_width;
+              const bool inside = x >= 0 && x < in_w;
+              WidenRun(cols, p, k + fx * in_c, inside ? image + (y * in_w + x) * in_c : nullptr, in_c, widen);
+            }
           }
         }
         WidenPadTail(cols, p, depth);

@@ -3,14 +3,17 @@
 //
 // Both kernels run the same register-blocked matmul: 4 output pixels x 1
 // output channel per step, the 4 pixels' input columns widened to int16 once
-// (SXTB16) in scratch and shared by every output channel, the filter read as
-// int8 words from the model and widened in registers, two MACs per SMLAD.
-// The input offset is folded into the bias at prepare time
-// (ConvFoldBias), so the inner loop has no offset adds; spatial padding
-// therefore feeds the input zero point, whose contribution the folded bias
-// cancels exactly (int32 wraparound included).
+// in `cols` and shared by every output channel, the filter read as int8
+// words from the model and widened in registers, two MACs per SMLAD.
+// The input offset is added while widening (SXTAB16 with the offset in both
+// lanes: |x + offset| <= 255 fits a halfword), so the model's bias is used
+// as is and nothing per channel but the multiplier and shift is stored.
+// Spatial padding widens to 0, which is exactly (zero point + offset).
+// With fast requantization (OutputStage::fast) the widened values are also
+// doubled (|2 (x + offset)| <= 510), so each accumulator comes out as the
+// 2 * acc that RequantFast2Sat takes, without a shift per output.
 //
-// Scratch column layout, per block of 4 depth values k..k+3 and pixel p:
+// Column layout, per block of 4 depth values k..k+3 and pixel p:
 // word 2p = (x[k], x[k+2]) and word 2p+1 = (x[k+1], x[k+3]) as int16 pairs,
 // 8 words per block; the depth is zero-padded to a multiple of 4.
 #ifndef TINYML_KERNELS_CORTEX_M_CONV_S8_H_
@@ -36,29 +39,28 @@ struct ConvS8Params {
   OutputStage out = {0, -128, 127, 0};
 };
 
-// Per output channel: folded bias, multiplier and shift (> 0 = left), as
-// produced by prepare.
+// Per output channel: the model's bias (nullptr: none), multiplier and
+// shift (> 0 = left) from prepare.
 struct ChannelQuant {
   const int32_t* bias;
   const int32_t* multiplier;
   const int8_t* shift;
 };
 
-// bias'[c] = bias[c] + input_offset * sum(filter[c][*]), wrapping like the
-// reference accumulator. `bias` may be nullptr. Filter rows have `depth`
-// values. Returns in `max_abs_acc` a bound on |accumulator| over all inputs
-// (for FastRequantOk), per channel in the caller's loop via ConvAccBound.
-void ConvFoldBias(const int8_t* filter, const int32_t* bias, int32_t channels, int32_t depth, int32_t input_offset,
-                  int32_t* folded);
-
 // Bound on |sum(filter[c][k] * (x + input_offset)) + bias| over all int8 x.
 int64_t ConvAccBound(const int8_t* filter_row, int32_t depth, int32_t bias, int32_t input_offset);
 
-// Scratch for either kernel: 4 widened columns of `depth` (= kh*kw*in_c).
+// Bytes of the 4 widened columns of `depth` (= kh*kw*in_c).
+size_t ConvS8ColumnBytes(int32_t depth);
+// Columns up to this size live on the kernel's stack; larger ones need the
+// arena scratch the glue plans (ConvS8ScratchBytes).
+constexpr size_t kConvS8StackColumnBytes = 512;
+// Arena scratch either kernel needs: 0 when the columns fit on the stack.
 size_t ConvS8ScratchBytes(int32_t depth);
 
 // Any kernel size, stride, dilation, padding; groups == 1 (filter in_c ==
-// input in_c). im2col into the widened columns.
+// input in_c). im2col into the widened columns. `scratch` holds
+// ConvS8ScratchBytes(depth) bytes (unused when that is 0).
 void ConvS8(const ConvS8Params& params, const ChannelQuant& quant, const Shape& input_shape, const int8_t* input,
             const Shape& filter_shape, const int8_t* filter, const Shape& output_shape, int8_t* output,
             void* scratch);
@@ -68,15 +70,27 @@ void ConvS8_1x1(const ConvS8Params& params, const ChannelQuant& quant, const Sha
                 const int8_t* input, const Shape& filter_shape, const int8_t* filter, const Shape& output_shape,
                 int8_t* output, void* scratch);
 
-// The shared core: `pixels` (1..4) widened columns of `depth` in `cols`,
-// all output channels of `filter` ([channels][depth]), written to
-// output[p * channels + c].
+// The shared core: `pixels` (1..4) widened columns of `depth` in `cols`
+// (doubled when out.fast), all output channels of `filter`
+// ([channels][depth]), written to output[p * channels + c].
 void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                    const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output);
 
-// Widening helpers: write `count` int8 values (nullptr: `fill` repeated)
-// as depth positions [k0, k0 + count) of column `p`.
-void WidenRun(uint32_t* cols, int32_t p, int32_t k0, const int8_t* src, int32_t count, int8_t fill);
+// How input bytes become column halfwords: scale * (x + offset).
+struct Widen {
+  uint32_t offset_pair;  // the input offset in both halfword lanes
+  int32_t doubled;       // nonzero: scale 2 (fast requantization)
+};
+inline Widen MakeWiden(int32_t input_offset, const OutputStage& out) {
+  Widen w;
+  w.offset_pair = (static_cast<uint32_t>(input_offset) & 0xffffu) | (static_cast<uint32_t>(input_offset) << 16);
+  w.doubled = out.fast;
+  return w;
+}
+
+// Widening helpers: write `count` int8 input values (nullptr: padding,
+// which widens to 0) as depth positions [k0, k0 + count) of column `p`.
+void WidenRun(uint32_t* cols, int32_t p, int32_t k0, const int8_t* src, int32_t count, const Widen& widen);
 // Zero the padding positions [depth, round_up(depth, 4)) of column p.
 void WidenPadTail(uint32_t* cols, int32_t p, int32_t depth);
 

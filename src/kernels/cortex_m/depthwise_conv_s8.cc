@@ -7,42 +7,37 @@ namespace tinyml {
 namespace cortex_m {
 namespace {
 
-size_t ZeroRowBytes(int32_t input_channels) {
-  // Rounded up so the tap table that follows is pointer-aligned.
-  return (static_cast<size_t>(input_channels) + 7) & ~static_cast<size_t>(7);
-}
-
-// Accumulates taps [d, end) of four channels: for each tap the filter word
-// at f and the input word at f + *d, then f += channels. The DSP build is
-// one asm loop so the compiler cannot split f into per-tap pointers and
-// spill the accumulators (it did); `by3` (taps % 3 == 0) unrolls 3 taps.
+// Accumulates the taps of table [d, end) for four channels. Each entry is a
+// pair (delta, step): the input word is at f + delta and the filter word at
+// f, then f += step (to the next entry's filter row). The DSP build is one
+// asm loop so the compiler cannot split f into per-tap pointers and spill
+// the accumulators (it did); `by3` (entries % 3 == 0) unrolls 3 taps.
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#define TINYML_DW_TAP_ASM                  \
-  "ldr    %[xe], [%[d]], #4\n\t"           \
-  "ldr    %[w], [%[f], %[xe]]\n\t"         \
-  "ldr    %[g], [%[f]]\n\t"                \
-  "add    %[f], %[f], %[ch]\n\t"           \
-  "sxtb16 %[xe], %[w]\n\t"                 \
-  "sxtb16 %[w], %[w], ror #8\n\t"          \
-  "sxtb16 %[fe], %[g]\n\t"                 \
-  "sxtb16 %[g], %[g], ror #8\n\t"          \
-  "smlabb %[a0], %[xe], %[fe], %[a0]\n\t"  \
-  "smlatt %[a2], %[xe], %[fe], %[a2]\n\t"  \
-  "smlabb %[a1], %[w], %[g], %[a1]\n\t"    \
+#define TINYML_DW_TAP_ASM                   \
+  "ldrd   %[xe], %[st], [%[d]], #8\n\t"     \
+  "ldr    %[w], [%[f], %[xe]]\n\t"          \
+  "ldr    %[g], [%[f]]\n\t"                 \
+  "add    %[f], %[f], %[st]\n\t"            \
+  "sxtab16 %[xe], %[off], %[w]\n\t"         \
+  "sxtab16 %[w], %[off], %[w], ror #8\n\t"  \
+  "sxtb16 %[fe], %[g]\n\t"                  \
+  "sxtb16 %[g], %[g], ror #8\n\t"           \
+  "smlabb %[a0], %[xe], %[fe], %[a0]\n\t"   \
+  "smlatt %[a2], %[xe], %[fe], %[a2]\n\t"   \
+  "smlabb %[a1], %[w], %[g], %[a1]\n\t"     \
   "smlatt %[a3], %[w], %[g], %[a3]\n\t"
 
-inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels, bool by3,
-                    int32_t* acc) {
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  uint32_t w, g, xe, fe;
+inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, uint32_t off, bool by3, int32_t& a0,
+                    int32_t& a1, int32_t& a2, int32_t& a3) {
+  uint32_t w, g, xe, fe, st;
   if (by3) {
     __asm__ volatile(
         "1:\n\t" TINYML_DW_TAP_ASM TINYML_DW_TAP_ASM TINYML_DW_TAP_ASM
         "cmp    %[d], %[end]\n\t"
         "bne    1b\n\t"
         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [f] "+r"(f), [d] "+r"(d), [w] "=&r"(w),
-          [g] "=&r"(g), [xe] "=&r"(xe), [fe] "=&r"(fe)
-        : [end] "r"(end), [ch] "r"(channels)
+          [g] "=&r"(g), [xe] "=&r"(xe), [fe] "=&r"(fe), [st] "=&r"(st)
+        : [end] "r"(end), [off] "r"(off)
         : "cc", "memory");
   } else {
     __asm__ volatile(
@@ -50,34 +45,26 @@ inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, i
         "cmp    %[d], %[end]\n\t"
         "bne    1b\n\t"
         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [f] "+r"(f), [d] "+r"(d), [w] "=&r"(w),
-          [g] "=&r"(g), [xe] "=&r"(xe), [fe] "=&r"(fe)
-        : [end] "r"(end), [ch] "r"(channels)
+          [g] "=&r"(g), [xe] "=&r"(xe), [fe] "=&r"(fe), [st] "=&r"(st)
+        : [end] "r"(end), [off] "r"(off)
         : "cc", "memory");
   }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
 }
 #undef TINYML_DW_TAP_ASM
 #else
-inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels, bool /*by3*/,
-                    int32_t* acc) {
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, uint32_t off, bool /*by3*/,
+                    int32_t& a0, int32_t& a1, int32_t& a2, int32_t& a3) {
   do {
-    const uint32_t w = Load32(reinterpret_cast<const int8_t*>(reinterpret_cast<uintptr_t>(f) + *d++));
+    const uint32_t w = Load32(reinterpret_cast<const int8_t*>(reinterpret_cast<uintptr_t>(f) + d[0]));
     const uint32_t g = Load32(f);
-    f += channels;
-    const uint32_t xe = Sxtb16(w), xo = Sxtb16Ror8(w), fe = Sxtb16(g), fo = Sxtb16Ror8(g);
+    f = reinterpret_cast<const int8_t*>(reinterpret_cast<uintptr_t>(f) + d[1]);
+    d += 2;
+    const uint32_t xe = Sxtab16(off, w), xo = Sxtab16Ror8(off, w), fe = Sxtb16(g), fo = Sxtb16Ror8(g);
     a0 = Smlabb(xe, fe, a0);
     a2 = Smlatt(xe, fe, a2);
     a1 = Smlabb(xo, fo, a1);
     a3 = Smlatt(xo, fo, a3);
   } while (d != end);
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
 }
 #endif
 
@@ -89,6 +76,7 @@ inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, i
 #define TINYML_DW_BCAST_TAP_ASM            \
   "ldr    %[x], [%[d]], #4\n\t"            \
   "ldrsb  %[x], [%[x]]\n\t"                \
+  "add    %[x], %[x], %[off]\n\t"         \
   "ldr    %[g], [%[f]]\n\t"                \
   "add    %[f], %[f], %[ch]\n\t"           \
   "sxtb16 %[fe], %[g]\n\t"                 \
@@ -98,8 +86,8 @@ inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, i
   "smlabb %[a1], %[x], %[g], %[a1]\n\t"    \
   "smlabt %[a3], %[x], %[g], %[a3]\n\t"
 
-inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels, bool by2,
-                             int32_t* acc) {
+inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels,
+                             int32_t off, bool by2, int32_t* acc) {
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
   uint32_t x, g, fe;
   if (by2) {
@@ -108,7 +96,7 @@ inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_
                      "bne    1b\n\t"
                      : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [f] "+r"(f), [d] "+r"(d),
                        [x] "=&r"(x), [g] "=&r"(g), [fe] "=&r"(fe)
-                     : [end] "r"(end), [ch] "r"(channels)
+                     : [end] "r"(end), [ch] "r"(channels), [off] "r"(off)
                      : "cc", "memory");
   } else {
     __asm__ volatile("1:\n\t" TINYML_DW_BCAST_TAP_ASM
@@ -116,7 +104,7 @@ inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_
                      "bne    1b\n\t"
                      : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [f] "+r"(f), [d] "+r"(d),
                        [x] "=&r"(x), [g] "=&r"(g), [fe] "=&r"(fe)
-                     : [end] "r"(end), [ch] "r"(channels)
+                     : [end] "r"(end), [ch] "r"(channels), [off] "r"(off)
                      : "cc", "memory");
   }
   acc[0] = a0;
@@ -127,10 +115,10 @@ inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_
 #undef TINYML_DW_BCAST_TAP_ASM
 #else
 inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels,
-                             bool /*by2*/, int32_t* acc) {
+                             int32_t off, bool /*by2*/, int32_t* acc) {
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
   do {
-    const uint32_t x = static_cast<uint32_t>(static_cast<int32_t>(*reinterpret_cast<const int8_t*>(*d++)));
+    const uint32_t x = static_cast<uint32_t>(static_cast<int32_t>(*reinterpret_cast<const int8_t*>(*d++)) + off);
     const uint32_t g = Load32(f);
     f += channels;
     const uint32_t fe = Sxtb16(g), fo = Sxtb16Ror8(g);
@@ -146,12 +134,27 @@ inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_
 }
 #endif
 
+inline int32_t ClampRange(int32_t v, int32_t act_min, int32_t act_max) {
+  v = v < act_min ? act_min : v;
+  return v > act_max ? act_max : v;
+}
+
+// Fast output stage of one channel: acc doubled, then RequantFast2Sat.
+template <bool kFullRange>
+inline int32_t OutFast(int32_t acc, int32_t multiplier, uint32_t pre_shift, int32_t round_offset, int32_t act_min,
+                       int32_t act_max) {
+  const int32_t v =
+      RequantFast2Sat(static_cast<int32_t>(static_cast<uint32_t>(acc) << 1), multiplier, pre_shift, round_offset);
+  return kFullRange ? v : ClampRange(v, act_min, act_max);
+}
+
 // Depth multiplier % 4 == 0, fast requantization: all output channels of
 // one pixel. Advances the tap addresses in place to each input channel.
 template <bool kFullRange>
 void PixelBroadcast4(uintptr_t* rows, int32_t taps, int32_t depth_multiplier, const int8_t* filter,
-                     int32_t channels, const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
-  const int32_t offset = stage.output_offset;
+                     int32_t channels, int32_t input_offset, const ChannelQuant& quant, const OutputStage& stage,
+                     int8_t* out) {
+  const int32_t round_offset = RoundOffset(stage.output_offset);
   const int32_t act_min = stage.act_min;
   const int32_t act_max = stage.act_max;
   const uintptr_t* const rows_end = rows + taps;
@@ -161,41 +164,57 @@ void PixelBroadcast4(uintptr_t* rows, int32_t taps, int32_t depth_multiplier, co
       for (int32_t t = 0; t < taps; ++t) rows[t] += 1;
       in_group = 0;
     }
-    int32_t acc[4] = {quant.bias[c], quant.bias[c + 1], quant.bias[c + 2], quant.bias[c + 3]};
-    DwBroadcastTaps4(filter + c, rows, rows_end, channels, by2, acc);
+    int32_t acc[4] = {0, 0, 0, 0};
+    if (quant.bias != nullptr) {
+      for (int32_t i = 0; i < 4; ++i) acc[i] = quant.bias[c + i];
+    }
+    DwBroadcastTaps4(filter + c, rows, rows_end, channels, input_offset, by2, acc);
     for (int32_t i = 0; i < 4; ++i) {
-      out[c + i] = static_cast<int8_t>(OffsetClamp<kFullRange>(
-          RequantFast(acc[i], MakeFastChannel(quant.multiplier[c + i], quant.shift[c + i])), offset, act_min,
-          act_max));
+      const uint32_t pre_shift = ~static_cast<uint32_t>(quant.shift[c + i]);
+      out[c + i] = static_cast<int8_t>(
+          OutFast<kFullRange>(acc[i], quant.multiplier[c + i], pre_shift, round_offset, act_min, act_max));
     }
   }
 }
 
 // Depth multiplier 1, channels % 4 == 0, fast requantization: all output
-// channels of one pixel. deltas[t] is the address distance from tap t's
-// filter row to its input row, so one pointer walks both and the tap loop
-// needs few registers. Kept out of line, free of the caller's state.
-template <bool kFullRange>
-void PixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filter, int32_t channels,
+// channels of one pixel. `entries` (delta, step) pairs (DwTaps4) for the
+// taps inside the image, the first of which reads filter row `filter`, so
+// one pointer walks input and filter and the tap loop needs few registers.
+// Kept out of line, free of the caller's state.
+template <bool kFullRange, bool kHasBias>
+void PixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filter, int32_t channels, uint32_t off,
                     const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
   const int32_t* bias = quant.bias;
   const int32_t* mult = quant.multiplier;
   const int8_t* shift = quant.shift;
-  const int32_t offset = stage.output_offset;
+  const int32_t round_offset = RoundOffset(stage.output_offset);
   const int32_t act_min = stage.act_min;
   const int32_t act_max = stage.act_max;
-  const uintptr_t* const deltas_end = deltas + taps;
+  const uintptr_t* const deltas_end = deltas + 2 * taps;
   const bool by3 = taps % 3 == 0;
   const int8_t* const out_end = out + channels;
   const int8_t* filter_c = filter;
-  for (; out != out_end; out += 4, filter_c += 4, bias += 4, mult += 4, shift += 4) {
-    int32_t acc[4] = {bias[0], bias[1], bias[2], bias[3]};
-    DwTaps4(filter_c, deltas, deltas_end, channels, by3, acc);
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    a0 = OffsetClamp<kFullRange>(RequantFast(a0, MakeFastChannel(mult[0], shift[0])), offset, act_min, act_max);
-    a1 = OffsetClamp<kFullRange>(RequantFast(a1, MakeFastChannel(mult[1], shift[1])), offset, act_min, act_max);
-    a2 = OffsetClamp<kFullRange>(RequantFast(a2, MakeFastChannel(mult[2], shift[2])), offset, act_min, act_max);
-    a3 = OffsetClamp<kFullRange>(RequantFast(a3, MakeFastChannel(mult[3], shift[3])), offset, act_min, act_max);
+  for (; out != out_end; out += 4, filter_c += 4, mult += 4, shift += 4) {
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    if (kHasBias) {
+      a0 = bias[0];
+      a1 = bias[1];
+      a2 = bias[2];
+      a3 = bias[3];
+      bias += 4;
+    }
+    if (taps > 0) DwTaps4(filter_c, deltas, deltas_end, off, by3, a0, a1, a2, a3);
+    // The four pre-shifts (~shift) as bytes of one word: ASR by register
+    // reads only the low byte.
+    uint32_t pre = ~Load32(shift);
+    a0 = OutFast<kFullRange>(a0, mult[0], pre, round_offset, act_min, act_max);
+    pre >>= 8;
+    a1 = OutFast<kFullRange>(a1, mult[1], pre, round_offset, act_min, act_max);
+    pre >>= 8;
+    a2 = OutFast<kFullRange>(a2, mult[2], pre, round_offset, act_min, act_max);
+    pre >>= 8;
+    a3 = OutFast<kFullRange>(a3, mult[3], pre, round_offset, act_min, act_max);
     out[0] = static_cast<int8_t>(a0);
     out[1] = static_cast<int8_t>(a1);
     out[2] = static_cast<int8_t>(a2);
@@ -203,17 +222,17 @@ void PixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filter,
   }
 }
 
-}  // namespace
-
-void DepthwiseFoldBias(const int8_t* filter, const int32_t* bias, int32_t taps, int32_t channels,
-                       int32_t input_offset, int32_t* folded) {
-  for (int32_t oc = 0; oc < channels; ++oc) {
-    uint32_t sum = 0;
-    for (int32_t t = 0; t < taps; ++t) sum += static_cast<uint32_t>(static_cast<int32_t>(filter[t * channels + oc]));
-    const uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[oc]) : 0u;
-    folded[oc] = static_cast<int32_t>(b + sum * static_cast<uint32_t>(input_offset));
-  }
+bool LanesByChannel(int32_t depth_multiplier, int32_t output_channels) {
+  return depth_multiplier == 1 && (output_channels & 3) == 0;
 }
+
+size_t ZeroRowBytes(int32_t input_channels, int32_t output_channels, int32_t depth_multiplier) {
+  if (LanesByChannel(depth_multiplier, output_channels)) return 0;
+  // Rounded up so the tap table that follows is pointer-aligned.
+  return (static_cast<size_t>(input_channels) + 7) & ~static_cast<size_t>(7);
+}
+
+}  // namespace
 
 int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, int32_t oc, int32_t bias,
                           int32_t input_offset) {
@@ -229,9 +248,15 @@ int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, 
   return abs_sum * (a > b ? a : b) + (bias < 0 ? -static_cast<int64_t>(bias) : bias);
 }
 
-size_t DepthwiseConvS8ScratchBytes(int32_t input_channels, int32_t filter_height, int32_t filter_width) {
-  return ZeroRowBytes(input_channels) +
-         static_cast<size_t>(filter_height) * static_cast<size_t>(filter_width) * sizeof(uintptr_t);
+size_t DepthwiseConvS8ScratchBytes(int32_t input_channels, int32_t output_channels, int32_t filter_height,
+                                   int32_t filter_width) {
+  const int32_t taps = filter_height * filter_width;
+  const int32_t dm = input_channels > 0 ? output_channels / input_channels : 1;
+  if (LanesByChannel(dm, output_channels)) {
+    // (delta, step) pairs.
+    return taps <= kDepthwiseStackTaps ? 0 : 2 * static_cast<size_t>(taps) * sizeof(uintptr_t);
+  }
+  return ZeroRowBytes(input_channels, output_channels, dm) + static_cast<size_t>(taps) * sizeof(uintptr_t);
 }
 
 void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant, const Shape& input_shape,
@@ -252,18 +277,24 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
   const int32_t* const bias = quant.bias;
   const int32_t* const mult = quant.multiplier;
   const int8_t* const shift = quant.shift;
+  const int32_t input_offset = params.input_offset;
+  const uint32_t off_pair = (static_cast<uint32_t>(input_offset) & 0xffffu) | (static_cast<uint32_t>(input_offset) << 16);
 
-  int8_t* zero_row = static_cast<int8_t*>(scratch);
-  // Tap input-row addresses; the fast path rewrites them in place as
-  // distances from the tap's filter row.
-  uintptr_t* tap_addr = reinterpret_cast<uintptr_t*>(static_cast<uint8_t*>(scratch) + ZeroRowBytes(in_c));
-  const int8_t zero_point = static_cast<int8_t>(-params.input_offset);
-  for (int32_t c = 0; c < in_c; ++c) zero_row[c] = zero_point;
-
-  const bool lanes_by_channel = dm == 1 && (out_c & 3) == 0;
-  const bool lanes_by_multiplier = (dm & 3) == 0;
+  const bool lanes_by_channel = LanesByChannel(dm, out_c);
+  const bool lanes_by_multiplier = !lanes_by_channel && (dm & 3) == 0;
   const bool full_range = IsFullRange(stage);
   const uintptr_t x_step = static_cast<uintptr_t>(params.dilation_width) * static_cast<uintptr_t>(in_c);
+
+  uintptr_t stack_taps[2 * kDepthwiseStackTaps];
+  int8_t* zero_row = static_cast<int8_t*>(scratch);
+  uintptr_t* tap_addr = stack_taps;
+  if (DepthwiseConvS8ScratchBytes(in_c, out_c, k_h, k_w) != 0) {
+    tap_addr = reinterpret_cast<uintptr_t*>(static_cast<uint8_t*>(scratch) + ZeroRowBytes(in_c, out_c, dm));
+  }
+  const int8_t zero_point = static_cast<int8_t>(-input_offset);
+  if (!lanes_by_channel) {
+    for (int32_t c = 0; c < in_c; ++c) zero_row[c] = zero_point;
+  }
 
   for (int32_t b = 0; b < batches; ++b) {
     const int8_t* image = input + b * in_h * in_w * in_c;
@@ -271,85 +302,90 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
       for (int32_t ox = 0; ox < out_w; ++ox) {
         const int32_t y0 = oy * params.stride_height - params.pad_height;
         const int32_t x0 = ox * params.stride_width - params.pad_width;
-        const bool cols_inside = x0 >= 0 && x0 + (k_w - 1) * params.dilation_width < in_w;
-        for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
-          const int32_t y = y0 + fy * params.dilation_height;
-          if (cols_inside && y >= 0 && y < in_h) {
-            // Whole filter row inside: the addresses are an arithmetic run.
+        int8_t* out = output + ((b * out_h + oy) * out_w + ox) * out_c;
+
+        if (lanes_by_channel) {
+          // Inside taps only, as (distance from the tap's filter row to its
+          // input row, distance to the next inside tap's filter row).
+          int32_t n = 0;
+          int32_t first_tap = 0;
+          uintptr_t* entry = tap_addr;
+          for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
+            const int32_t y = y0 + fy * params.dilation_height;
+            if (y < 0 || y >= in_h) {
+              t += k_w;
+              continue;
+            }
             uintptr_t a = reinterpret_cast<uintptr_t>(image + (y * in_w + x0) * in_c);
-            for (int32_t fx = 0; fx < k_w; ++fx, ++t, a += x_step) tap_addr[t] = a;
+            for (int32_t fx = 0; fx < k_w; ++fx, ++t, a += x_step) {
+              const int32_t x = x0 + fx * params.dilation_width;
+              if (x < 0 || x >= in_w) continue;
+              const uintptr_t row = reinterpret_cast<uintptr_t>(filter + t * out_c);
+              if (n == 0) {
+                first_tap = t;
+              } else {
+                entry[-1] = row - (reinterpret_cast<uintptr_t>(filter) + entry[-1]);
+              }
+              entry[0] = a - row;
+              entry[1] = static_cast<uintptr_t>(t) * static_cast<uintptr_t>(out_c);  // step fixed up above
+              entry += 2;
+              ++n;
+            }
+          }
+          if (n > 0) entry[-1] = 0;
+          const int8_t* first_row = filter + first_tap * out_c;
+          if (stage.fast) {
+            if (full_range) {
+              if (bias != nullptr) {
+                PixelChannels4<true, true>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+              } else {
+                PixelChannels4<true, false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+              }
+            } else if (bias != nullptr) {
+              PixelChannels4<false, true>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+            } else {
+              PixelChannels4<false, false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+            }
             continue;
           }
+          for (int32_t c = 0; c < out_c; c += 4) {
+            int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            if (bias != nullptr) {
+              a0 = bias[c];
+              a1 = bias[c + 1];
+              a2 = bias[c + 2];
+              a3 = bias[c + 3];
+            }
+            if (n > 0) DwTaps4(first_row + c, tap_addr, tap_addr + 2 * n, off_pair, false, a0, a1, a2, a3);
+            out[c] = static_cast<int8_t>(Requant(a0, mult[c], shift[c], stage));
+            out[c + 1] = static_cast<int8_t>(Requant(a1, mult[c + 1], shift[c + 1], stage));
+            out[c + 2] = static_cast<int8_t>(Requant(a2, mult[c + 2], shift[c + 2], stage));
+            out[c + 3] = static_cast<int8_t>(Requant(a3, mult[c + 3], shift[c + 3], stage));
+          }
+          continue;
+        }
+
+        for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
+          const int32_t y = y0 + fy * params.dilation_height;
           for (int32_t fx = 0; fx < k_w; ++fx, ++t) {
             const int32_t x = x0 + fx * params.dilation_width;
             const bool inside = y >= 0 && y < in_h && x >= 0 && x < in_w;
             tap_addr[t] = reinterpret_cast<uintptr_t>(inside ? image + (y * in_w + x) * in_c : zero_row);
           }
         }
-        int8_t* out = output + ((b * out_h + oy) * out_w + ox) * out_c;
-
-        if (lanes_by_channel && stage.fast && taps > 0) {
-          // The same scratch slots, rewritten as row-to-filter distances.
-          uintptr_t* deltas = tap_addr;
-          for (int32_t t = 0; t < taps; ++t) deltas[t] -= reinterpret_cast<uintptr_t>(filter + t * out_c);
+        if (lanes_by_multiplier && stage.fast && taps > 0) {
           if (full_range) {
-            PixelChannels4<true>(deltas, taps, filter, out_c, quant, stage, out);
+            PixelBroadcast4<true>(tap_addr, taps, dm, filter, out_c, input_offset, quant, stage, out);
           } else {
-            PixelChannels4<false>(deltas, taps, filter, out_c, quant, stage, out);
-          }
-        } else if (lanes_by_channel) {
-          for (int32_t c = 0; c < out_c; c += 4) {
-            int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
-            const int8_t* f = filter + c;
-            for (int32_t t = 0; t < taps; ++t, f += out_c) {
-              const uint32_t w = Load32(reinterpret_cast<const int8_t*>(tap_addr[t]) + c);
-              const uint32_t fw = Load32(f);
-              const uint32_t xe = Sxtb16(w), xo = Sxtb16Ror8(w);
-              const uint32_t fe = Sxtb16(fw), fo = Sxtb16Ror8(fw);
-              a0 = Smlabb(xe, fe, a0);
-              a2 = Smlatt(xe, fe, a2);
-              a1 = Smlabb(xo, fo, a1);
-              a3 = Smlatt(xo, fo, a3);
-            }
-            out[c] = static_cast<int8_t>(Requant(a0, mult[c], shift[c], stage));
-            out[c + 1] = static_cast<int8_t>(Requant(a1, mult[c + 1], shift[c + 1], stage));
-            out[c + 2] = static_cast<int8_t>(Requant(a2, mult[c + 2], shift[c + 2], stage));
-            out[c + 3] = static_cast<int8_t>(Requant(a3, mult[c + 3], shift[c + 3], stage));
-          }
-        } else if (lanes_by_multiplier && stage.fast && taps > 0) {
-          if (full_range) {
-            PixelBroadcast4<true>(tap_addr, taps, dm, filter, out_c, quant, stage, out);
-          } else {
-            PixelBroadcast4<false>(tap_addr, taps, dm, filter, out_c, quant, stage, out);
-          }
-        } else if (lanes_by_multiplier) {
-          // Four outputs of one input channel: the input value in both lanes.
-          for (int32_t c = 0; c < out_c; c += 4) {
-            const int32_t ic = c / dm;
-            int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
-            const int8_t* f = filter + c;
-            for (int32_t t = 0; t < taps; ++t, f += out_c) {
-              const uint32_t v = static_cast<uint32_t>(static_cast<int32_t>(reinterpret_cast<const int8_t*>(tap_addr[t])[ic]));
-              const uint32_t xx = PackLoLo(v, v);
-              const uint32_t fw = Load32(f);
-              const uint32_t fe = Sxtb16(fw), fo = Sxtb16Ror8(fw);
-              a0 = Smlabb(xx, fe, a0);
-              a2 = Smlatt(xx, fe, a2);
-              a1 = Smlabb(xx, fo, a1);
-              a3 = Smlatt(xx, fo, a3);
-            }
-            out[c] = static_cast<int8_t>(Requant(a0, mult[c], shift[c], stage));
-            out[c + 1] = static_cast<int8_t>(Requant(a1, mult[c + 1], shift[c + 1], stage));
-            out[c + 2] = static_cast<int8_t>(Requant(a2, mult[c + 2], shift[c + 2], stage));
-            out[c + 3] = static_cast<int8_t>(Requant(a3, mult[c + 3], shift[c + 3], stage));
+            PixelBroadcast4<false>(tap_addr, taps, dm, filter, out_c, input_offset, quant, stage, out);
           }
         } else {
           for (int32_t c = 0; c < out_c; ++c) {
             const int32_t ic = c / dm;
-            uint32_t acc = static_cast<uint32_t>(bias[c]);
+            uint32_t acc = bias != nullptr ? static_cast<uint32_t>(bias[c]) : 0u;
             for (int32_t t = 0; t < taps; ++t) {
-              acc += static_cast<uint32_t>(static_cast<int32_t>(reinterpret_cast<const int8_t*>(tap_addr[t])[ic]) *
-                                           static_cast<int32_t>(filter[t * out_c + c]));
+              const int32_t x = reinterpret_cast<const int8_t*>(tap_addr[t])[ic] + input_offset;
+              acc += static_cast<uint32_t>(x * static_cast<int32_t>(filter[t * out_c + c]));
             }
             out[c] = static_cast<int8_t>(Requant(static_cast<int32_t>(acc), mult[c], shift[c], stage));
           }

@@ -1,12 +1,13 @@
 // int8 depthwise convolution for Cortex-M, byte-exact with
 // ref::DepthwiseConvPerChannelS8.
 //
-// Four output channels per step: input and filter words widened with
-// SXTB16, one MAC per SMLABB/SMLATT lane. The input offset is folded into
-// the bias at prepare time (DepthwiseFoldBias); taps in the padding read a
-// row of input zero points in scratch, which the folded bias cancels, so no
-// tap is ever skipped and the loop has no bounds checks. Per output pixel a
-// table of the taps' input rows is built once and shared by all channels.
+// Four output channels per step: input words widened with the input offset
+// added (SXTAB16, offset in both lanes), filter words with SXTB16, one MAC
+// per SMLABB/SMLATT lane, so the model's bias is used as is. Per output
+// pixel a table of the taps inside the image is built once and shared by
+// all channels: padded taps contribute (zero point + offset) * f = 0 and are
+// simply left out. The depth-multiplier paths other than 1 keep every tap
+// and point padded ones at a row of input zero points in scratch.
 #ifndef TINYML_KERNELS_CORTEX_M_DEPTHWISE_CONV_S8_H_
 #define TINYML_KERNELS_CORTEX_M_DEPTHWISE_CONV_S8_H_
 
@@ -31,15 +32,16 @@ struct DepthwiseS8Params {
   OutputStage out = {0, -128, 127, 0};
 };
 
-// bias'[oc] = bias[oc] + input_offset * sum over taps of filter[tap][oc].
-void DepthwiseFoldBias(const int8_t* filter, const int32_t* bias, int32_t taps, int32_t channels,
-                       int32_t input_offset, int32_t* folded);
 // Bound on |accumulator| of output channel oc (for FastRequantOk).
 int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, int32_t oc, int32_t bias,
                           int32_t input_offset);
 
-// Scratch: the zero-point row (input channels) and the tap table.
-size_t DepthwiseConvS8ScratchBytes(int32_t input_channels, int32_t filter_height, int32_t filter_width);
+// Arena scratch: 0 for depth multiplier 1 with channels % 4 == 0 and at
+// most kDepthwiseStackTaps taps (the tap table lives on the stack);
+// otherwise the tap table, plus the zero-point row for the other paths.
+constexpr int32_t kDepthwiseStackTaps = 32;
+size_t DepthwiseConvS8ScratchBytes(int32_t input_channels, int32_t output_channels, int32_t filter_height,
+                                   int32_t filter_width);
 
 // Any window, stride, dilation, padding and depth multiplier. Fast paths:
 // depth_multiplier 1 with channels % 4 == 0, depth_multiplier % 4 == 0;

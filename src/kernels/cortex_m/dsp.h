@@ -96,6 +96,30 @@ inline int32_t Ssat8(int32_t x) {
   __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(x));
   return r;
 }
+// offset + bytes 0 and 2 sign-extended, per halfword lane (wrapping).
+inline uint32_t Sxtab16(uint32_t offset, uint32_t x) {
+  uint32_t r;
+  __asm__("sxtab16 %0, %1, %2" : "=r"(r) : "r"(offset), "r"(x));
+  return r;
+}
+// offset + bytes 1 and 3 sign-extended, per halfword lane (wrapping).
+inline uint32_t Sxtab16Ror8(uint32_t offset, uint32_t x) {
+  uint32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(offset), "r"(x));
+  return r;
+}
+// Clamp (x >> 1) (arithmetic) to a signed 8-bit value: SSAT with its shift.
+inline int32_t Ssat8Asr1(int32_t x) {
+  int32_t r;
+  __asm__("ssat %0, #8, %1, asr #1" : "=r"(r) : "r"(x));
+  return r;
+}
+// Arithmetic right shift by the low byte of s (0..31 here), as ASR by register.
+inline int32_t AsrReg(int32_t x, uint32_t s) {
+  int32_t r;
+  __asm__("asr %0, %1, %2" : "=r"(r) : "r"(x), "r"(s));
+  return r;
+}
 
 #else  // Portable emulation with identical results.
 
@@ -141,6 +165,14 @@ inline int32_t Qadd(int32_t a, int32_t b) {
   return s > INT32_MAX ? INT32_MAX : (s < INT32_MIN ? INT32_MIN : static_cast<int32_t>(s));
 }
 inline int32_t Ssat8(int32_t x) { return x > 127 ? 127 : (x < -128 ? -128 : x); }
+
+inline uint32_t Sxtab16(uint32_t offset, uint32_t x) {
+  return Halves(Lo16(offset) + static_cast<int8_t>(static_cast<uint8_t>(x)),
+                Hi16(offset) + static_cast<int8_t>(static_cast<uint8_t>(x >> 16)));
+}
+inline uint32_t Sxtab16Ror8(uint32_t offset, uint32_t x) { return Sxtab16(offset, (x >> 8) | (x << 24)); }
+inline int32_t Ssat8Asr1(int32_t x) { return Ssat8(x >> 1); }
+inline int32_t AsrReg(int32_t x, uint32_t s) { return x >> (s & 0xffu); }
 
 #endif
 

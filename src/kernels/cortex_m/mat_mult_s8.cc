@@ -30,6 +30,9 @@ inline uint32_t TailWord(const int8_t* f, int32_t rem) {
 // x and f advance past what they read. The DSP build is one asm loop so the
 // accumulators, both pointers and the counter stay in registers.
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+// Always inlined: out of line (as -Os may choose) the accumulator and
+// pointer references would stay live across the 13-register asm.
+#define TINYML_MM_INLINE inline __attribute__((always_inline))
 // Per 4 depth values: the filter word widened once, then the 4 pixels'
 // column words fetched two pixels per LDM (the scratch layout puts pixel p's
 // pair at words 2p, 2p + 1). LDM needs fixed ascending registers: r4..r7.
@@ -48,7 +51,7 @@ inline uint32_t TailWord(const int8_t* f, int32_t rem) {
   "smlad  %[a3], %[c2], %[fe], %[a3]\n\t"                \
   "smlad  %[a3], %[c3], %[w], %[a3]\n\t"
 
-inline void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t pairs, int32_t* a0_ref, int32_t* a1_ref,
+TINYML_MM_INLINE void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t pairs, int32_t* a0_ref, int32_t* a1_ref,
                      int32_t* a2_ref, int32_t* a3_ref) {
   const uint32_t* x = x_ref;
   const int8_t* f = f_ref;
@@ -73,8 +76,35 @@ inline void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t pairs
   *a2_ref = a2;
   *a3_ref = a3;
 }
+// 16 depth values x 4 pixels per iteration, `quads` (>= 1) iterations.
+TINYML_MM_INLINE void MacQuads(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t quads, int32_t* a0_ref, int32_t* a1_ref,
+                     int32_t* a2_ref, int32_t* a3_ref) {
+  const uint32_t* x = x_ref;
+  const int8_t* f = f_ref;
+  int32_t a0 = *a0_ref, a1 = *a1_ref, a2 = *a2_ref, a3 = *a3_ref;
+  uint32_t w, fe;
+  register uint32_t c0 __asm__("r4");
+  register uint32_t c1 __asm__("r5");
+  register uint32_t c2 __asm__("r6");
+  register uint32_t c3 __asm__("r7");
+  __asm__ volatile("1:\n\t" TINYML_MM_BLOCK_ASM TINYML_MM_BLOCK_ASM TINYML_MM_BLOCK_ASM TINYML_MM_BLOCK_ASM
+                   "subs   %[n], %[n], #1\n\t"
+                   "bne    1b\n\t"
+                   : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [f] "+r"(f),
+                     [n] "+r"(quads), [w] "=&r"(w), [fe] "=&r"(fe), [c0] "=&r"(c0), [c1] "=&r"(c1), [c2] "=&r"(c2),
+                     [c3] "=&r"(c3)
+                   :
+                   : "cc", "memory");
+  x_ref = x;
+  f_ref = f;
+  *a0_ref = a0;
+  *a1_ref = a1;
+  *a2_ref = a2;
+  *a3_ref = a3;
+}
 #undef TINYML_MM_BLOCK_ASM
 #else
+#define TINYML_MM_INLINE inline
 inline void MacPairs(const uint32_t*& x, const int8_t*& f, int32_t pairs, int32_t* a0_ref, int32_t* a1_ref,
                      int32_t* a2_ref, int32_t* a3_ref) {
   int32_t a0 = *a0_ref, a1 = *a1_ref, a2 = *a2_ref, a3 = *a3_ref;
@@ -108,7 +138,18 @@ inline void MacPairs(const uint32_t*& x, const int8_t*& f, int32_t pairs, int32_
   *a2_ref = a2;
   *a3_ref = a3;
 }
+inline void MacQuads(const uint32_t*& x, const int8_t*& f, int32_t quads, int32_t* a0, int32_t* a1, int32_t* a2,
+                     int32_t* a3) {
+  MacPairs(x, f, 2 * quads, a0, a1, a2, a3);
+}
 #endif
+
+// Depth (a multiple of 8) as 16-deep iterations and at most one 8-deep one.
+TINYML_MM_INLINE void MacDepth8(const uint32_t*& x, const int8_t*& f, int32_t depth, int32_t* a0, int32_t* a1, int32_t* a2,
+                      int32_t* a3) {
+  if (depth >= 16) MacQuads(x, f, depth >> 4, a0, a1, a2, a3);
+  if (depth & 8) MacPairs(x, f, 1, a0, a1, a2, a3);
+}
 
 inline void Store4(int8_t* out, int32_t stride, int32_t pixels, int32_t v0, int32_t v1, int32_t v2, int32_t v3) {
   out[0] = static_cast<int8_t>(v0);
@@ -119,18 +160,31 @@ inline void Store4(int8_t* out, int32_t stride, int32_t pixels, int32_t v0, int3
 
 }  // namespace
 
-void WidenRun(uint32_t* cols, int32_t p, int32_t k0, const int8_t* src, int32_t count, int8_t fill) {
+void WidenRun(uint32_t* cols, int32_t p, int32_t k0, const int8_t* src, int32_t count, const Widen& widen) {
   int32_t i = 0;
   if ((k0 & 3) == 0) {
-    const uint32_t fill_word = static_cast<uint8_t>(fill) * 0x01010101u;
     uint32_t* dst = cols + (k0 >> 2) * 8 + 2 * p;
-    for (; i + 4 <= count; i += 4, dst += 8) {
-      const uint32_t w = src != nullptr ? Load32(src + i) : fill_word;
-      dst[0] = Sxtb16(w);
-      dst[1] = Sxtb16Ror8(w);
+    if (src == nullptr) {
+      for (; i + 4 <= count; i += 4, dst += 8) dst[0] = dst[1] = 0;
+    } else if (widen.doubled) {
+      for (; i + 4 <= count; i += 4, dst += 8) {
+        const uint32_t w = Load32(src + i);
+        const uint32_t e = Sxtab16(widen.offset_pair, w);
+        const uint32_t o = Sxtab16Ror8(widen.offset_pair, w);
+        dst[0] = Sadd16(e, e);
+        dst[1] = Sadd16(o, o);
+      }
+    } else {
+      for (; i + 4 <= count; i += 4, dst += 8) {
+        const uint32_t w = Load32(src + i);
+        dst[0] = Sxtab16(widen.offset_pair, w);
+        dst[1] = Sxtab16Ror8(widen.offset_pair, w);
+      }
     }
   }
-  for (; i < count; ++i) SetHalf(cols, p, k0 + i, src != nullptr ? src[i] : fill);
+  const int32_t offset = static_cast<int16_t>(widen.offset_pair & 0xffffu);
+  const int32_t scale = widen.doubled ? 2 : 1;
+  for (; i < count; ++i) SetHalf(cols, p, k0 + i, src != nullptr ? (src[i] + offset) * scale : 0);
 }
 
 void WidenPadTail(uint32_t* cols, int32_t p, int32_t depth) {
@@ -162,7 +216,13 @@ inline void StoreStrided4(int8_t* out, int32_t stride, int32_t v0, int32_t v1, i
 #endif
 }
 
-// kFast: every channel may use RequantFast; kFullRange: the clamp is SSAT.
+inline int32_t ClampRange(int32_t v, int32_t act_min, int32_t act_max) {
+  v = v < act_min ? act_min : v;
+  return v > act_max ? act_max : v;
+}
+
+// kFast: every channel may use the fast form (columns doubled);
+// kFullRange: the clamp is SSAT alone.
 template <bool kFast, bool kFullRange>
 void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                 const ChannelQuant& quant_ref, const OutputStage& out_ref, int32_t pixels, int8_t* output) {
@@ -170,13 +230,15 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
   // force reloads of these after every output byte.
   const ChannelQuant quant = quant_ref;
   const OutputStage out = out_ref;
+  const int32_t round_offset = RoundOffset(out.output_offset);
   const int32_t blocks = depth >> 2;
   const int32_t rem = depth & 3;
   const uint32_t* tail_cols = cols + blocks * 8;
   for (int32_t c = 0; c < channels; ++c) {
     const int8_t* f = filter + c * depth;
-    const int32_t bias = quant.bias[c];
-    int32_t a0 = bias, a1 = bias, a2 = bias, a3 = bias;
+    const int32_t bias = quant.bias != nullptr ? quant.bias[c] : 0;
+    int32_t a0 = kFast ? static_cast<int32_t>(static_cast<uint32_t>(bias) << 1) : bias;
+    int32_t a1 = a0, a2 = a0, a3 = a0;
     const uint32_t* x = cols;
     int32_t n = blocks;
     if (n >= 2) {
@@ -205,57 +267,68 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
     const int32_t multiplier = quant.multiplier[c];
     const int32_t shift = quant.shift[c];
     if (kFast) {
-      const FastChannel fc = MakeFastChannel(multiplier, shift);
-      a0 = RequantFast(a0, fc);
-      a1 = RequantFast(a1, fc);
-      a2 = RequantFast(a2, fc);
-      a3 = RequantFast(a3, fc);
+      const uint32_t pre_shift = static_cast<uint32_t>(~shift) & 0xffu;
+      a0 = RequantFast2Sat(a0, multiplier, pre_shift, round_offset);
+      a1 = RequantFast2Sat(a1, multiplier, pre_shift, round_offset);
+      a2 = RequantFast2Sat(a2, multiplier, pre_shift, round_offset);
+      a3 = RequantFast2Sat(a3, multiplier, pre_shift, round_offset);
+      if (!kFullRange) {
+        a0 = ClampRange(a0, out.act_min, out.act_max);
+        a1 = ClampRange(a1, out.act_min, out.act_max);
+        a2 = ClampRange(a2, out.act_min, out.act_max);
+        a3 = ClampRange(a3, out.act_min, out.act_max);
+      }
     } else {
-      a0 = MultiplyByQuantizedMultiplier(a0, multiplier, shift);
-      a1 = MultiplyByQuantizedMultiplier(a1, multiplier, shift);
-      a2 = MultiplyByQuantizedMultiplier(a2, multiplier, shift);
-      a3 = MultiplyByQuantizedMultiplier(a3, multiplier, shift);
+      a0 = Clamp(MultiplyByQuantizedMultiplier(a0, multiplier, shift), out);
+      a1 = Clamp(MultiplyByQuantizedMultiplier(a1, multiplier, shift), out);
+      a2 = Clamp(MultiplyByQuantizedMultiplier(a2, multiplier, shift), out);
+      a3 = Clamp(MultiplyByQuantizedMultiplier(a3, multiplier, shift), out);
     }
-    a0 = OffsetClamp<kFullRange>(a0, out.output_offset, out.act_min, out.act_max);
-    a1 = OffsetClamp<kFullRange>(a1, out.output_offset, out.act_min, out.act_max);
-    a2 = OffsetClamp<kFullRange>(a2, out.output_offset, out.act_min, out.act_max);
-    a3 = OffsetClamp<kFullRange>(a3, out.output_offset, out.act_min, out.act_max);
-    int8_t* o = output + c;
-    if (pixels == 4) {
-      o[0] = static_cast<int8_t>(a0);
-      o[channels] = static_cast<int8_t>(a1);
-      o[2 * channels] = static_cast<int8_t>(a2);
-      o[3 * channels] = static_cast<int8_t>(a3);
-    } else {
-      Store4(o, channels, pixels, a0, a1, a2, a3);
-    }
+    Store4(output + c, channels, pixels, a0, a1, a2, a3);
   }
 }
 
 // The hot case: fast requantization, 4 pixels, depth % 8 == 0. Written
 // with the fewest live values across the MAC loop (the filter pointer runs
 // straight on into the next channel's row) to limit spills around the asm.
-template <bool kFullRange>
-void MatMulWhole(const uint32_t* cols, int32_t pairs, const int8_t* f, int32_t channels, const ChannelQuant& quant,
+template <bool kFullRange, bool kHasBias>
+void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels, const ChannelQuant& quant,
                  const OutputStage& out, int8_t* o) {
   const int32_t* bias = quant.bias;
   const int32_t* mult = quant.multiplier;
   const int8_t* shift = quant.shift;
-  const int32_t offset = out.output_offset;
+  const int32_t round_offset = RoundOffset(out.output_offset);
   const int32_t act_min = out.act_min;
   const int32_t act_max = out.act_max;
   int8_t* const o_end = o + channels;
   for (; o != o_end; ++o) {
-    int32_t a0 = *bias++;
+    int32_t a0 = kHasBias ? static_cast<int32_t>(static_cast<uint32_t>(*bias++) << 1) : 0;
     int32_t a1 = a0, a2 = a0, a3 = a0;
     const uint32_t* x = cols;
-    MacPairs(x, f, pairs, &a0, &a1, &a2, &a3);
-    const FastChannel fc = MakeFastChannel(*mult++, *shift++);
-    a0 = OffsetClamp<kFullRange>(RequantFast(a0, fc), offset, act_min, act_max);
-    a1 = OffsetClamp<kFullRange>(RequantFast(a1, fc), offset, act_min, act_max);
-    a2 = OffsetClamp<kFullRange>(RequantFast(a2, fc), offset, act_min, act_max);
-    a3 = OffsetClamp<kFullRange>(RequantFast(a3, fc), offset, act_min, act_max);
+    MacDepth8(x, f, depth, &a0, &a1, &a2, &a3);
+    const int32_t m = *mult++;
+    const uint32_t pre_shift = ~static_cast<uint32_t>(*shift++);  // only the low byte counts (AsrReg)
+    a0 = RequantFast2Sat(a0, m, pre_shift, round_offset);
+    a1 = RequantFast2Sat(a1, m, pre_shift, round_offset);
+    a2 = RequantFast2Sat(a2, m, pre_shift, round_offset);
+    a3 = RequantFast2Sat(a3, m, pre_shift, round_offset);
+    if (!kFullRange) {
+      a0 = ClampRange(a0, act_min, act_max);
+      a1 = ClampRange(a1, act_min, act_max);
+      a2 = ClampRange(a2, act_min, act_max);
+      a3 = ClampRange(a3, act_min, act_max);
+    }
     StoreStrided4(o, channels, a0, a1, a2, a3);
+  }
+}
+
+template <bool kFullRange>
+void MatMulWholeBias(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels, const ChannelQuant& quant,
+                     const OutputStage& out, int8_t* o) {
+  if (quant.bias != nullptr) {
+    MatMulWhole<kFullRange, true>(cols, depth, f, channels, quant, out, o);
+  } else {
+    MatMulWhole<kFullRange, false>(cols, depth, f, channels, quant, out, o);
   }
 }
 
@@ -268,12 +341,12 @@ void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, in
     MatMulImpl<false, false>(cols, depth, filter, channels, quant, out, pixels, output);
   } else if (IsFullRange(out)) {
     if (whole) {
-      MatMulWhole<true>(cols, depth >> 3, filter, channels, quant, out, output);
+      MatMulWholeBias<true>(cols, depth, filter, channels, quant, out, output);
     } else {
       MatMulImpl<true, true>(cols, depth, filter, channels, quant, out, pixels, output);
     }
   } else if (whole) {
-    MatMulWhole<false>(cols, depth >> 3, filter, channels, quant, out, output);
+    MatMulWholeBias<false>(cols, depth, filter, channels, quant, out, output);
   } else {
     MatMulImpl<true, false>(cols, depth, filter, channels, quant, out, pixels, output);
   }

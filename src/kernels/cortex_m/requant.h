@@ -54,6 +54,18 @@ inline int32_t RequantFast(int32_t acc, const FastChannel& c) {
   return (((y + (y >> 31)) >> c.pre_shift) + 1) >> 1;
 }
 
+// The fast form on an accumulator already doubled (acc2 = 2 * acc, so the
+// kernels fold the doubling into their operands), with the output offset
+// folded into the final rounding: ((v + 1) >> 1) + offset equals
+// (v + 1 + 2 * offset) >> 1, and SSAT applies that last shift itself.
+// `round_offset` = 1 + 2 * output_offset (RoundOffset). Returns the value
+// clamped to int8; a narrower activation range is clamped by the caller.
+inline int32_t RoundOffset(int32_t output_offset) { return 1 + 2 * output_offset; }
+inline int32_t RequantFast2Sat(int32_t acc2, int32_t multiplier, uint32_t pre_shift, int32_t round_offset) {
+  const int32_t y = Smmulr(acc2, multiplier);
+  return Ssat8Asr1(AsrReg(y + (y >> 31), pre_shift) + round_offset);
+}
+
 inline int32_t Clamp(int32_t v, const OutputStage& s) {
   v += s.output_offset;
   v = v < s.act_min ? s.act_min : v;

@@ -40,6 +40,7 @@ Status Plan(OpContext& ctx, OpMemory* memory) {
   if (UseRef(ctx)) return Status::kOk;
   const Shape& f = ctx.input_meta(kFilter).shape;
   memory->persistent_bytes = sizeof(OpData) + cortex_m::ChannelBlockBytes(f.dims[0]);
+  // 0 when the widened columns fit on the kernel's stack.
   memory->scratch_bytes = static_cast<uint32_t>(cortex_m::ConvS8ScratchBytes(Depth(f)));
   return Status::kOk;
 }
@@ -76,13 +77,10 @@ Status Prepare(OpContext& ctx) {
   data->one_by_one = f.dims[1] == 1 && f.dims[2] == 1 && p.stride_width == 1 && p.stride_height == 1 &&
                      p.pad_width == 0 && p.pad_height == 0 && out.dims[1] == in.dims[1] &&
                      out.dims[2] == in.dims[2];
-  const int32_t* model_bias = nullptr;
-  TINYML_RETURN_IF_ERROR(
-      cortex_m::FillChannelMultipliers(ctx, input, filter, output, 0, kBias, n, data + 1, &model_bias));
-  int32_t* bias = reinterpret_cast<int32_t*>(data + 1);
-  const int8_t* shift = reinterpret_cast<const int8_t*>(bias + 2 * n);
+  cortex_m::FillChannelMultipliers(input, filter, output, n, data + 1);
+  const int32_t* model_bias = cortex_m::ModelBias(ctx, kBias);
+  const int8_t* shift = reinterpret_cast<const int8_t*>(reinterpret_cast<const int32_t*>(data + 1) + n);
   const int8_t* weights = reinterpret_cast<const int8_t*>(filter.const_data);
-  cortex_m::ConvFoldBias(weights, model_bias, n, depth, p.input_offset, bias);
   bool fast = true;
   for (int32_t c = 0; c < n && fast; ++c) {
     const int64_t bound =
@@ -96,7 +94,7 @@ Status Prepare(OpContext& ctx) {
 Status Eval(OpContext& ctx) {
   if (UseRef(ctx)) return Register_CONV_2D()->eval(ctx);
   OpData* data = ctx.op_data_as<OpData>();
-  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels);
+  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels, cortex_m::ModelBias(ctx, kBias));
   const Tensor& input = ctx.input(kInput);
   const Tensor& filter = ctx.input(kFilter);
   Tensor& output = ctx.output(0);

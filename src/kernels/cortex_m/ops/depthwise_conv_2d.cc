@@ -38,7 +38,7 @@ Status Plan(OpContext& ctx, OpMemory* memory) {
   const Shape& f = ctx.input_meta(kFilter).shape;
   memory->persistent_bytes = sizeof(OpData) + cortex_m::ChannelBlockBytes(f.dims[3]);
   memory->scratch_bytes =
-      static_cast<uint32_t>(cortex_m::DepthwiseConvS8ScratchBytes(in.dims[3], f.dims[1], f.dims[2]));
+      static_cast<uint32_t>(cortex_m::DepthwiseConvS8ScratchBytes(in.dims[3], f.dims[3], f.dims[1], f.dims[2]));
   return Status::kOk;
 }
 
@@ -72,13 +72,10 @@ Status Prepare(OpContext& ctx) {
   const int32_t n = out.dims[3];
   const int32_t taps = f.dims[1] * f.dims[2];
   data->num_channels = n;
-  const int32_t* model_bias = nullptr;
-  TINYML_RETURN_IF_ERROR(
-      cortex_m::FillChannelMultipliers(ctx, input, filter, output, kChannelDim, kBias, n, data + 1, &model_bias));
-  int32_t* bias = reinterpret_cast<int32_t*>(data + 1);
-  const int8_t* shift = reinterpret_cast<const int8_t*>(bias + 2 * n);
+  cortex_m::FillChannelMultipliers(input, filter, output, n, data + 1);
+  const int32_t* model_bias = cortex_m::ModelBias(ctx, kBias);
+  const int8_t* shift = reinterpret_cast<const int8_t*>(reinterpret_cast<const int32_t*>(data + 1) + n);
   const int8_t* weights = reinterpret_cast<const int8_t*>(filter.const_data);
-  cortex_m::DepthwiseFoldBias(weights, model_bias, taps, n, p.input_offset, bias);
   bool fast = true;
   for (int32_t c = 0; c < n && fast; ++c) {
     const int64_t bound = cortex_m::DepthwiseAccBound(weights, taps, n, c, model_bias != nullptr ? model_bias[c] : 0,
@@ -92,7 +89,7 @@ Status Prepare(OpContext& ctx) {
 Status Eval(OpContext& ctx) {
   if (UseRef(ctx)) return Register_DEPTHWISE_CONV_2D()->eval(ctx);
   OpData* data = ctx.op_data_as<OpData>();
-  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels);
+  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels, cortex_m::ModelBias(ctx, kBias));
   const Tensor& input = ctx.input(kInput);
   const Tensor& filter = ctx.input(kFilter);
   Tensor& output = ctx.output(0);
