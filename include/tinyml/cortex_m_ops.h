@@ -19,6 +19,8 @@ namespace tinyml {
 const OpRegistration* Register_CONV_2D_CORTEX_M();
 const OpRegistration* Register_DEPTHWISE_CONV_2D_CORTEX_M();
 const OpRegistration* Register_FULLY_CONNECTED_CORTEX_M();
+const OpRegistration* Register_AVERAGE_POOL_2D_CORTEX_M();
+const OpRegistration* Register_MAX_POOL_2D_CORTEX_M();
 
 // Adds the optimized registrations. Call before AddAllBuiltins (the first
 // registration of an op wins), or alone with the reference ops a model
@@ -27,6 +29,8 @@ template <int kCapacity>
 Status AddCortexMBuiltins(StaticOpResolver<kCapacity>& r) {
   TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kConv2d, Register_CONV_2D_CORTEX_M()));
   TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kDepthwiseConv2d, Register_DEPTHWISE_CONV_2D_CORTEX_M()));
+  TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kAveragePool2d, Register_AVERAGE_POOL_2D_CORTEX_M()));
+  TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kMaxPool2d, Register_MAX_POOL_2D_CORTEX_M()));
   return r.AddBuiltin(BuiltinOp::kFullyConnected, Register_FULLY_CONNECTED_CORTEX_M());
 }
 
