@@ -43,13 +43,46 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// Phonemizes every text with `voice` in a forked child (selecting a voice in
+// this process would change later syntheses, see tts.cc); the result is the
+// phoneme lists joined by '_' within a list and '\n' between lists.
+std::vector<std::vector<std::string>> PhonemizeAll(const std::vector<std::string>& texts, const std::string& voice) {
+  auto lock = internal::LockEspeak();
+  const std::string voice_id = internal::EspeakVoiceId(voice);
+  const std::string joined = internal::RunInEspeakChild([&]() {
+    if (espeak_SetVoiceByName(voice_id.c_str()) != EE_OK) throw TtsError("espeak-ng: unknown voice '" + voice + "'");
+    std::string out;
+    for (const auto& text : texts) {
+      for (const auto& phoneme : PhonemizeLocked(text)) out += phoneme + "_";
+      out += "\n";
+    }
+    return out;
+  });
+  std::vector<std::vector<std::string>> all;
+  all.reserve(texts.size());
+  std::vector<std::string> current;
+  std::string token;
+  for (const char c : joined) {
+    if (c == '_') {
+      current.push_back(token);
+      token.clear();
+    } else if (c == '\n') {
+      all.push_back(std::move(current));
+      current.clear();
+    } else {
+      token.push_back(c);
+    }
+  }
+  if (all.size() != texts.size()) throw TtsError("espeak-ng: phonemizer returned " + std::to_string(all.size()) +
+                                                 " results for " + std::to_string(texts.size()) + " texts");
+  return all;
+}
+
 }  // namespace
 
 std::vector<std::string> Phonemize(const std::string& text, const std::string& voice) {
   ValidateText(text);
-  auto lock = internal::LockEspeak();
-  if (espeak_SetVoiceByName(internal::EspeakVoiceId(voice).c_str()) != EE_OK) throw TtsError("espeak-ng: unknown voice '" + voice + "'");
-  return PhonemizeLocked(text);
+  return PhonemizeAll({text}, voice)[0];
 }
 
 int PhonemeDistance(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -71,22 +104,23 @@ std::vector<Confusable> FindConfusables(const std::string& wake_word, const std:
                                         int max_distance, size_t limit, const std::string& voice) {
   const std::vector<std::string> target = Phonemize(wake_word, voice);
   if (target.empty()) throw TtsError("espeak-ng: no phonemes for '" + wake_word + "'");
+  std::vector<std::string> candidates;
+  for (const auto& word : words) {
+    // Cheap filters first: valid single words of a plausible length.
+    if (word.empty() || word.size() > kMaxTextChars || word.find(' ') != std::string::npos) continue;
+    bool valid = true;
+    for (unsigned char c : word) valid = valid && (std::isalpha(c) || c == '\'' || c == '-');
+    if (!valid || !std::isalpha(static_cast<unsigned char>(word[0]))) continue;
+    candidates.push_back(word);
+  }
+  std::vector<std::vector<std::string>> all = PhonemizeAll(candidates, voice);
   std::vector<Confusable> found;
-  {
-    auto lock = internal::LockEspeak();
-    if (espeak_SetVoiceByName(internal::EspeakVoiceId(voice).c_str()) != EE_OK) throw TtsError("espeak-ng: unknown voice '" + voice + "'");
-    for (const auto& word : words) {
-      // Cheap filters first: valid single words of a plausible length.
-      if (word.empty() || word.size() > kMaxTextChars || word.find(' ') != std::string::npos) continue;
-      bool valid = true;
-      for (unsigned char c : word) valid = valid && (std::isalpha(c) || c == '\'' || c == '-');
-      if (!valid || !std::isalpha(static_cast<unsigned char>(word[0]))) continue;
-      std::vector<std::string> phonemes = PhonemizeLocked(word);
-      const int size_gap = static_cast<int>(phonemes.size()) - static_cast<int>(target.size());
-      if (std::abs(size_gap) > max_distance) continue;
-      const int distance = PhonemeDistance(target, phonemes);
-      if (distance >= 1 && distance <= max_distance) found.push_back({word, std::move(phonemes), distance});
-    }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    std::vector<std::string>& phonemes = all[i];
+    const int size_gap = static_cast<int>(phonemes.size()) - static_cast<int>(target.size());
+    if (std::abs(size_gap) > max_distance) continue;
+    const int distance = PhonemeDistance(target, phonemes);
+    if (distance >= 1 && distance <= max_distance) found.push_back({candidates[i], std::move(phonemes), distance});
   }
   std::stable_sort(found.begin(), found.end(), [](const Confusable& a, const Confusable& b) {
     return a.distance != b.distance ? a.distance < b.distance : a.word < b.word;

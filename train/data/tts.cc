@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 
 #include "data/resample.h"
@@ -121,10 +122,33 @@ std::vector<int16_t> ToTargetRate(const std::vector<int16_t>& in, int rate) {
 // espeak-ng carries synthesizer state (wave phase, flutter) from one
 // utterance to the next and cannot be re-initialized in process, so the same
 // text would come out slightly different depending on what was said before.
-// Each synthesis therefore runs in a forked child, which starts from the
-// parent's state; the parent never synthesizes, so that state is always the
-// one right after initialization. Called with the engine lock held.
-std::vector<int16_t> SynthesizeInChild(const std::string& input, unsigned flags) {
+// Selecting a voice or setting a parameter leaves state behind too: after
+// some hundred espeak_SetVoiceByName/espeak_SetParameter calls in one process
+// the same request gives a different length, or almost no audio, depending
+// on how many came before. Each synthesis therefore runs in a forked child
+// that selects the voice, sets the parameters and synthesizes; the parent
+// never does any of that (the phonemizer forks too), so every child starts
+// from the state right after initialization. Called with the engine lock held.
+struct EspeakRequest {
+  std::string voice_id;
+  std::vector<std::pair<espeak_PARAMETER, int>> settings;
+  std::string input;
+  unsigned flags = 0;
+};
+
+// In the child: 0 = ok, -1 = unknown voice, -2 - parameter = a parameter was
+// refused, 1000 + espeak_ERROR = synthesis failed.
+int32_t RunEspeakRequest(const EspeakRequest& request, std::vector<int16_t>& samples) {
+  if (espeak_SetVoiceByName(request.voice_id.c_str()) != EE_OK) return -1;
+  for (const auto& [param, value] : request.settings) {
+    if (espeak_SetParameter(param, value, 0) != EE_OK) return -2 - static_cast<int32_t>(param);
+  }
+  const espeak_ERROR err = espeak_Synth(request.input.c_str(), request.input.size() + 1, 0, POS_CHARACTER, 0,
+                                        request.flags, nullptr, &samples);
+  return err == EE_OK ? 0 : 1000 + err;
+}
+
+std::vector<int16_t> SynthesizeInChild(const EspeakRequest& request, const std::string& voice_name) {
   int fds[2];
   if (pipe(fds) != 0) throw TtsError(std::string("espeak-ng: pipe: ") + std::strerror(errno));
   const pid_t pid = fork();
@@ -136,9 +160,7 @@ std::vector<int16_t> SynthesizeInChild(const std::string& input, unsigned flags)
   if (pid == 0) {
     close(fds[0]);
     std::vector<int16_t> samples;
-    const espeak_ERROR err =
-        espeak_Synth(input.c_str(), input.size() + 1, 0, POS_CHARACTER, 0, flags, nullptr, &samples);
-    const int32_t status = err;
+    const int32_t status = RunEspeakRequest(request, samples);
     bool ok = WriteAll(fds[1], &status, sizeof(status));
     ok = ok && WriteAll(fds[1], samples.data(), samples.size() * sizeof(int16_t));
     close(fds[1]);
@@ -164,7 +186,12 @@ std::vector<int16_t> SynthesizeInChild(const std::string& input, unsigned flags)
   }
   int32_t status = 0;
   std::memcpy(&status, bytes.data(), sizeof(status));
-  if (status != EE_OK) throw TtsError("espeak-ng: synthesis failed (error " + std::to_string(status) + ")");
+  if (status == -1) throw TtsError("espeak-ng: unknown voice '" + voice_name + "'");
+  if (status < -1) {
+    throw TtsError("espeak-ng: could not set parameter " + std::to_string(-2 - status) + " for voice '" + voice_name +
+                   "'");
+  }
+  if (status != 0) throw TtsError("espeak-ng: synthesis failed (error " + std::to_string(status - 1000) + ")");
   std::vector<int16_t> samples((bytes.size() - sizeof(status)) / sizeof(int16_t));
   std::memcpy(samples.data(), bytes.data() + sizeof(status), samples.size() * sizeof(int16_t));
   return samples;
@@ -172,34 +199,26 @@ std::vector<int16_t> SynthesizeInChild(const std::string& input, unsigned flags)
 
 std::vector<int16_t> SynthesizeEspeak(const std::string& text, const std::string& voice, const SynthesisParams& p) {
   auto lock = internal::LockEspeak();
-  if (espeak_SetVoiceByName(EspeakVoiceIdLocked(voice).c_str()) != EE_OK) {
-    throw TtsError("espeak-ng: unknown voice '" + voice + "'");
-  }
+  EspeakRequest request;
+  request.voice_id = EspeakVoiceIdLocked(voice);
   const int wpm = std::clamp(static_cast<int>(std::lround(espeakRATE_NORMAL * p.rate)), espeakRATE_MINIMUM,
                              espeakRATE_MAXIMUM);
-  const std::pair<espeak_PARAMETER, int> settings[] = {
+  request.settings = {
       {espeakRATE, wpm},
       {espeakPITCH, std::clamp(p.pitch, 0, 100)},
       {espeakRANGE, std::clamp(p.pitch_range, 0, 100)},
       {espeakWORDGAP, std::clamp(p.word_gap, 0, 100)},
       {espeakVOLUME, std::clamp(p.volume, 0, 200)},
   };
-  for (const auto& [param, value] : settings) {
-    const espeak_ERROR err = espeak_SetParameter(param, value, 0);
-    if (err != EE_OK) {
-      throw TtsError("espeak-ng: could not set parameter " + std::to_string(param) + " to " + std::to_string(value) +
-                     " (error " + std::to_string(err) + ")");
-    }
-  }
-  std::string input = text;
-  unsigned flags = espeakCHARS_UTF8;
+  request.input = text;
+  request.flags = espeakCHARS_UTF8;
   if (p.emphasis > 0) {
-    input = std::string("<speak><emphasis level=\"") + (p.emphasis >= 2 ? "strong" : "moderate") + "\">" + text +
-            "</emphasis></speak>";
-    flags |= espeakSSML;
+    request.input = std::string("<speak><emphasis level=\"") + (p.emphasis >= 2 ? "strong" : "moderate") + "\">" +
+                    text + "</emphasis></speak>";
+    request.flags |= espeakSSML;
   }
   std::srand(p.seed);
-  std::vector<int16_t> samples = SynthesizeInChild(input, flags);
+  std::vector<int16_t> samples = SynthesizeInChild(request, voice);
   const int rate = espeak_rate;
   lock.unlock();
   return ToTargetRate(samples, rate);
@@ -244,6 +263,52 @@ std::unique_lock<std::mutex> LockEspeak() {
 }
 
 std::string EspeakVoiceId(const std::string& name) { return EspeakVoiceIdLocked(name); }
+
+std::string RunInEspeakChild(const std::function<std::string()>& work) {
+  int fds[2];
+  if (pipe(fds) != 0) throw TtsError(std::string("espeak-ng: pipe: ") + std::strerror(errno));
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    throw TtsError(std::string("espeak-ng: fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    char status = 0;
+    std::string payload;
+    try {
+      payload = work();
+    } catch (const std::exception& e) {
+      status = 1;
+      payload = e.what();
+    } catch (...) {
+      status = 1;
+      payload = "unknown error";
+    }
+    const bool ok = WriteAll(fds[1], &status, 1) && WriteAll(fds[1], payload.data(), payload.size());
+    close(fds[1]);
+    _exit(ok ? 0 : 1);
+  }
+  close(fds[1]);
+  std::string bytes;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = read(fds[0], buffer, sizeof(buffer));
+    if (n > 0) {
+      bytes.append(buffer, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  close(fds[0]);
+  int wstatus = 0;
+  while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || bytes.empty()) throw TtsError("espeak-ng: child process failed");
+  if (bytes[0] != 0) throw TtsError(bytes.substr(1));
+  return bytes.substr(1);
+}
 }  // namespace internal
 
 const char* TtsEngineName(TtsEngine engine) { return engine == TtsEngine::kEspeak ? "espeak-ng" : "flite"; }

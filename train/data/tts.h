@@ -16,6 +16,7 @@
 #define TINYML_TRAIN_DATA_TTS_H_
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -94,6 +95,11 @@ std::unique_lock<std::mutex> LockEspeak();
 // The identifier espeak_SetVoiceByName() needs for a user-facing name
 // ("en-gb-scotland+f3" -> "gmw/en-GB-scotland+f3"). Needs LockEspeak() held.
 std::string EspeakVoiceId(const std::string& name);
+// Runs `work` in a forked child and returns what it returned (an exception
+// thrown there comes back as a TtsError with its message). Needs LockEspeak()
+// held. Anything that selects a voice or sets a parameter must run this way:
+// those calls leave state behind that changes later syntheses (see tts.cc).
+std::string RunInEspeakChild(const std::function<std::string()>& work);
 }  // namespace internal
 
 }  // namespace tinyml::train
