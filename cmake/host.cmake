@@ -84,3 +84,11 @@ endif()
 if(EXISTS ${CMAKE_SOURCE_DIR}/bench/CMakeLists.txt)
   add_subdirectory(bench)
 endif()
+
+# Streaming evaluation of wake-word models (needs the training data library
+# for its streams; used by `tinyml eval` and the trainer).
+if(TARGET tinyml_train_data)
+  add_library(tinyml_train_eval STATIC ${CMAKE_SOURCE_DIR}/train/eval/evaluate.cc)
+  target_include_directories(tinyml_train_eval PUBLIC ${CMAKE_SOURCE_DIR}/train ${CMAKE_SOURCE_DIR}/src)
+  target_link_libraries(tinyml_train_eval PUBLIC tinyml_train_data tinyml_host)
+endif()

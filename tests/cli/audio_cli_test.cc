@@ -237,11 +237,14 @@ TEST_F(AudioCliTest, UsageErrors) {
       Run("features " + Quote(File("a.wav")) + " --frontend mfcc -o " + Quote(File("no/such/dir/o.bin"))), 1);
 }
 
-TEST_F(AudioCliTest, DetectWithoutModelSaysThereIsNoBundledModel) {
+TEST_F(AudioCliTest, DetectWithoutModelNamesAMissingDefaultModel) {
   const std::vector<int16_t> signal = TestSignal(16000);
   tools::WriteWav16(File("a.wav"), signal.data(), signal.size());
+  ASSERT_EQ(setenv("TINYML_MODEL", File("missing.tflite").c_str(), 1), 0);
   const std::string line = ExpectOneLineError(Run("detect " + Quote(File("a.wav"))), 1);
-  EXPECT_NE(line.find("no bundled wake-word model"), std::string::npos) << line;
+  unsetenv("TINYML_MODEL");
+  EXPECT_NE(line.find("missing.tflite"), std::string::npos) << line;
+  EXPECT_NE(line.find("bundled wake-word model is missing"), std::string::npos) << line;
   EXPECT_NE(line.find("--model"), std::string::npos) << line;
 }
 

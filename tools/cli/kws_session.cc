@@ -5,9 +5,16 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "cli/cli_common.h"
+#include "common/kws_metadata.h"
+
+#ifndef TINYML_SOURCE_DIR
+#define TINYML_SOURCE_DIR "."
+#endif
 
 namespace tinyml::cli {
 namespace {
@@ -51,21 +58,30 @@ int32_t ToQ15(double probability) {
 
 }  // namespace
 
+std::string DefaultModelPath() {
+  const char* env = std::getenv("TINYML_MODEL");
+  if (env != nullptr && *env != '\0') return env;
+  return std::string(TINYML_SOURCE_DIR) + "/models/marvin.tflite";
+}
+
 void AddKwsOptions(CLI::App* sub, KwsOptions* o) {
   sub->add_option("--model,-m", o->model,
-                  "classifier .tflite: input 0 = a window of feature frames, output 0 = one score per label")
+                  "classifier .tflite: input 0 = a window of feature frames, output 0 = one score per label "
+                  "(default: the bundled wake-word model, " + DefaultModelPath() + ", or $TINYML_MODEL)")
       ->type_name("MODEL");
   sub->add_option("--labels,-l", o->labels,
-                  "label names, comma-separated, in the model's output order (e.g. silence,unknown,yes,no)")
+                  "label names, comma-separated, in the model's output order (e.g. silence,unknown,yes,no); "
+                  "default: the model's own (tinyml-trained models carry them)")
       ->type_name("A,B,C");
   sub->add_option("--frontend", o->frontend,
                   "features: micro_speech (TFLM log-mel, 49x40) or mfcc (MLPerf KWS, 49x10); default: "
                   "chosen from the model's input shape")
       ->type_name("NAME");
-  sub->add_option("--threshold,-t", o->threshold, "smoothed score a label must reach to fire, 0..1")
+  sub->add_option("--threshold,-t", o->threshold,
+                  "smoothed score a label must reach to fire, 0..1 (default: the model's tuned threshold for "
+                  "tinyml-trained models, else 0.8)")
       ->type_name("T")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+      ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--background", o->background,
                   "labels that never fire, comma-separated (default: silence, unknown and the like)")
       ->type_name("A,B");
@@ -90,14 +106,31 @@ FrontendConfig FrontendByName(const std::string& name) {
   throw UsageError("unknown frontend '" + name + "' (choose micro_speech or mfcc)");
 }
 
-KwsSession::KwsSession(const KwsOptions& options) : options_(options) {
+KwsSession::KwsSession(const KwsOptions& given) : options_(given) {
+  KwsOptions& options = options_;
   if (options.model.empty()) {
-    throw std::runtime_error(
-        "no bundled wake-word model yet (it comes with the training pipeline): pass --model MODEL.tflite "
-        "--labels A,B,... (e.g. micro_speech_quantized.tflite --labels silence,unknown,yes,no)");
+    options.model = DefaultModelPath();
+    std::error_code ec;
+    if (!std::filesystem::exists(options.model, ec)) {
+      throw tools::FileError(options.model,
+                             "the bundled wake-word model is missing; pass --model MODEL.tflite (and --labels "
+                             "A,B,... unless it was trained by tinyml) or set TINYML_MODEL");
+    }
   }
-  if (!options.frontend.empty()) frontend_config_ = FrontendByName(options.frontend);
   model_ = tools::ModelFile::Load(options.model);
+  {
+    const tools::AlignedBuffer bytes = tools::ReadFileAligned(options.model);
+    metadata_ = tools::ParseKwsMetadata(tools::ReadModelDescription(bytes.data(), bytes.size()));
+  }
+  if (metadata_) {
+    if (options.labels.empty()) {
+      for (size_t i = 0; i < metadata_->labels.size(); ++i) options.labels += (i ? "," : "") + metadata_->labels[i];
+    }
+    if (options.threshold < 0.0) options.threshold = metadata_->threshold;
+    if (options.frontend.empty()) options.frontend = metadata_->frontend;
+  }
+  if (options.threshold < 0.0) options.threshold = kDefaultThreshold;
+  if (!options.frontend.empty()) frontend_config_ = FrontendByName(options.frontend);
   runner_ = std::make_unique<tools::ArenaInterpreter>(model_->model(), AllOpsResolver());
   if (runner_->Prepare() != Status::kOk) throw tools::FileError(options.model, runner_->error());
   Interpreter& interp = runner_->interpreter();

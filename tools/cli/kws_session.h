@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/kws_metadata.h"
 #include "common/model_file.h"
 #include "kws/pipeline.h"
 #include "tinyml/detector.h"
@@ -22,13 +24,19 @@ struct KwsOptions {
   std::string model;
   std::string labels;      // comma-separated, in the model's output order
   std::string frontend;    // "", "micro_speech" or "mfcc"
-  double threshold = 0.8;  // probability
+  double threshold = -1.0;  // probability; < 0: the model's own (tinyml-kws metadata), else kDefaultThreshold
   std::string background;  // comma-separated label names; default: silence/unknown-like names
   int32_t stride_frames = 1;
   int32_t smoothing = 3;
   int32_t cooldown_ms = 1500;
   bool json = false;
 };
+
+constexpr double kDefaultThreshold = 0.8;
+
+// The bundled wake-word model `detect` and `listen` use without --model:
+// $TINYML_MODEL when set, else models/marvin.tflite of the source tree.
+std::string DefaultModelPath();
 
 // Adds --model, --labels, --frontend, --threshold, ... to `sub`.
 void AddKwsOptions(CLI::App* sub, KwsOptions* options);
@@ -46,6 +54,10 @@ class KwsSession {
   void Push(const int16_t* samples, size_t count, const std::function<void(const Detection&)>& on_detection);
 
   const std::vector<std::string>& labels() const { return labels_; }
+  const std::string& model_path() const { return options_.model; }
+  double threshold() const { return options_.threshold; }
+  // The model's tinyml-kws metadata, when it has one.
+  const std::optional<tools::KwsMetadata>& metadata() const { return metadata_; }
   const FrontendConfig& frontend_config() const { return frontend_config_; }
   std::string frontend_name() const;
   KwsPipeline& pipeline() { return pipeline_; }
@@ -55,7 +67,8 @@ class KwsSession {
   static std::string TableHeader();
 
  private:
-  KwsOptions options_;
+  KwsOptions options_;  // as given, with defaults from the model's metadata filled in
+  std::optional<tools::KwsMetadata> metadata_;
   std::unique_ptr<tools::ModelFile> model_;
   std::unique_ptr<tools::ArenaInterpreter> runner_;
   std::vector<std::string> labels_;

@@ -52,6 +52,21 @@ struct EvalReport {
 EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, const EvalConfig& config,
                          const ProgressFn& progress = {});
 
+// The detection times (seconds, as Detection::time_ms / 1000) at `threshold`
+// (0..1) on `audio`, computed the way EvaluateModel does: one pass of
+// frontend + detector + model recording the word's smoothed score, then the
+// detector's firing rule replayed (every other label treated as background).
+// Equals what `tinyml detect` reports for a model whose only non-background
+// label is the word.
+std::vector<double> DetectionTimes(const std::vector<uint8_t>& model, int word_label, const EvalConfig& config,
+                                   const std::vector<int16_t>& audio, double threshold);
+
+// Matches detections to spoken words: in word order, each word takes the
+// first unused detection in [start_s, end_s + tolerance_s]. Returns the
+// number of words hit; *false_accepts = detections left unmatched.
+int64_t CountHits(const std::vector<double>& detection_times_s, const std::vector<WordEvent>& events,
+                  double tolerance_s, int64_t* false_accepts);
+
 // The DET curve as a standalone SVG document (FRR % against FA/h, log x axis),
 // the chosen operating point marked.
 std::string RenderDetSvg(const EvalReport& report, const std::string& title);

@@ -1,0 +1,313 @@
+#include "eval/evaluate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "common/model_file.h"
+#include "kws/pipeline.h"
+#include "tinyml/detector.h"
+#include "tinyml/frontend.h"
+#include "tinyml/model.h"
+#include "tinyml/op_resolver.h"
+
+namespace tinyml::train {
+namespace {
+
+// Streams are generated in pieces of at most this length, each from its own
+// seed, so long evaluations parallelize and report progress.
+constexpr double kPieceMinutes = 5.0;
+
+const OpResolver& EvalResolver() {
+  static const auto* resolver = [] {
+    auto* r = new StaticOpResolver<64>();
+    if (AddAllBuiltins(*r) != Status::kOk) throw std::logic_error("op resolver too small");
+    return r;
+  }();
+  return *resolver;
+}
+
+// The model, prepared on an exact arena, with the frontend and detector
+// configuration `tinyml detect` would use for it.
+class Runner {
+ public:
+  Runner(const std::vector<uint8_t>& bytes, int word_label, const EvalConfig& config) : bytes_(bytes.size()) {
+    std::copy(bytes.begin(), bytes.end(), bytes_.data());
+    if (model_.Load(bytes_.data(), bytes_.size()) != Status::kOk) {
+      throw std::runtime_error(std::string("model does not load: ") + model_.error());
+    }
+    runner_ = std::make_unique<tools::ArenaInterpreter>(model_, EvalResolver());
+    if (runner_->Prepare() != Status::kOk) throw std::runtime_error(std::string("model: ") + runner_->error());
+    Interpreter& interp = runner_->interpreter();
+    if (FrontendConfigForModel(interp, &frontend_) != Status::kOk) {
+      throw std::runtime_error("model input 0 fits no frontend (expected int8 49x40 or 49x10 features)");
+    }
+    detector_.stride_frames = config.stride_frames;
+    detector_.smoothing_invokes = config.smoothing;
+    char error[160] = {};
+    if (DetectorConfigForModel(interp, frontend_, &detector_, error, sizeof(error)) != Status::kOk) {
+      throw std::runtime_error(std::string("model: ") + error);
+    }
+    if (word_label < 0 || word_label >= detector_.num_labels) {
+      throw std::runtime_error("word label " + std::to_string(word_label) + " outside the model's " +
+                               std::to_string(detector_.num_labels) + " outputs");
+    }
+    detector_.cooldown_frames = (config.cooldown_ms + detector_.hop_ms - 1) / std::max<int32_t>(1, detector_.hop_ms);
+    word_label_ = word_label;
+  }
+
+  const DetectorConfig& detector_config() const { return detector_; }
+
+  // The word label's smoothed Q15 score after every invoke over `audio`,
+  // from a fresh frontend and detector, and the frame each invoke ended on.
+  void Trace(const std::vector<int16_t>& audio, std::vector<int64_t>* frames, std::vector<int32_t>* scores) {
+    size_t fbytes = 0, dbytes = 0;
+    if (Frontend::RequiredBytes(frontend_, &fbytes) != Status::kOk ||
+        Detector::RequiredBytes(detector_, &dbytes) != Status::kOk) {
+      throw std::runtime_error("frontend or detector configuration rejected");
+    }
+    tools::AlignedBuffer fmem(fbytes), dmem(dbytes);
+    Frontend frontend;
+    Detector detector;
+    if (frontend.Init(frontend_, fmem.data(), fmem.size()) != Status::kOk) throw std::runtime_error(frontend.error());
+    if (detector.Init(detector_, dmem.data(), dmem.size()) != Status::kOk) throw std::runtime_error(detector.error());
+    for (int32_t i = 0; i < detector_.num_labels; ++i) (void)detector.SetThreshold(i, kScoreOne + 1);
+    Interpreter& interp = runner_->interpreter();
+    interp.Reset();
+    std::vector<uint8_t> frame(frontend.frame_bytes() * 64);
+    const size_t chunk = 4096;
+    for (size_t pos = 0; pos <= audio.size();) {
+      const size_t n = std::min(chunk, audio.size() - pos);
+      size_t written = 0;
+      if (frontend.Push(audio.data() + pos, n, frame.data(), 64, &written) != Status::kOk) {
+        throw std::runtime_error(std::string("frontend: ") + frontend.error());
+      }
+      for (size_t f = 0; f < written; ++f) {
+        Detection d;
+        bool detected = false;
+        const int64_t before = detector.invokes();
+        if (detector.ProcessFrame(interp, frame.data() + f * frontend.frame_bytes(), &d, &detected) != Status::kOk) {
+          throw std::runtime_error(std::string("detector: ") + detector.error());
+        }
+        if (detector.invokes() != before) {
+          frames->push_back(detector.frames_seen() - 1);
+          scores->push_back(detector.smoothed_scores()[word_label_]);
+        }
+      }
+      if (n == 0 && written == 0) break;
+      pos += n;
+    }
+  }
+
+ private:
+  tools::AlignedBuffer bytes_;
+  Model model_;
+  std::unique_ptr<tools::ArenaInterpreter> runner_;
+  FrontendConfig frontend_;
+  DetectorConfig detector_;
+  int word_label_ = 0;
+};
+
+struct Piece {
+  std::vector<int64_t> frames;
+  std::vector<int32_t> scores;
+  std::vector<WordEvent> events;
+  double seconds = 0.0;
+};
+
+// What the Detector does for one non-background label at threshold t (Q15):
+// fire when the smoothed score reaches t, unless within cooldown frames of
+// the previous detection. Returns the detection frames.
+std::vector<int64_t> Replay(const Piece& p, int32_t threshold, int32_t cooldown_frames) {
+  std::vector<int64_t> out;
+  int64_t last = -1;
+  for (size_t i = 0; i < p.scores.size(); ++i) {
+    if (p.scores[i] < threshold) continue;
+    if (last >= 0 && p.frames[i] - last < cooldown_frames) continue;
+    last = p.frames[i];
+    out.push_back(last);
+  }
+  return out;
+}
+
+}  // namespace
+
+// Greedy matching in time order: each word takes the first unmatched
+// detection inside [start, end + tolerance]; every other detection is a
+// false accept.
+int64_t CountHits(const std::vector<double>& detection_times_s, const std::vector<WordEvent>& events,
+                  double tolerance_s, int64_t* false_accepts) {
+  std::vector<bool> used(detection_times_s.size(), false);
+  int64_t hits = 0;
+  for (const WordEvent& e : events) {
+    for (size_t i = 0; i < detection_times_s.size(); ++i) {
+      const double t = detection_times_s[i];
+      if (used[i] || t < e.start_s || t > e.end_s + tolerance_s) continue;
+      used[i] = true;
+      ++hits;
+      break;
+    }
+  }
+  *false_accepts = static_cast<int64_t>(std::count(used.begin(), used.end(), false));
+  return hits;
+}
+
+std::vector<double> DetectionTimes(const std::vector<uint8_t>& model, int word_label, const EvalConfig& config,
+                                   const std::vector<int16_t>& audio, double threshold) {
+  Runner runner(model, word_label, config);
+  const DetectorConfig& dc = runner.detector_config();
+  Piece p;
+  runner.Trace(audio, &p.frames, &p.scores);
+  std::vector<double> times;
+  for (int64_t f : Replay(p, static_cast<int32_t>(std::lround(threshold * kScoreOne)), dc.cooldown_frames)) {
+    times.push_back(static_cast<double>(f * dc.hop_ms + dc.window_ms) / 1000.0);
+  }
+  return times;
+}
+
+EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, const EvalConfig& config,
+                         const ProgressFn& progress) {
+  if (!(config.stream_minutes > 0.0)) throw std::invalid_argument("stream minutes must be positive");
+  Runner runner(model, word_label, config);
+  const DetectorConfig& dc = runner.detector_config();
+
+  const int pieces = std::max(1, static_cast<int>(std::ceil(config.stream_minutes / kPieceMinutes)));
+  const double piece_s = config.stream_minutes * 60.0 / pieces;
+  // Progress: generation counts as 3/4 of the work, detection 1/4.
+  const size_t total = static_cast<size_t>(pieces) * 4;
+  std::vector<Piece> results(static_cast<size_t>(pieces));
+  for (int i = 0; i < pieces; ++i) {
+    StreamConfig sc;
+    sc.word = config.word;
+    sc.seed = config.seed * 1000003ULL + static_cast<uint64_t>(i);
+    sc.duration_s = piece_s;
+    sc.words_per_minute = config.words_per_minute;
+    sc.held_out = true;
+    sc.workers = config.workers;
+    const size_t base = static_cast<size_t>(i) * 4;
+    const Stream stream = GenerateStream(sc, [&](size_t done, size_t n) {
+      if (progress && n > 0) progress(base + std::min<size_t>(3, 3 * done / n), total);
+    });
+    Piece& p = results[static_cast<size_t>(i)];
+    p.events = stream.events;
+    p.seconds = stream.duration_s();
+    runner.Trace(stream.audio, &p.frames, &p.scores);
+    if (progress) progress(base + 4, total);
+  }
+
+  EvalReport report;
+  report.target_fa_per_hour = config.target_fa_per_hour;
+  for (const Piece& p : results) {
+    report.hours += p.seconds / 3600.0;
+    report.words += p.events.size();
+  }
+  if (report.words == 0) throw std::runtime_error("the evaluation streams hold no wake word");
+
+  // Thresholds: every percent, then finer towards 1 where good models operate.
+  std::vector<double> thresholds;
+  for (int i = 1; i < 100; ++i) thresholds.push_back(i / 100.0);
+  for (int i = 1; i < 10; ++i) thresholds.push_back(0.99 + i / 1000.0);
+  for (int i = 1; i < 10; ++i) thresholds.push_back(0.999 + i / 10000.0);
+  for (double t : thresholds) {
+    const int32_t tq = static_cast<int32_t>(std::lround(t * kScoreOne));
+    int64_t hits = 0, fas = 0;
+    for (const Piece& p : results) {
+      std::vector<double> times;
+      for (int64_t f : Replay(p, tq, dc.cooldown_frames)) {
+        times.push_back(static_cast<double>(f * dc.hop_ms + dc.window_ms) / 1000.0);
+      }
+      int64_t fa = 0;
+      hits += CountHits(times, p.events, config.match_tolerance_s, &fa);
+      fas += fa;
+    }
+    DetPoint point;
+    point.threshold = t;
+    point.frr = 1.0 - static_cast<double>(hits) / static_cast<double>(report.words);
+    point.fa_per_hour = static_cast<double>(fas) / report.hours;
+    report.curve.push_back(point);
+  }
+  // The operating point: lowest FRR among thresholds within the FA/h target;
+  // among equals, the highest threshold (most margin against false accepts).
+  const DetPoint* best = nullptr;
+  for (const DetPoint& p : report.curve) {
+    if (p.fa_per_hour > config.target_fa_per_hour) continue;
+    if (best == nullptr || p.frr <= best->frr) best = &p;
+  }
+  if (best == nullptr) best = &report.curve.back();  // nothing meets the target: the strictest threshold
+  report.chosen_threshold = best->threshold;
+  report.frr = best->frr;
+  report.fa_per_hour = best->fa_per_hour;
+  return report;
+}
+
+std::string RenderDetSvg(const EvalReport& report, const std::string& title) {
+  // Plot area and axes: x = FA/h on a log scale 0.01..1000 (0 drawn at the
+  // left edge), y = FRR 0..100 %.
+  const double w = 640, h = 440, left = 70, right = 20, top = 40, bottom = 60;
+  const double pw = w - left - right, ph = h - top - bottom;
+  const double xmin = -2.0, xmax = 3.0;
+  auto x_of = [&](double fa) {
+    const double lx = fa <= 0.0 ? xmin : std::clamp(std::log10(fa), xmin, xmax);
+    return left + (lx - xmin) / (xmax - xmin) * pw;
+  };
+  auto y_of = [&](double frr) { return top + (1.0 - std::clamp(frr, 0.0, 1.0)) * ph; };
+  auto esc = [](const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '<') out += "&lt;";
+      else if (c == '>') out += "&gt;";
+      else if (c == '&') out += "&amp;";
+      else out += c;
+    }
+    return out;
+  };
+  std::ostringstream svg;
+  char buf[256];
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h
+      << "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+  svg << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  svg << "<text x=\"" << w / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" << esc(title) << "</text>\n";
+  // Grid and tick labels.
+  for (int e = -2; e <= 3; ++e) {
+    const double x = left + (e - xmin) / (xmax - xmin) * pw;
+    std::snprintf(buf, sizeof(buf), "%g", std::pow(10.0, e));
+    svg << "<line x1=\"" << x << "\" y1=\"" << top << "\" x2=\"" << x << "\" y2=\"" << top + ph
+        << "\" stroke=\"#ddd\"/>\n<text x=\"" << x << "\" y=\"" << top + ph + 18 << "\" text-anchor=\"middle\">"
+        << buf << "</text>\n";
+  }
+  for (int p = 0; p <= 100; p += 10) {
+    const double y = y_of(p / 100.0);
+    svg << "<line x1=\"" << left << "\" y1=\"" << y << "\" x2=\"" << left + pw << "\" y2=\"" << y
+        << "\" stroke=\"#ddd\"/>\n<text x=\"" << left - 8 << "\" y=\"" << y + 4 << "\" text-anchor=\"end\">" << p
+        << "</text>\n";
+  }
+  svg << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << pw << "\" height=\"" << ph
+      << "\" fill=\"none\" stroke=\"black\"/>\n";
+  svg << "<text x=\"" << left + pw / 2 << "\" y=\"" << h - 18
+      << "\" text-anchor=\"middle\">false accepts per hour (log; 0 at the left edge)</text>\n";
+  svg << "<text x=\"18\" y=\"" << top + ph / 2 << "\" text-anchor=\"middle\" transform=\"rotate(-90 18 "
+      << top + ph / 2 << ")\">false rejects (%)</text>\n";
+  // Target FA/h line.
+  const double tx = x_of(report.target_fa_per_hour);
+  svg << "<line x1=\"" << tx << "\" y1=\"" << top << "\" x2=\"" << tx << "\" y2=\"" << top + ph
+      << "\" stroke=\"#c33\" stroke-dasharray=\"4 3\"/>\n";
+  // The curve, in threshold order (FA/h falls as the threshold rises).
+  svg << "<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"2\" points=\"";
+  for (const DetPoint& p : report.curve) svg << x_of(p.fa_per_hour) << "," << y_of(p.frr) << " ";
+  svg << "\"/>\n";
+  const double cx = x_of(report.fa_per_hour), cy = y_of(report.frr);
+  svg << "<circle cx=\"" << cx << "\" cy=\"" << cy << "\" r=\"5\" fill=\"#c33\"/>\n";
+  std::snprintf(buf, sizeof(buf), "threshold %.4f: FRR %.2f %%, %.2f FA/h", report.chosen_threshold,
+                report.frr * 100.0, report.fa_per_hour);
+  svg << "<text x=\"" << std::min(cx + 10, left + pw - 250) << "\" y=\"" << std::max(cy - 10, top + 14) << "\">"
+      << buf << "</text>\n";
+  std::snprintf(buf, sizeof(buf), "%.2f h of held-out synthetic streams, %zu wake words", report.hours, report.words);
+  svg << "<text x=\"" << left + 8 << "\" y=\"" << top + ph - 8 << "\" fill=\"#555\">" << buf << "</text>\n";
+  svg << "</svg>\n";
+  return svg.str();
+}
+
+}  // namespace tinyml::train
