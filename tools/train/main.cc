@@ -11,14 +11,15 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/kws_metadata.h"
@@ -182,6 +183,27 @@ std::vector<size_t> ScaledClips(double scale) {
   return clips;
 }
 
+// Ctrl-C / kill: say how to resume (checkpoints and the dataset cache are
+// written atomically, so whatever is on disk is complete).
+char g_interrupt_message[512];
+size_t g_interrupt_length = 0;
+pid_t g_main_pid = 0;
+
+void OnInterrupt(int) {
+  // Forked data workers inherit the handler; only the command itself speaks.
+  if (g_interrupt_length > 0 && getpid() == g_main_pid) (void)!write(2, g_interrupt_message, g_interrupt_length);
+  _exit(130);
+}
+
+void InstallInterruptHandler(const std::string& out) {
+  const std::string m = "\ntinyml train: interrupted; run the same command again to resume (" + out + ")\n";
+  g_interrupt_length = std::min(m.size(), sizeof(g_interrupt_message));
+  std::memcpy(g_interrupt_message, m.data(), g_interrupt_length);
+  g_main_pid = getpid();
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+}
+
 void WriteText(const std::string& path, const std::string& text) { tools::WriteFileAtomic(path, text.data(), text.size()); }
 
 int Run(const Options& opt) {
@@ -200,6 +222,7 @@ int Run(const Options& opt) {
   }
   const std::string out = opt.out.empty() ? "out/" + label : opt.out;
   PrepareOutDir(out);
+  InstallInterruptHandler(out);
   const std::string cache = opt.cache.empty() ? (std::filesystem::path(out) / "cache").string() : opt.cache;
   const std::string model_path = (std::filesystem::path(out) / (label + ".tflite")).string();
 
