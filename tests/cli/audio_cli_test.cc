@@ -4,6 +4,7 @@
 // absent; the rest use audio the test generates.
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sndfile.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -415,3 +416,27 @@ TEST_F(AudioCliTest, ReaderMixesStereoAndKeepsPcm16Exact) {
 
 }  // namespace
 }  // namespace tinyml
+
+namespace tinyml::cli {
+namespace {
+
+TEST(WriteFlac16, RoundTripsThroughReadAudioFileAndIsSmallerThanWav) {
+  char templ[] = "/tmp/tinyml_flac_test_XXXXXX";
+  ASSERT_NE(mkdtemp(templ), nullptr);
+  const std::string dir = templ;
+  std::vector<int16_t> samples(16000);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i] = static_cast<int16_t>((i % 200) * 40 - 4000);
+  tools::WriteFlac16(dir + "/a.flac", samples.data(), samples.size());
+  tools::WriteWav16(dir + "/a.wav", samples.data(), samples.size());
+  EXPECT_EQ(tools::ReadAudioFile(dir + "/a.flac"), samples);
+  struct stat flac_stat {}, wav_stat {};
+  ASSERT_EQ(stat((dir + "/a.flac").c_str(), &flac_stat), 0);
+  ASSERT_EQ(stat((dir + "/a.wav").c_str(), &wav_stat), 0);
+  EXPECT_LT(flac_stat.st_size, wav_stat.st_size);
+  // An unwritable place: FileError naming it, nothing written.
+  EXPECT_THROW(tools::WriteFlac16(dir + "/no/such/dir/a.flac", samples.data(), samples.size()), tools::FileError);
+  std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+}  // namespace
+}  // namespace tinyml::cli

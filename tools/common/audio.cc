@@ -6,11 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <vector>
 
 namespace tinyml::tools {
 namespace {
@@ -168,6 +170,57 @@ void WriteWav16(const std::string& path, const int16_t* samples, size_t count, i
   put32(40, data_bytes);
   for (size_t i = 0; i < count; ++i) put16(44 + 2 * i, static_cast<uint16_t>(samples[i]));
   WriteFileAtomic(path, bytes.data(), bytes.size());
+}
+
+namespace {
+
+// libsndfile virtual I/O over a growing byte vector.
+struct MemoryFile {
+  std::vector<uint8_t> bytes;
+  sf_count_t pos = 0;
+};
+sf_count_t MemLength(void* user) { return static_cast<sf_count_t>(static_cast<MemoryFile*>(user)->bytes.size()); }
+sf_count_t MemSeek(sf_count_t offset, int whence, void* user) {
+  auto* f = static_cast<MemoryFile*>(user);
+  const sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->pos : static_cast<sf_count_t>(f->bytes.size());
+  if (base + offset < 0) return -1;
+  f->pos = base + offset;
+  return f->pos;
+}
+sf_count_t MemRead(void* ptr, sf_count_t count, void* user) {
+  auto* f = static_cast<MemoryFile*>(user);
+  const sf_count_t size = static_cast<sf_count_t>(f->bytes.size());
+  const sf_count_t n = std::max<sf_count_t>(0, std::min(count, size - f->pos));
+  if (n > 0) std::memcpy(ptr, f->bytes.data() + f->pos, static_cast<size_t>(n));
+  f->pos += n;
+  return n;
+}
+sf_count_t MemWrite(const void* ptr, sf_count_t count, void* user) {
+  auto* f = static_cast<MemoryFile*>(user);
+  const size_t end = static_cast<size_t>(f->pos + count);
+  if (end > f->bytes.size()) f->bytes.resize(end);
+  std::memcpy(f->bytes.data() + f->pos, ptr, static_cast<size_t>(count));
+  f->pos += count;
+  return count;
+}
+sf_count_t MemTell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
+
+}  // namespace
+
+void WriteFlac16(const std::string& path, const int16_t* samples, size_t count, int sample_rate, int channels) {
+  SF_VIRTUAL_IO io = {MemLength, MemSeek, MemRead, MemWrite, MemTell};
+  MemoryFile file;
+  SF_INFO info = {};
+  info.samplerate = sample_rate;
+  info.channels = channels;
+  info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+  SNDFILE* sf = sf_open_virtual(&io, SFM_WRITE, &info, &file);
+  if (sf == nullptr) throw FileError(path, std::string("cannot encode FLAC: ") + sf_strerror(nullptr));
+  const sf_count_t frames = static_cast<sf_count_t>(count / static_cast<size_t>(channels));
+  const sf_count_t written = sf_writef_short(sf, samples, frames);
+  const int close_error = sf_close(sf);
+  if (written != frames || close_error != 0) throw FileError(path, "FLAC encoding failed");
+  WriteFileAtomic(path, file.bytes.data(), file.bytes.size());
 }
 
 size_t ReadPcm16(int fd, const std::string& name, int16_t* samples, size_t max_samples) {

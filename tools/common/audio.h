@@ -36,6 +36,10 @@ std::vector<int16_t> ReadAudioFile(const std::string& path, AudioInfo* info = nu
 void WriteWav16(const std::string& path, const int16_t* samples, size_t count, int sample_rate = kAudioSampleRate,
                 int channels = 1);
 
+// Writes 16-bit FLAC (libsndfile) atomically, like WriteWav16.
+void WriteFlac16(const std::string& path, const int16_t* samples, size_t count, int sample_rate = kAudioSampleRate,
+                 int channels = 1);
+
 // Reads raw s16le samples from a file descriptor (e.g. stdin), blocking
 // until `max_samples` arrive or EOF. Returns the count read (0 at EOF); a
 // trailing odd byte at EOF is dropped. Throws FileError (named `name`) on
