@@ -71,6 +71,19 @@ const OpRegistration* Register_SUB();
 const OpRegistration* Register_TANH();
 const OpRegistration* Register_TRANSPOSE();
 
+// int8-only registrations, like TFLM's Register_X_INT8: for an int8 model
+// the same validation, results and error messages as the generic ones
+// above; any other input type fails Prepare() with kUnsupportedType
+// ("int8-only registration"). A firmware whose model is int8 registers
+// these so it links no float (or int16) code for them. SOFTMAX_INT8 is
+// int8 -> int8 only.
+const OpRegistration* Register_AVERAGE_POOL_2D_INT8();
+const OpRegistration* Register_CONV_2D_INT8();
+const OpRegistration* Register_DEPTHWISE_CONV_2D_INT8();
+const OpRegistration* Register_FULLY_CONNECTED_INT8();
+const OpRegistration* Register_MAX_POOL_2D_INT8();
+const OpRegistration* Register_SOFTMAX_INT8();
+
 }  // namespace tinyml
 
 #endif  // TINYML_BUILTIN_OPS_H_

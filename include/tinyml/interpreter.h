@@ -76,7 +76,11 @@ class Interpreter {
   const Model& model() const { return model_; }
 
  private:
+#if TINYML_ERROR_MESSAGES
   Status Fail(Status status, const char* message, int64_t value = -1, int64_t value2 = -1);
+#else
+  Status Fail(Status status, const char*, int64_t = -1, int64_t = -1) { return status; }
+#endif
   Status ResolveOps();
   struct PlanWorkspace {
     int32_t* parent;     // union-find over tensors sharing a buffer
@@ -102,7 +106,7 @@ class Interpreter {
   size_t planned_bytes_ = 0;
   size_t persistent_bytes_ = 0;
   bool prepared_ = false;
-  char error_[192] = {};
+  char error_[TINYML_ERROR_MESSAGES ? 192 : 1] = {};
 };
 
 }  // namespace tinyml

@@ -63,7 +63,8 @@ class Model {
   // recommended so weights keep their alignment) and outlive this Model.
   Status Load(const void* data, size_t size);
   bool loaded() const { return loaded_; }
-  // One line saying what was wrong after a failed Load().
+  // One line saying what was wrong after a failed Load() (empty with
+  // TINYML_ERROR_MESSAGES=0).
   const char* error() const { return error_; }
 
   uint32_t schema_version() const { return version_; }
@@ -86,7 +87,11 @@ class Model {
   const int32_t* tensor_dims(int32_t index) const;
 
  private:
+#if TINYML_ERROR_MESSAGES
   Status Fail(Status status, const char* what, int64_t index = -1, const char* detail = nullptr);
+#else
+  Status Fail(Status status, const char*, int64_t = -1, const char* = nullptr) { return status; }
+#endif
   Status VerifyTensor(int32_t index);
   Status VerifyOperator(int32_t index);
   Status VerifyIndexList(const FbVector& v, const char* what, int32_t index, bool allow_optional);
@@ -106,7 +111,7 @@ class Model {
   int32_t num_operators_ = 0;
   int32_t num_subgraphs_ = 0;
   bool loaded_ = false;
-  char error_[160] = {};
+  char error_[TINYML_ERROR_MESSAGES ? 160 : 1] = {};
 };
 
 }  // namespace tinyml

@@ -122,8 +122,13 @@ class OpContext {
   T* output_data(int i) const { return static_cast<T*>(tensors_[node_->outputs[i]].data); }
 
   // Records "op N NAME: message [value]" and returns `status`.
+#if TINYML_ERROR_MESSAGES
   Status Fail(Status status, const char* message) const;
   Status Fail(Status status, const char* message, int64_t value) const;
+#else
+  Status Fail(Status status, const char*) const { return status; }
+  Status Fail(Status status, const char*, int64_t) const { return status; }
+#endif
 
  private:
   const Model* model_;

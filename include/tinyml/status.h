@@ -38,12 +38,24 @@ inline bool Ok(Status s) { return s == Status::kOk; }
     if (tinyml_status_ != ::tinyml::Status::kOk) return tinyml_status_; \
   } while (0)
 
-// Error strings can be stripped from flash: with TINYML_STRIP_ERROR_STRINGS
-// defined every message becomes empty; the Status codes stay.
+// Error messages. TINYML_ERROR_MESSAGES=0 compiles them out of the runtime
+// and the kernels (flash): Model::error() and Interpreter::error() are then
+// empty and only the Status codes remain. Default 1. It must be defined the
+// same way for the library and the code that includes its headers (the
+// Cortex-M build's cmake option TINYML_ERROR_MESSAGES does that); the older
+// TINYML_STRIP_ERROR_STRINGS means TINYML_ERROR_MESSAGES=0.
+#ifndef TINYML_ERROR_MESSAGES
 #ifdef TINYML_STRIP_ERROR_STRINGS
-#define TINYML_MSG(text) ""
+#define TINYML_ERROR_MESSAGES 0
 #else
+#define TINYML_ERROR_MESSAGES 1
+#endif
+#endif
+
+#if TINYML_ERROR_MESSAGES
 #define TINYML_MSG(text) text
+#else
+#define TINYML_MSG(text) ""
 #endif
 
 #endif  // TINYML_STATUS_H_

@@ -46,11 +46,7 @@ struct Shape {
 
   int32_t Dim(int i) const { return dims[i]; }
   // Product of all dims (1 for rank 0). Verified models keep this < 2^31.
-  int64_t FlatSize() const {
-    int64_t n = 1;
-    for (int i = 0; i < rank; ++i) n *= dims[i];
-    return n;
-  }
+  int64_t FlatSize() const;
   bool operator==(const Shape& o) const {
     if (rank != o.rank) return false;
     for (int i = 0; i < rank; ++i)
@@ -70,18 +66,9 @@ struct QuantView {
   int32_t zero_point_count = 0;
   int32_t quantized_dimension = 0;
 
-  float scale(int i) const {
-    float v;
-    memcpy(&v, scales + 4 * i, 4);
-    return v;
-  }
+  float scale(int i) const;
   // Missing zero points read as 0 (allowed by the schema for symmetric weights).
-  int64_t zero_point(int i) const {
-    if (i >= zero_point_count) return 0;
-    int64_t v;
-    memcpy(&v, zero_points + 8 * i, 8);
-    return v;
-  }
+  int64_t zero_point(int i) const;
 };
 
 }  // namespace tinyml

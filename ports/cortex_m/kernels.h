@@ -5,6 +5,7 @@
 #ifndef TINYML_PORTS_CORTEX_M_KERNELS_H_
 #define TINYML_PORTS_CORTEX_M_KERNELS_H_
 
+#include "tinyml/model.h"
 #include "tinyml/op_resolver.h"
 #include "tinyml/status.h"
 
@@ -15,6 +16,12 @@ using PortResolver = StaticOpResolver<64>;
 
 // Adds every op the build provides: builtins, then the Signal custom ops.
 Status PortAddAllKernels(PortResolver& resolver);
+
+// As PortAddAllKernels, but every op of `model` whose uses are all int8
+// (input 0; for SOFTMAX also the output) gets its int8-only registration
+// (Register_X_INT8) unless an optimized registration already took the op:
+// the registrations a product firmware for an int8 model would use.
+Status PortAddInt8Kernels(const Model& model, PortResolver& resolver);
 
 // Which kernel set this build registers: "ref" or "cortex_m".
 const char* PortKernelSet();

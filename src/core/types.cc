@@ -3,6 +3,25 @@
 
 namespace tinyml {
 
+int64_t Shape::FlatSize() const {
+  int64_t n = 1;
+  for (int i = 0; i < rank; ++i) n *= dims[i];
+  return n;
+}
+
+float QuantView::scale(int i) const {
+  float v;
+  memcpy(&v, scales + 4 * i, 4);
+  return v;
+}
+
+int64_t QuantView::zero_point(int i) const {
+  if (i >= zero_point_count) return 0;
+  int64_t v;
+  memcpy(&v, zero_points + 8 * i, 8);
+  return v;
+}
+
 const char* TensorTypeName(TensorType type) {
   switch (type) {
     case TensorType::kFloat32: return "FLOAT32";
@@ -46,178 +65,35 @@ size_t TensorTypeBytes(TensorType type) {
 }
 
 const char* BuiltinOpName(int32_t code) {
-#ifdef TINYML_STRIP_ERROR_STRINGS
-  (void)code;
-  return "";
-#else
-  static const char* const kNames[] = {
-      "ADD",
-      "AVERAGE_POOL_2D",
-      "CONCATENATION",
-      "CONV_2D",
-      "DEPTHWISE_CONV_2D",
-      "DEPTH_TO_SPACE",
-      "DEQUANTIZE",
-      "EMBEDDING_LOOKUP",
-      "FLOOR",
-      "FULLY_CONNECTED",
-      "HASHTABLE_LOOKUP",
-      "L2_NORMALIZATION",
-      "L2_POOL_2D",
-      "LOCAL_RESPONSE_NORMALIZATION",
-      "LOGISTIC",
-      "LSH_PROJECTION",
-      "LSTM",
-      "MAX_POOL_2D",
-      "MUL",
-      "RELU",
-      "RELU_N1_TO_1",
-      "RELU6",
-      "RESHAPE",
-      "RESIZE_BILINEAR",
-      "RNN",
-      "SOFTMAX",
-      "SPACE_TO_DEPTH",
-      "SVDF",
-      "TANH",
-      "CONCAT_EMBEDDINGS",
-      "SKIP_GRAM",
-      "CALL",
-      "CUSTOM",
-      "EMBEDDING_LOOKUP_SPARSE",
-      "PAD",
-      "UNIDIRECTIONAL_SEQUENCE_RNN",
-      "GATHER",
-      "BATCH_TO_SPACE_ND",
-      "SPACE_TO_BATCH_ND",
-      "TRANSPOSE",
-      "MEAN",
-      "SUB",
-      "DIV",
-      "SQUEEZE",
-      "UNIDIRECTIONAL_SEQUENCE_LSTM",
-      "STRIDED_SLICE",
-      "BIDIRECTIONAL_SEQUENCE_RNN",
-      "EXP",
-      "TOPK_V2",
-      "SPLIT",
-      "LOG_SOFTMAX",
-      "DELEGATE",
-      "BIDIRECTIONAL_SEQUENCE_LSTM",
-      "CAST",
-      "PRELU",
-      "MAXIMUM",
-      "ARG_MAX",
-      "MINIMUM",
-      "LESS",
-      "NEG",
-      "PADV2",
-      "GREATER",
-      "GREATER_EQUAL",
-      "LESS_EQUAL",
-      "SELECT",
-      "SLICE",
-      "SIN",
-      "TRANSPOSE_CONV",
-      "SPARSE_TO_DENSE",
-      "TILE",
-      "EXPAND_DIMS",
-      "EQUAL",
-      "NOT_EQUAL",
-      "LOG",
-      "SUM",
-      "SQRT",
-      "RSQRT",
-      "SHAPE",
-      "POW",
-      "ARG_MIN",
-      "FAKE_QUANT",
-      "REDUCE_PROD",
-      "REDUCE_MAX",
-      "PACK",
-      "LOGICAL_OR",
-      "ONE_HOT",
-      "LOGICAL_AND",
-      "LOGICAL_NOT",
-      "UNPACK",
-      "REDUCE_MIN",
-      "FLOOR_DIV",
-      "REDUCE_ANY",
-      "SQUARE",
-      "ZEROS_LIKE",
-      "FILL",
-      "FLOOR_MOD",
-      "RANGE",
-      "RESIZE_NEAREST_NEIGHBOR",
-      "LEAKY_RELU",
-      "SQUARED_DIFFERENCE",
-      "MIRROR_PAD",
-      "ABS",
-      "SPLIT_V",
-      "UNIQUE",
-      "CEIL",
-      "REVERSE_V2",
-      "ADD_N",
-      "GATHER_ND",
-      "COS",
-      "WHERE",
-      "RANK",
-      "ELU",
-      "REVERSE_SEQUENCE",
-      "MATRIX_DIAG",
-      "QUANTIZE",
-      "MATRIX_SET_DIAG",
-      "ROUND",
-      "HARD_SWISH",
-      "IF",
-      "WHILE",
-      "NON_MAX_SUPPRESSION_V4",
-      "NON_MAX_SUPPRESSION_V5",
-      "SCATTER_ND",
-      "SELECT_V2",
-      "DENSIFY",
-      "SEGMENT_SUM",
-      "BATCH_MATMUL",
-      "PLACEHOLDER_FOR_GREATER_OP_CODES",
-      "CUMSUM",
-      "CALL_ONCE",
-      "BROADCAST_TO",
-      "RFFT2D",
-      "CONV_3D",
-      "IMAG",
-      "REAL",
-      "COMPLEX_ABS",
-      "HASHTABLE",
-      "HASHTABLE_FIND",
-      "HASHTABLE_IMPORT",
-      "HASHTABLE_SIZE",
-      "REDUCE_ALL",
-      "CONV_3D_TRANSPOSE",
-      "VAR_HANDLE",
-      "READ_VARIABLE",
-      "ASSIGN_VARIABLE",
-      "BROADCAST_ARGS",
-      "RANDOM_STANDARD_NORMAL",
-      "BUCKETIZE",
-      "RANDOM_UNIFORM",
-      "MULTINOMIAL",
-      "GELU",
-      "DYNAMIC_UPDATE_SLICE",
-      "RELU_0_TO_1",
-      "UNSORTED_SEGMENT_PROD",
-      "UNSORTED_SEGMENT_MAX",
-      "UNSORTED_SEGMENT_SUM",
-      "ATAN2",
-      "UNSORTED_SEGMENT_MIN",
-      "SIGN",
-      "BITCAST",
-      "BITWISE_XOR",
-      "RIGHT_SHIFT",
-  };
-  if (code >= 0 && code < static_cast<int32_t>(sizeof(kNames) / sizeof(kNames[0]))) return kNames[code];
+  // The schema's names in code order, NUL-separated (no pointer table).
+  static const char kNames[] =
+      "ADD\0AVERAGE_POOL_2D\0CONCATENATION\0CONV_2D\0DEPTHWISE_CONV_2D\0DEPTH_TO_SPACE\0DEQUANTIZE\0"
+      "EMBEDDING_LOOKUP\0FLOOR\0FULLY_CONNECTED\0HASHTABLE_LOOKUP\0L2_NORMALIZATION\0L2_POOL_2D\0"
+      "LOCAL_RESPONSE_NORMALIZATION\0LOGISTIC\0LSH_PROJECTION\0LSTM\0MAX_POOL_2D\0MUL\0RELU\0RELU_N1_TO_1\0RELU6\0"
+      "RESHAPE\0RESIZE_BILINEAR\0RNN\0SOFTMAX\0SPACE_TO_DEPTH\0SVDF\0TANH\0CONCAT_EMBEDDINGS\0SKIP_GRAM\0CALL\0"
+      "CUSTOM\0EMBEDDING_LOOKUP_SPARSE\0PAD\0UNIDIRECTIONAL_SEQUENCE_RNN\0GATHER\0BATCH_TO_SPACE_ND\0"
+      "SPACE_TO_BATCH_ND\0TRANSPOSE\0MEAN\0SUB\0DIV\0SQUEEZE\0UNIDIRECTIONAL_SEQUENCE_LSTM\0STRIDED_SLICE\0"
+      "BIDIRECTIONAL_SEQUENCE_RNN\0EXP\0TOPK_V2\0SPLIT\0LOG_SOFTMAX\0DELEGATE\0BIDIRECTIONAL_SEQUENCE_LSTM\0CAST\0"
+      "PRELU\0MAXIMUM\0ARG_MAX\0MINIMUM\0LESS\0NEG\0PADV2\0GREATER\0GREATER_EQUAL\0LESS_EQUAL\0SELECT\0SLICE\0SIN\0"
+      "TRANSPOSE_CONV\0SPARSE_TO_DENSE\0TILE\0EXPAND_DIMS\0EQUAL\0NOT_EQUAL\0LOG\0SUM\0SQRT\0RSQRT\0SHAPE\0POW\0"
+      "ARG_MIN\0FAKE_QUANT\0REDUCE_PROD\0REDUCE_MAX\0PACK\0LOGICAL_OR\0ONE_HOT\0LOGICAL_AND\0LOGICAL_NOT\0UNPACK\0"
+      "REDUCE_MIN\0FLOOR_DIV\0REDUCE_ANY\0SQUARE\0ZEROS_LIKE\0FILL\0FLOOR_MOD\0RANGE\0RESIZE_NEAREST_NEIGHBOR\0"
+      "LEAKY_RELU\0SQUARED_DIFFERENCE\0MIRROR_PAD\0ABS\0SPLIT_V\0UNIQUE\0CEIL\0REVERSE_V2\0ADD_N\0GATHER_ND\0COS\0"
+      "WHERE\0RANK\0ELU\0REVERSE_SEQUENCE\0MATRIX_DIAG\0QUANTIZE\0MATRIX_SET_DIAG\0ROUND\0HARD_SWISH\0IF\0WHILE\0"
+      "NON_MAX_SUPPRESSION_V4\0NON_MAX_SUPPRESSION_V5\0SCATTER_ND\0SELECT_V2\0DENSIFY\0SEGMENT_SUM\0BATCH_MATMUL\0"
+      "PLACEHOLDER_FOR_GREATER_OP_CODES\0CUMSUM\0CALL_ONCE\0BROADCAST_TO\0RFFT2D\0CONV_3D\0IMAG\0REAL\0COMPLEX_ABS\0"
+      "HASHTABLE\0HASHTABLE_FIND\0HASHTABLE_IMPORT\0HASHTABLE_SIZE\0REDUCE_ALL\0CONV_3D_TRANSPOSE\0VAR_HANDLE\0"
+      "READ_VARIABLE\0ASSIGN_VARIABLE\0BROADCAST_ARGS\0RANDOM_STANDARD_NORMAL\0BUCKETIZE\0RANDOM_UNIFORM\0"
+      "MULTINOMIAL\0GELU\0DYNAMIC_UPDATE_SLICE\0RELU_0_TO_1\0UNSORTED_SEGMENT_PROD\0UNSORTED_SEGMENT_MAX\0"
+      "UNSORTED_SEGMENT_SUM\0ATAN2\0UNSORTED_SEGMENT_MIN\0SIGN\0BITCAST\0BITWISE_XOR\0RIGHT_SHIFT\0";
+  constexpr int32_t kCount = 162;
+  if (code >= 0 && code < kCount) {
+    const char* p = kNames;
+    for (int32_t i = 0; i < code; ++i) p += strlen(p) + 1;
+    return p;
+  }
   if (code >= 162 && code <= 209) return "STABLEHLO_*";
   return "UNKNOWN";
-#endif
 }
 
 }  // namespace tinyml

@@ -41,14 +41,15 @@ uint64_t TensorMeta::Bytes() const {
   return static_cast<uint64_t>(shape.FlatSize()) * TensorTypeBytes(type);
 }
 
+#if TINYML_ERROR_MESSAGES
 Status Model::Fail(Status status, const char* what, int64_t index, const char* detail) {
   MessageBuilder msg(error_, sizeof(error_));
   msg.Add(what);
   if (index >= 0) msg.Add(" ").Add(index);
   if (detail != nullptr) msg.Add(": ").Add(detail);
-  loaded_ = false;
   return status;
 }
+#endif
 
 Status Model::Load(const void* data, size_t size) {
   loaded_ = false;
@@ -65,12 +66,8 @@ Status Model::Load(const void* data, size_t size) {
   root_ = FbTable::Root(base_, size_);
   if (!root_.ok()) return Fail(Status::kInvalidModel, TINYML_MSG("root table out of bounds"));
   version_ = root_.Scalar<uint32_t>(model_field::kVersion, 0);
-  if (version_ != kSchemaVersion) {
-    MessageBuilder msg(error_, sizeof(error_));
-    msg.Add(TINYML_MSG("unsupported schema version ")).Add(static_cast<int64_t>(version_))
-        .Add(TINYML_MSG(" (expected 3)"));
-    return Status::kInvalidModel;
-  }
+  if (version_ != kSchemaVersion)
+    return Fail(Status::kInvalidModel, TINYML_MSG("unsupported schema version"), version_, TINYML_MSG("expected 3"));
 
   operator_codes_ = root_.Vector(model_field::kOperatorCodes, 4);
   if (!operator_codes_.ok) return Fail(Status::kInvalidModel, TINYML_MSG("operator_codes out of bounds"));
@@ -134,11 +131,13 @@ Status Model::VerifyIndexList(const FbVector& v, const char* what, int32_t index
   for (uint32_t k = 0; k < v.length; ++k) {
     const int32_t t = v.Get<int32_t>(k);
     if ((t == -1 && allow_optional) || (t >= 0 && t < num_tensors_)) continue;
+#if TINYML_ERROR_MESSAGES
     MessageBuilder msg(error_, sizeof(error_));
     msg.Add(what);
     if (index >= 0) msg.Add(" ").Add(index);
     msg.Add(TINYML_MSG(": tensor index ")).Add(t).Add(TINYML_MSG(" out of range [0, "))
         .Add(num_tensors_).Add(")");
+#endif
     return Status::kInvalidModel;
   }
   return Status::kOk;
@@ -164,9 +163,11 @@ Status Model::VerifyTensor(int32_t index) {
   const int8_t raw_type = t.Scalar<int8_t>(tensor_field::kType, 0);
   const size_t element_bytes = TensorTypeBytes(static_cast<TensorType>(raw_type));
   if (raw_type < 0 || element_bytes == 0) {
+#if TINYML_ERROR_MESSAGES
     MessageBuilder msg(error_, sizeof(error_));
     msg.Add(kWhat).Add(" ").Add(index).Add(TINYML_MSG(": type "))
         .Add(TensorTypeName(static_cast<TensorType>(raw_type))).Add(TINYML_MSG(" is not supported"));
+#endif
     return Status::kUnsupportedType;
   }
   if (elements * element_bytes > kMaxTensorBytes)

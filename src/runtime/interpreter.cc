@@ -22,13 +22,15 @@ uint32_t BufferAlignment(TensorType type) { return TensorTypeBytes(type) >= 8 ? 
 Interpreter::Interpreter(const Model& model, const OpResolver& resolver, void* arena, size_t arena_bytes)
     : model_(model), resolver_(resolver), arena_(static_cast<uint8_t*>(arena)), arena_bytes_(arena_bytes) {}
 
+#if TINYML_ERROR_MESSAGES
 Status Interpreter::Fail(Status status, const char* message, int64_t value, int64_t value2) {
   MessageBuilder msg(error_, sizeof(error_));
   msg.Add(message);
   if (value >= 0) msg.Add(" ").Add(value);
-  if (value2 >= 0) msg.Add(TINYML_MSG(" bytes given, ")).Add(value2).Add(TINYML_MSG(" needed"));
+  if (value2 >= 0) msg.Add(" bytes given, ").Add(value2).Add(" needed");
   return status;
 }
+#endif
 
 size_t Interpreter::input_bytes(int i) const {
   const Tensor& t = tensors_[model_.input_tensor(i)];
@@ -63,6 +65,7 @@ Status Interpreter::ResolveOps() {
       node.registration = resolver_.FindBuiltin(op.builtin_code);
     }
     if (node.registration == nullptr) {
+#if TINYML_ERROR_MESSAGES
       MessageBuilder msg(error_, sizeof(error_));
       msg.Add(TINYML_MSG("op ")).Add(i).Add(" ");
       if (op.builtin_code == static_cast<int32_t>(BuiltinOp::kCustom)) {
@@ -74,7 +77,8 @@ Status Interpreter::ResolveOps() {
       } else {
         msg.Add(BuiltinOpName(op.builtin_code));
       }
-      msg.Add(TINYML_MSG(": operator not supported (not registered in the op resolver)"));
+      msg.Add(": operator not supported (not registered in the op resolver)");
+#endif
       return Status::kUnsupportedOp;
     }
     if (node.registration->plan != nullptr) {
@@ -155,6 +159,31 @@ int32_t Interpreter::PlanBufferCapacity() const {
   return n;
 }
 
+namespace {
+
+// Root of a tensor's sharing set; -1 for constants (no buffer).
+int32_t FindRoot(const int32_t* parent, int32_t t) {
+  while (t >= 0 && parent[t] != t) t = parent[t];
+  return t;
+}
+
+// Widens the lifetime of t's set to [from, to].
+void Use(const int32_t* parent, int32_t* first, int32_t* last, int32_t t, int32_t from, int32_t to) {
+  const int32_t r = FindRoot(parent, t);
+  if (r < 0) return;
+  if (from < first[r]) first[r] = from;
+  if (to > last[r]) last[r] = to;
+}
+
+// Verified models keep every tensor below 2^31 bytes.
+uint32_t TensorBytes(const Tensor& x) {
+  uint32_t n = static_cast<uint32_t>(TensorTypeBytes(x.type));
+  for (int i = 0; i < x.rank; ++i) n *= static_cast<uint32_t>(x.dims[i]);
+  return n;
+}
+
+}  // namespace
+
 int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views) {
   const int32_t num_tensors = model_.num_tensors();
   const int32_t num_ops = model_.num_operators();
@@ -162,14 +191,6 @@ int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views
   int32_t* first = w.first;
   int32_t* last = w.last;
 
-  auto find = [parent](int32_t t) {
-    while (t >= 0 && parent[t] != t) t = parent[t];
-    return t;
-  };
-  auto bytes_of = [this](int32_t t) {
-    const Tensor& x = tensors_[t];
-    return static_cast<uint64_t>(x.FlatSize()) * TensorTypeBytes(x.type);
-  };
   // Variables are rare; skip decoding every tensor's metadata when none exist.
   bool any_variable = false;
   for (int32_t t = 0; t < num_tensors && !any_variable; ++t) any_variable = model_.tensor(t).is_variable;
@@ -188,35 +209,27 @@ int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views
     if (node.num_inputs < 1 || node.num_outputs < 1 || node.inputs[0] < 0) continue;
     const int32_t in = node.inputs[0];
     const int32_t out = node.outputs[0];
-    if (in == out || bytes_of(in) != bytes_of(out) || is_variable(in) || is_variable(out)) continue;
+    if (in == out || TensorBytes(tensors_[in]) != TensorBytes(tensors_[out]) || is_variable(in) || is_variable(out))
+      continue;
     if (parent[out] != out) continue;  // written twice; leave it alone
-    const int32_t r = find(in);
+    const int32_t r = FindRoot(parent, in);
     if (r < 0) {
       // A view of constant data is read in place.
       if (place_constant_views) tensors_[out].data = tensors_[in].data;
-      parent[out] = -1;
-    } else {
-      parent[out] = r;
     }
+    parent[out] = r;
   }
 
   const int32_t end = num_ops > 0 ? num_ops - 1 : 0;
-  auto use = [&](int32_t t, int32_t from, int32_t to) {
-    const int32_t r = find(t);
-    if (r < 0) return;
-    if (from < first[r]) first[r] = from;
-    if (to > last[r]) last[r] = to;
-  };
-  for (int32_t k = 0; k < model_.num_inputs(); ++k) use(model_.input_tensor(k), 0, 0);
+  for (int32_t k = 0; k < model_.num_inputs(); ++k) Use(parent, first, last, model_.input_tensor(k), 0, 0);
   for (int32_t i = 0; i < num_ops; ++i) {
     const Node& node = nodes_[i];
-    for (int k = 0; k < node.num_inputs; ++k)
-      if (node.inputs[k] >= 0) use(node.inputs[k], i, i);
-    for (int k = 0; k < node.num_outputs; ++k) use(node.outputs[k], i, i);
+    for (int k = 0; k < node.num_inputs; ++k) Use(parent, first, last, node.inputs[k], i, i);
+    for (int k = 0; k < node.num_outputs; ++k) Use(parent, first, last, node.outputs[k], i, i);
   }
-  for (int32_t k = 0; k < model_.num_outputs(); ++k) use(model_.output_tensor(k), end, end);
+  for (int32_t k = 0; k < model_.num_outputs(); ++k) Use(parent, first, last, model_.output_tensor(k), end, end);
   for (int32_t t = 0; t < num_tensors && any_variable; ++t)
-    if (is_variable(t)) use(t, 0, end);
+    if (is_variable(t)) Use(parent, first, last, t, 0, end);
 
   // In-place element-wise ops: when input 0 is last read by this op and has
   // the output's size, the output takes over its memory.
@@ -224,13 +237,14 @@ int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views
     const Node& node = nodes_[i];
     if ((node.registration->flags & kOpFlagOutputMayOverwriteInput0) == 0) continue;
     if (node.num_inputs < 1 || node.num_outputs != 1 || node.inputs[0] < 0) continue;
-    const int32_t in = find(node.inputs[0]);
-    const int32_t out = find(node.outputs[0]);
+    const int32_t in = FindRoot(parent, node.inputs[0]);
+    const int32_t out = FindRoot(parent, node.outputs[0]);
     if (in < 0 || out < 0 || in == out) continue;
-    if (last[in] != i || first[out] != i || bytes_of(in) != bytes_of(out)) continue;
+    if (last[in] != i || first[out] != i || TensorBytes(tensors_[in]) != TensorBytes(tensors_[out])) continue;
     bool keep = false;  // graph outputs and variables must survive
-    for (int32_t k = 0; k < model_.num_outputs(); ++k) keep |= find(model_.output_tensor(k)) == in;
-    for (int32_t t = 0; t < num_tensors && !keep && any_variable; ++t) keep |= is_variable(t) && find(t) == in;
+    for (int32_t k = 0; k < model_.num_outputs(); ++k) keep |= FindRoot(parent, model_.output_tensor(k)) == in;
+    for (int32_t t = 0; t < num_tensors && !keep && any_variable; ++t)
+      keep |= is_variable(t) && FindRoot(parent, t) == in;
     if (keep) continue;
     parent[out] = in;
     if (last[out] > last[in]) last[in] = last[out];
@@ -243,7 +257,7 @@ int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views
     w.buffer_of[t] = count;
     w.buffer_op[count] = -1;
     PlannedBuffer& b = w.buffers[count++];
-    b.bytes = static_cast<uint32_t>(bytes_of(t));
+    b.bytes = TensorBytes(tensors_[t]);
     b.first_use = first[t];
     b.last_use = last[t];
     b.alignment = BufferAlignment(tensors_[t].type);
@@ -260,7 +274,7 @@ int32_t Interpreter::BuildPlan(const PlanWorkspace& w, bool place_constant_views
   }
   // Tensors that share a set point at its buffer.
   for (int32_t t = 0; t < num_tensors; ++t) {
-    const int32_t r = find(t);
+    const int32_t r = FindRoot(parent, t);
     w.buffer_of[t] = r >= 0 ? w.buffer_of[r] : -1;
   }
   return count;
@@ -355,20 +369,16 @@ Status Interpreter::Invoke() {
   return Status::kOk;
 }
 
+#if TINYML_ERROR_MESSAGES
 Status OpContext::Fail(Status status, const char* message) const { return Fail(status, message, INT64_MIN); }
 
 Status OpContext::Fail(Status status, const char* message, int64_t value) const {
+  // Only registrations call Fail, so the node has one.
   MessageBuilder msg(error_, error_capacity_);
-  const OperatorMeta op = model_->op(op_index_);
-  msg.Add(TINYML_MSG("op ")).Add(op_index_).Add(" ");
-  if (node_->registration != nullptr) {
-    msg.Add(node_->registration->name);
-  } else {
-    msg.Add(BuiltinOpName(op.builtin_code));
-  }
-  msg.Add(": ").Add(message);
+  msg.Add("op ").Add(op_index_).Add(" ").Add(node_->registration->name).Add(": ").Add(message);
   if (value != INT64_MIN) msg.Add(" ").Add(value);
   return status;
 }
+#endif
 
 }  // namespace tinyml

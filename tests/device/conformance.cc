@@ -25,7 +25,8 @@ float Abs(float x) { return x < 0 ? -x : x; }
 
 }  // namespace
 
-int RunConformanceCase(const char* model_path, const char* input_path, const char* output_path, uint32_t stride) {
+int RunConformanceCase(const char* model_path, const char* input_path, const char* output_path, uint32_t stride,
+                       bool int8_only) {
   size_t model_size = 0, input_size = 0, expected_size = 0;
   const uint8_t* model_bytes = PortLoadFile(model_path, &model_size);
   const uint8_t* input = PortLoadFile(input_path, &input_size);
@@ -34,8 +35,6 @@ int RunConformanceCase(const char* model_path, const char* input_path, const cha
     ReportSkip("conformance case", "a file is missing (is ../shared present?)");
     return kSkipExitCode;
   }
-  static PortResolver resolver;
-  TINYML_CHECK(PortAddAllKernels(resolver) == Status::kOk);
   Model model;
   const Status load = model.Load(model_bytes, model_size);
   if (load != Status::kOk) {
@@ -44,6 +43,8 @@ int RunConformanceCase(const char* model_path, const char* input_path, const cha
     TINYML_CHECK(load == Status::kOk);
     return 1;
   }
+  static PortResolver resolver;
+  TINYML_CHECK((int8_only ? PortAddInt8Kernels(model, resolver) : PortAddAllKernels(resolver)) == Status::kOk);
 
   const PreparedModel prepared = PortPrepareExact(model, resolver);
   if (prepared.interpreter == nullptr) {

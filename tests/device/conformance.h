@@ -11,7 +11,10 @@ constexpr int kSkipExitCode = 77;
 
 // Returns 0 on a match, 1 on a mismatch or error, kSkipExitCode when files
 // are missing or the model uses an op outside the implemented set.
-int RunConformanceCase(const char* model_path, const char* input_path, const char* output_path, uint32_t stride);
+// `int8_only`: register the int8-only variants of the model's all-int8 ops
+// (PortAddInt8Kernels) instead of the generic registrations.
+int RunConformanceCase(const char* model_path, const char* input_path, const char* output_path, uint32_t stride,
+                       bool int8_only = false);
 
 }  // namespace tinyml::device_test
 

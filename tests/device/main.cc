@@ -2,6 +2,7 @@
 // (-append "..."; the first word is the firmware's own path):
 //   unit SHARED_DIR                               core, planner, interpreter checks
 //   conformance MODEL INPUT OUTPUT [STRIDE]       one conformance case
+//   conformance_int8 MODEL INPUT OUTPUT [STRIDE]  the same with int8-only registrations
 // Exit status: 0 pass, 1 fail, 77 skipped (ctest SKIP_RETURN_CODE),
 // 98 forbidden libc call, 99 fault.
 #include <stdint.h>
@@ -41,7 +42,7 @@ bool Equal(const char* a, const char* b) {
 
 int Usage() {
   tinyml::device_test::Print(
-      "usage (QEMU -append): unit SHARED_DIR | conformance MODEL INPUT OUTPUT [STRIDE]\n");
+      "usage (QEMU -append): unit SHARED_DIR | conformance[_int8] MODEL INPUT OUTPUT [STRIDE]\n");
   return 2;
 }
 
@@ -69,8 +70,9 @@ int main() {
     Print(" skipped\n");
     return t.failures == 0 ? 0 : 1;
   }
-  if ((n == 5 || n == 6) && Equal(words[1], "conformance")) {
-    return RunConformanceCase(words[2], words[3], words[4], n == 6 ? ParseUnsigned(words[5]) : 0);
+  if ((n == 5 || n == 6) && (Equal(words[1], "conformance") || Equal(words[1], "conformance_int8"))) {
+    return RunConformanceCase(words[2], words[3], words[4], n == 6 ? ParseUnsigned(words[5]) : 0,
+                              Equal(words[1], "conformance_int8"));
   }
   return Usage();
 }

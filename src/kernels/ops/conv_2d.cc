@@ -1,6 +1,7 @@
 // CONV_2D glue: validation and constants for kernels/ref/conv.h.
 #include "kernels/ops/conv_quant.h"
 #include "kernels/ops/op_common.h"
+#include "kernels/ops/plans.h"
 #include "kernels/ref/conv.h"
 #include "tinyml/builtin_ops.h"
 
@@ -60,12 +61,22 @@ Status Setup(OpContext& ctx, ConvSetup* s) {
   return ConvOutputParams(ctx, activation, input, filter, output, kChannelDim, s->num_channels, &p);
 }
 
-Status Plan(OpContext& ctx, OpMemory* memory) {
+}  // namespace
+
+Status PlanConv2d(OpContext& ctx, OpMemory* memory) {
   ConvSetup s;
   TINYML_RETURN_IF_ERROR(Setup(ctx, &s));
   memory->persistent_bytes = ConvOpData::Bytes(s.type, s.num_channels);
   return Status::kOk;
 }
+
+// Filter and output types equal the input's once the generic plan passed.
+Status PlanConv2dS8(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(PlanConv2d(ctx, memory));
+  return RequireInt8Input(ctx, kConvInput);
+}
+
+namespace {
 
 Status Prepare(OpContext& ctx) {
   ConvSetup s;
@@ -73,29 +84,40 @@ Status Prepare(OpContext& ctx) {
   return PreparePerChannelConvData(ctx, s.params, s.type, kChannelDim, s.num_channels);
 }
 
+Status EvalS8(OpContext& ctx) {
+  ConvOpData* data = ctx.op_data_as<ConvOpData>();
+  const Tensor& input = ctx.input(kConvInput);
+  const Tensor& filter = ctx.input(kConvFilter);
+  Tensor& output = ctx.output(0);
+  ref::ConvPerChannelS8(data->params, data->multipliers(), data->shifts(), input.shape(),
+                        ctx.input_data<int8_t>(kConvInput), filter.shape(), ctx.input_data<int8_t>(kConvFilter),
+                        ctx.has_input(kConvBias) ? ctx.input_data<int32_t>(kConvBias) : nullptr, output.shape(),
+                        ctx.output_data<int8_t>(0));
+  return Status::kOk;
+}
+
 Status Eval(OpContext& ctx) {
+  if (ctx.input(kConvInput).type == TensorType::kInt8) return EvalS8(ctx);
   ConvOpData* data = ctx.op_data_as<ConvOpData>();
   const Tensor& input = ctx.input(kConvInput);
   const Tensor& filter = ctx.input(kConvFilter);
   Tensor& output = ctx.output(0);
   const bool has_bias = ctx.has_input(kConvBias);
-  if (input.type == TensorType::kInt8) {
-    ref::ConvPerChannelS8(data->params, data->multipliers(), data->shifts(), input.shape(),
-                          ctx.input_data<int8_t>(kConvInput), filter.shape(), ctx.input_data<int8_t>(kConvFilter),
-                          has_bias ? ctx.input_data<int32_t>(kConvBias) : nullptr, output.shape(),
-                          ctx.output_data<int8_t>(0));
-  } else {
-    ref::ConvF32(data->params, input.shape(), ctx.input_data<float>(kConvInput), filter.shape(),
-                 ctx.input_data<float>(kConvFilter), has_bias ? ctx.input_data<float>(kConvBias) : nullptr,
-                 output.shape(), ctx.output_data<float>(0));
-  }
+  ref::ConvF32(data->params, input.shape(), ctx.input_data<float>(kConvInput), filter.shape(),
+               ctx.input_data<float>(kConvFilter), has_bias ? ctx.input_data<float>(kConvBias) : nullptr,
+               output.shape(), ctx.output_data<float>(0));
   return Status::kOk;
 }
 
 }  // namespace
 
+const OpRegistration* Register_CONV_2D_INT8() {
+  static const OpRegistration kRegistration = {"CONV_2D", PlanConv2dS8, Prepare, EvalS8, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
 const OpRegistration* Register_CONV_2D() {
-  static const OpRegistration kRegistration = {"CONV_2D", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"CONV_2D", PlanConv2d, Prepare, Eval, nullptr, kOpFlagNone};
   return &kRegistration;
 }
 

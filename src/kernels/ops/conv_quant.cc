@@ -138,4 +138,17 @@ Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const Ten
   return Status::kOk;
 }
 
+Status ConvOutputRange(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
+                       const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* input_offset,
+                       int32_t* output_offset, int32_t* quantized_min, int32_t* quantized_max, float* float_min,
+                       float* float_max) {
+  if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, float_min, float_max);
+  TINYML_RETURN_IF_ERROR(
+      ComputeConvMultipliers(ctx, input, filter, output, channel_dim, num_channels, nullptr, nullptr));
+  *input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
+  *output_offset = static_cast<int32_t>(output.quant.zero_point(0));
+  return ActivationRangeQuantized(ctx, activation, output.quant.scale(0), *output_offset, -128, 127, quantized_min,
+                                  quantized_max);
+}
+
 }  // namespace tinyml

@@ -65,16 +65,16 @@ Status ConvPaddings(OpContext& ctx, Padding padding, const Shape& in, const Shap
 
 // The fused activation clamp; for int8 also the zero points, after checking
 // that the per-channel multipliers can be computed (prepare computes them).
+Status ConvOutputRange(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
+                       const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* input_offset,
+                       int32_t* output_offset, int32_t* quantized_min, int32_t* quantized_max, float* float_min,
+                       float* float_max);
+
 template <typename Params>
 Status ConvOutputParams(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
                         const TensorMeta& output, int channel_dim, int32_t num_channels, Params* p) {
-  if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, &p->float_min, &p->float_max);
-  TINYML_RETURN_IF_ERROR(
-      ComputeConvMultipliers(ctx, input, filter, output, channel_dim, num_channels, nullptr, nullptr));
-  p->input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
-  p->output_offset = static_cast<int32_t>(output.quant.zero_point(0));
-  return ActivationRangeQuantized(ctx, activation, output.quant.scale(0), p->output_offset, -128, 127,
-                                  &p->quantized_min, &p->quantized_max);
+  return ConvOutputRange(ctx, activation, input, filter, output, channel_dim, num_channels, &p->input_offset,
+                         &p->output_offset, &p->quantized_min, &p->quantized_max, &p->float_min, &p->float_max);
 }
 
 // Persistent op data: the params, then for int8 int32

@@ -2,6 +2,7 @@
 // kernels/ref/depthwise_conv.h.
 #include "kernels/ops/conv_quant.h"
 #include "kernels/ops/op_common.h"
+#include "kernels/ops/plans.h"
 #include "kernels/ref/depthwise_conv.h"
 #include "tinyml/builtin_ops.h"
 
@@ -63,12 +64,22 @@ Status Setup(OpContext& ctx, DepthwiseSetup* s) {
   return ConvOutputParams(ctx, activation, input, filter, output, kChannelDim, s->num_channels, &p);
 }
 
-Status Plan(OpContext& ctx, OpMemory* memory) {
+}  // namespace
+
+Status PlanDepthwiseConv2d(OpContext& ctx, OpMemory* memory) {
   DepthwiseSetup s;
   TINYML_RETURN_IF_ERROR(Setup(ctx, &s));
   memory->persistent_bytes = DepthwiseOpData::Bytes(s.type, s.num_channels);
   return Status::kOk;
 }
+
+// Filter and output types equal the input's once the generic plan passed.
+Status PlanDepthwiseConv2dS8(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(PlanDepthwiseConv2d(ctx, memory));
+  return RequireInt8Input(ctx, kConvInput);
+}
+
+namespace {
 
 Status Prepare(OpContext& ctx) {
   DepthwiseSetup s;
@@ -76,30 +87,43 @@ Status Prepare(OpContext& ctx) {
   return PreparePerChannelConvData(ctx, s.params, s.type, kChannelDim, s.num_channels);
 }
 
+Status EvalS8(OpContext& ctx) {
+  DepthwiseOpData* data = ctx.op_data_as<DepthwiseOpData>();
+  const Tensor& input = ctx.input(kConvInput);
+  const Tensor& filter = ctx.input(kConvFilter);
+  Tensor& output = ctx.output(0);
+  ref::DepthwiseConvPerChannelS8(data->params, data->multipliers(), data->shifts(), input.shape(),
+                                 ctx.input_data<int8_t>(kConvInput), filter.shape(),
+                                 ctx.input_data<int8_t>(kConvFilter),
+                                 ctx.has_input(kConvBias) ? ctx.input_data<int32_t>(kConvBias) : nullptr,
+                                 output.shape(), ctx.output_data<int8_t>(0));
+  return Status::kOk;
+}
+
 Status Eval(OpContext& ctx) {
+  if (ctx.input(kConvInput).type == TensorType::kInt8) return EvalS8(ctx);
   DepthwiseOpData* data = ctx.op_data_as<DepthwiseOpData>();
   const Tensor& input = ctx.input(kConvInput);
   const Tensor& filter = ctx.input(kConvFilter);
   Tensor& output = ctx.output(0);
   const bool has_bias = ctx.has_input(kConvBias);
-  if (input.type == TensorType::kInt8) {
-    ref::DepthwiseConvPerChannelS8(data->params, data->multipliers(), data->shifts(), input.shape(),
-                                   ctx.input_data<int8_t>(kConvInput), filter.shape(),
-                                   ctx.input_data<int8_t>(kConvFilter),
-                                   has_bias ? ctx.input_data<int32_t>(kConvBias) : nullptr, output.shape(),
-                                   ctx.output_data<int8_t>(0));
-  } else {
-    ref::DepthwiseConvF32(data->params, input.shape(), ctx.input_data<float>(kConvInput), filter.shape(),
-                          ctx.input_data<float>(kConvFilter), has_bias ? ctx.input_data<float>(kConvBias) : nullptr,
-                          output.shape(), ctx.output_data<float>(0));
-  }
+  ref::DepthwiseConvF32(data->params, input.shape(), ctx.input_data<float>(kConvInput), filter.shape(),
+                        ctx.input_data<float>(kConvFilter), has_bias ? ctx.input_data<float>(kConvBias) : nullptr,
+                        output.shape(), ctx.output_data<float>(0));
   return Status::kOk;
 }
 
 }  // namespace
 
+const OpRegistration* Register_DEPTHWISE_CONV_2D_INT8() {
+  static const OpRegistration kRegistration = {"DEPTHWISE_CONV_2D", PlanDepthwiseConv2dS8, Prepare, EvalS8, nullptr,
+                                               kOpFlagNone};
+  return &kRegistration;
+}
+
 const OpRegistration* Register_DEPTHWISE_CONV_2D() {
-  static const OpRegistration kRegistration = {"DEPTHWISE_CONV_2D", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"DEPTHWISE_CONV_2D", PlanDepthwiseConv2d, Prepare, Eval, nullptr,
+                                               kOpFlagNone};
   return &kRegistration;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/fixed_point.h"
 #include "kernels/ops/op_common.h"
+#include "kernels/ops/plans.h"
 #include "kernels/ref/fully_connected.h"
 #include "tinyml/builtin_ops.h"
 
@@ -104,15 +105,16 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
   const int32_t depth = filter.shape.dims[1];
   if (units < 1 || depth < 1)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("filter has an empty dimension"));
-  const int64_t input_size = input.shape.FlatSize();
+  // Verified tensors have fewer than 2^31 elements.
+  const int32_t input_size = static_cast<int32_t>(input.shape.FlatSize());
   if (input_size % depth != 0)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("input size is not a multiple of the filter depth; size"),
                     input_size);
-  const int64_t batches = input_size / depth;
+  const int32_t batches = input_size / depth;
   if (output.shape.rank < 1 || output.shape.dims[output.shape.rank - 1] != units)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output's last dimension differs from the filter's units"),
                     output.shape.rank < 1 ? -1 : output.shape.dims[output.shape.rank - 1]);
-  if (output.shape.FlatSize() != batches * units)
+  if (output.shape.FlatSize() != static_cast<int64_t>(batches) * units)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output size differs from batches * units; size"),
                     output.shape.FlatSize());
 
@@ -128,7 +130,7 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
   }
 
   ref::FullyConnectedParams& p = s->params;
-  p.batches = static_cast<int32_t>(batches);
+  p.batches = batches;
   p.accum_depth = depth;
   p.output_depth = units;
   if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, &p.float_min, &p.float_max);
@@ -186,7 +188,9 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
   return ChannelMultiplier(ctx, input_scale, filter_scale, output_scale, &p.output_multiplier, &p.output_shift);
 }
 
-Status Plan(OpContext& ctx, OpMemory* memory) {
+}  // namespace
+
+Status PlanFullyConnected(OpContext& ctx, OpMemory* memory) {
   FullyConnectedSetup s;
   TINYML_RETURN_IF_ERROR(Setup(ctx, &s, nullptr, nullptr));
   uint32_t bytes = sizeof(FullyConnectedOpData);
@@ -194,6 +198,14 @@ Status Plan(OpContext& ctx, OpMemory* memory) {
   memory->persistent_bytes = bytes;
   return Status::kOk;
 }
+
+// Filter and output types equal the input's once the generic plan passed.
+Status PlanFullyConnectedS8(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(PlanFullyConnected(ctx, memory));
+  return RequireInt8Input(ctx, kInput);
+}
+
+namespace {
 
 Status Prepare(OpContext& ctx) {
   FullyConnectedOpData* data = ctx.op_data_as<FullyConnectedOpData>();
@@ -207,29 +219,38 @@ Status Prepare(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status Eval(OpContext& ctx) {
+Status EvalS8(OpContext& ctx) {
   FullyConnectedOpData* data = ctx.op_data_as<FullyConnectedOpData>();
-  const bool has_bias = ctx.has_input(kBias);
-  if (ctx.input(kInput).type == TensorType::kInt8) {
-    const int32_t* bias = has_bias ? ctx.input_data<int32_t>(kBias) : nullptr;
-    if (data->per_channel != 0) {
-      ref::FullyConnectedPerChannelS8(data->params, Multipliers(data), Shifts(data), ctx.input_data<int8_t>(kInput),
-                                      ctx.input_data<int8_t>(kFilter), bias, ctx.output_data<int8_t>(0));
-    } else {
-      ref::FullyConnectedS8(data->params, ctx.input_data<int8_t>(kInput), ctx.input_data<int8_t>(kFilter), bias,
-                            ctx.output_data<int8_t>(0));
-    }
+  const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
+  if (data->per_channel != 0) {
+    ref::FullyConnectedPerChannelS8(data->params, Multipliers(data), Shifts(data), ctx.input_data<int8_t>(kInput),
+                                    ctx.input_data<int8_t>(kFilter), bias, ctx.output_data<int8_t>(0));
   } else {
-    ref::FullyConnectedF32(data->params, ctx.input_data<float>(kInput), ctx.input_data<float>(kFilter),
-                           has_bias ? ctx.input_data<float>(kBias) : nullptr, ctx.output_data<float>(0));
+    ref::FullyConnectedS8(data->params, ctx.input_data<int8_t>(kInput), ctx.input_data<int8_t>(kFilter), bias,
+                          ctx.output_data<int8_t>(0));
   }
+  return Status::kOk;
+}
+
+Status Eval(OpContext& ctx) {
+  if (ctx.input(kInput).type == TensorType::kInt8) return EvalS8(ctx);
+  const FullyConnectedOpData* data = ctx.op_data_as<FullyConnectedOpData>();
+  ref::FullyConnectedF32(data->params, ctx.input_data<float>(kInput), ctx.input_data<float>(kFilter),
+                         ctx.has_input(kBias) ? ctx.input_data<float>(kBias) : nullptr, ctx.output_data<float>(0));
   return Status::kOk;
 }
 
 }  // namespace
 
+const OpRegistration* Register_FULLY_CONNECTED_INT8() {
+  static const OpRegistration kRegistration = {"FULLY_CONNECTED", PlanFullyConnectedS8, Prepare, EvalS8, nullptr,
+                                               kOpFlagNone};
+  return &kRegistration;
+}
+
 const OpRegistration* Register_FULLY_CONNECTED() {
-  static const OpRegistration kRegistration = {"FULLY_CONNECTED", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"FULLY_CONNECTED", PlanFullyConnected, Prepare, Eval, nullptr,
+                                               kOpFlagNone};
   return &kRegistration;
 }
 

@@ -3,7 +3,6 @@
 #ifndef TINYML_KERNELS_OPS_OP_COMMON_H_
 #define TINYML_KERNELS_OPS_OP_COMMON_H_
 
-#include <float.h>
 #include <stdint.h>
 
 #include "tinyml/op.h"
@@ -61,64 +60,18 @@ inline Status CheckUnaryFloatOrInt8(OpContext& ctx, TensorMeta* input, TensorMet
   return Status::kOk;
 }
 
-inline int32_t QuantizeForActivation(float f, float scale, int32_t zero_point) {
-  // TFLite: zero_point + (int)round(f / scale), in float.
-  // The quotient is a float; rounding it via double is exact.
-  const double q = static_cast<double>(f / scale);
-  const int64_t r = q >= 0 ? static_cast<int64_t>(q + 0.5) : -static_cast<int64_t>(-q + 0.5);
-  return zero_point + static_cast<int32_t>(r);
-}
+// For the int8-only registrations (Register_*_INT8): input `index` must be
+// int8. The generic checks that follow tie the other tensors' types to it.
+Status RequireInt8Input(OpContext& ctx, int index);
 
 // Clamp range of a fused activation on a quantized output, as TFLite's
-// CalculateActivationRangeQuantized. qmin/qmax: the type's limits.
-inline Status ActivationRangeQuantized(OpContext& ctx, Activation act, float scale, int32_t zero_point,
-                                       int32_t qmin, int32_t qmax, int32_t* act_min, int32_t* act_max) {
-  auto max = [](int32_t a, int32_t b) { return a > b ? a : b; };
-  auto min = [](int32_t a, int32_t b) { return a < b ? a : b; };
-  switch (act) {
-    case Activation::kNone:
-      *act_min = qmin;
-      *act_max = qmax;
-      return Status::kOk;
-    case Activation::kRelu:
-      *act_min = max(qmin, QuantizeForActivation(0.0f, scale, zero_point));
-      *act_max = qmax;
-      return Status::kOk;
-    case Activation::kRelu6:
-      *act_min = max(qmin, QuantizeForActivation(0.0f, scale, zero_point));
-      *act_max = min(qmax, QuantizeForActivation(6.0f, scale, zero_point));
-      return Status::kOk;
-    case Activation::kReluN1To1:
-      *act_min = max(qmin, QuantizeForActivation(-1.0f, scale, zero_point));
-      *act_max = min(qmax, QuantizeForActivation(1.0f, scale, zero_point));
-      return Status::kOk;
-    default:
-      return ctx.Fail(Status::kUnsupportedOp, TINYML_MSG("unsupported fused activation"), static_cast<int>(act));
-  }
-}
+// CalculateActivationRangeQuantized (the bounds computed in float, rounded
+// half away from zero). qmin/qmax: the type's limits.
+Status ActivationRangeQuantized(OpContext& ctx, Activation act, float scale, int32_t zero_point, int32_t qmin,
+                                int32_t qmax, int32_t* act_min, int32_t* act_max);
 
-inline Status ActivationRangeFloat(OpContext& ctx, Activation act, float* act_min, float* act_max) {
-  switch (act) {
-    case Activation::kNone:
-      *act_min = -FLT_MAX;
-      *act_max = FLT_MAX;
-      return Status::kOk;
-    case Activation::kRelu:
-      *act_min = 0.0f;
-      *act_max = FLT_MAX;
-      return Status::kOk;
-    case Activation::kRelu6:
-      *act_min = 0.0f;
-      *act_max = 6.0f;
-      return Status::kOk;
-    case Activation::kReluN1To1:
-      *act_min = -1.0f;
-      *act_max = 1.0f;
-      return Status::kOk;
-    default:
-      return ctx.Fail(Status::kUnsupportedOp, TINYML_MSG("unsupported fused activation"), static_cast<int>(act));
-  }
-}
+// The float clamp of a fused activation.
+Status ActivationRangeFloat(OpContext& ctx, Activation act, float* act_min, float* act_max);
 
 // TFLite's ComputeOutSize.
 inline int32_t ComputeOutSize(Padding padding, int32_t image_size, int32_t filter_size, int32_t stride,

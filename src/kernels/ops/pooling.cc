@@ -32,9 +32,9 @@ struct PoolOpData {
 bool FinitePositive(float v) { return v > 0.0f && v <= FLT_MAX; }
 
 // One spatial dimension: checks the output size against TFLite's formula and
-// returns the leading padding.
-Status PoolDimension(OpContext& ctx, Padding padding, int32_t in, int32_t filter, int32_t stride, int32_t out,
-                     int32_t* pad) {
+// returns the leading padding. Out of line: it runs for both axes.
+__attribute__((noinline)) Status PoolDimension(OpContext& ctx, Padding padding, int32_t in, int32_t filter,
+                                               int32_t stride, int32_t out, int32_t* pad) {
   const int64_t expected = padding == Padding::kSame ? (static_cast<int64_t>(in) + stride - 1) / stride
                                                      : (static_cast<int64_t>(in) + stride - filter) / stride;
   if (expected != out)
@@ -115,6 +115,13 @@ Status Plan(OpContext& ctx, OpMemory* memory) {
   return Status::kOk;
 }
 
+// Input and output types are equal once Setup passed.
+template <PoolKind kKind>
+Status PlanS8(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(Plan<kKind>(ctx, memory));
+  return RequireInt8Input(ctx, 0);
+}
+
 template <PoolKind kKind>
 Status Prepare(OpContext& ctx) {
   return Setup(ctx, kKind, &ctx.op_data_as<PoolOpData>()->params);
@@ -132,6 +139,23 @@ Status EvalAverage(OpContext& ctx) {
   return ok ? Status::kOk : ctx.Fail(Status::kInternal, TINYML_MSG("pooling window outside the input"));
 }
 
+Status EvalAverageS8(OpContext& ctx) {
+  const Tensor& input = ctx.input(0);
+  Tensor& output = ctx.output(0);
+  return ref::AveragePoolS8(ctx.op_data_as<PoolOpData>()->params, input.shape(), ctx.input_data<int8_t>(0),
+                            output.shape(), ctx.output_data<int8_t>(0))
+             ? Status::kOk
+             : ctx.Fail(Status::kInternal, TINYML_MSG("pooling window outside the input"));
+}
+
+Status EvalMaxS8(OpContext& ctx) {
+  const Tensor& input = ctx.input(0);
+  Tensor& output = ctx.output(0);
+  ref::MaxPoolS8(ctx.op_data_as<PoolOpData>()->params, input.shape(), ctx.input_data<int8_t>(0), output.shape(),
+                 ctx.output_data<int8_t>(0));
+  return Status::kOk;
+}
+
 Status EvalMax(OpContext& ctx) {
   const ref::PoolParams& p = ctx.op_data_as<PoolOpData>()->params;
   const Tensor& input = ctx.input(0);
@@ -145,6 +169,18 @@ Status EvalMax(OpContext& ctx) {
 }
 
 }  // namespace
+
+const OpRegistration* Register_AVERAGE_POOL_2D_INT8() {
+  static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", PlanS8<PoolKind::kAverage>,
+                                               Prepare<PoolKind::kAverage>, EvalAverageS8, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
+const OpRegistration* Register_MAX_POOL_2D_INT8() {
+  static const OpRegistration kRegistration = {"MAX_POOL_2D", PlanS8<PoolKind::kMax>, Prepare<PoolKind::kMax>,
+                                               EvalMaxS8, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
 
 const OpRegistration* Register_AVERAGE_POOL_2D() {
   static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", Plan<PoolKind::kAverage>,

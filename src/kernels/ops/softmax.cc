@@ -27,11 +27,19 @@ struct SoftmaxSetup {
   int32_t depth = 0;
 };
 
+// kInt8Only: the int8 -> int8 registration, which refuses other types
+// first and has no float or int16 code.
+template <bool kInt8Only>
 Status Setup(OpContext& ctx, SoftmaxSetup* s) {
   TINYML_RETURN_IF_ERROR(CheckOneInputOneOutput(ctx));
   const TensorMeta input = ctx.input_meta(0);
   const TensorMeta output = ctx.output_meta(0);
-  if (input.type == TensorType::kFloat32) {
+  if (kInt8Only) {
+    TINYML_RETURN_IF_ERROR(RequireInt8Input(ctx, 0));
+    if (output.type != TensorType::kInt8)
+      return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("int8-only registration; output type"),
+                      static_cast<int>(output.type));
+  } else if (input.type == TensorType::kFloat32) {
     if (output.type != TensorType::kFloat32)
       return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("float32 input needs a float32 output; output type"),
                       static_cast<int>(output.type));
@@ -51,19 +59,20 @@ Status Setup(OpContext& ctx, SoftmaxSetup* s) {
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output shape differs from the input shape; output size"),
                     output.shape.FlatSize());
   s->depth = depth;
-  s->outer_size = depth > 0 ? static_cast<int32_t>(input.shape.FlatSize() / depth) : 0;
+  // Verified tensors have fewer than 2^31 elements.
+  s->outer_size = depth > 0 ? static_cast<int32_t>(input.shape.FlatSize()) / depth : 0;
 
   FbTable options;
   TINYML_RETURN_IF_ERROR(GetOptions(ctx, options_type::kSoftmax, &options));
   const float beta = options.Scalar<float>(kFieldBeta, 0.0f);
   s->params.beta = beta;
-  if (input.type == TensorType::kFloat32) return Status::kOk;
+  if (!kInt8Only && input.type == TensorType::kFloat32) return Status::kOk;
 
   if (output.quant.count < 1)
     return ctx.Fail(Status::kInvalidModel, TINYML_MSG("quantized softmax output has no quantization"));
   const float output_scale = output.quant.scale(0);
   const int64_t output_zero_point = output.quant.zero_point(0);
-  if (output.type == TensorType::kInt8) {
+  if (kInt8Only || output.type == TensorType::kInt8) {
     if (output_zero_point != -128)
       return ctx.Fail(Status::kInvalidModel, TINYML_MSG("int8 softmax output zero point must be -128; got"),
                       output_zero_point);
@@ -85,16 +94,18 @@ Status Setup(OpContext& ctx, SoftmaxSetup* s) {
   return Status::kOk;
 }
 
+template <bool kInt8Only>
 Status Plan(OpContext& ctx, OpMemory* memory) {
   SoftmaxSetup s;
-  TINYML_RETURN_IF_ERROR(Setup(ctx, &s));
+  TINYML_RETURN_IF_ERROR(Setup<kInt8Only>(ctx, &s));
   memory->persistent_bytes = sizeof(SoftmaxOpData);
   return Status::kOk;
 }
 
+template <bool kInt8Only>
 Status Prepare(OpContext& ctx) {
   SoftmaxSetup s;
-  TINYML_RETURN_IF_ERROR(Setup(ctx, &s));
+  TINYML_RETURN_IF_ERROR(Setup<kInt8Only>(ctx, &s));
   SoftmaxOpData* data = ctx.op_data_as<SoftmaxOpData>();
   data->params = s.params;
   data->outer_size = s.outer_size;
@@ -121,10 +132,24 @@ Status Eval(OpContext& ctx) {
                                                      "values near the maximum)"));
 }
 
+Status EvalS8(OpContext& ctx) {
+  const SoftmaxOpData* data = ctx.op_data_as<SoftmaxOpData>();
+  return ref::SoftmaxS8(data->params, data->outer_size, data->depth, ctx.input_data<int8_t>(0),
+                        ctx.output_data<int8_t>(0))
+             ? Status::kOk
+             : ctx.Fail(Status::kInternal, TINYML_MSG("softmax row sum outside the fixed-point range (too many "
+                                                      "values near the maximum)"));
+}
+
 }  // namespace
 
+const OpRegistration* Register_SOFTMAX_INT8() {
+  static const OpRegistration kRegistration = {"SOFTMAX", Plan<true>, Prepare<true>, EvalS8, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
 const OpRegistration* Register_SOFTMAX() {
-  static const OpRegistration kRegistration = {"SOFTMAX", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"SOFTMAX", Plan<false>, Prepare<false>, Eval, nullptr, kOpFlagNone};
   return &kRegistration;
 }
 

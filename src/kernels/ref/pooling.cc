@@ -17,18 +17,17 @@ inline Window ClipWindow(const PoolParams& p, int32_t in_h, int32_t in_w, int32_
   Window w;
   w.y_begin = y0 > 0 ? y0 : 0;
   w.x_begin = x0 > 0 ? x0 : 0;
-  // Filter sizes are at most the int32 range, and so is y0 + filter: clip in
-  // 64 bits to keep huge filters (global pooling written large) exact.
-  const int64_t y_end = static_cast<int64_t>(y0) + p.filter_height;
-  const int64_t x_end = static_cast<int64_t>(x0) + p.filter_width;
-  w.y_end = static_cast<int32_t>(y_end < in_h ? y_end : in_h);
-  w.x_end = static_cast<int32_t>(x_end < in_w ? x_end : in_w);
+  // min(y0 + filter, in_h) without forming an overflowing y0 + filter
+  // (filters may be written huge for global pooling).
+  w.y_end = y0 > in_h - p.filter_height ? in_h : y0 + p.filter_height;
+  w.x_end = x0 > in_w - p.filter_width ? in_w : x0 + p.filter_width;
   return w;
 }
 
 // Visits every output position; `f(window, in_base, out_index)` gets the
 // clipped window, the offset of (batch, 0, 0, 0) in the input and the output
-// offset of (batch, y, x, 0).
+// offset of (batch, y, x, 0). Verified models have fewer than 2^31 elements
+// per tensor, so every index fits in int32.
 template <typename F>
 bool ForEachOutput(const PoolParams& p, const Shape& input_shape, const Shape& output_shape, F f) {
   const int32_t batches = input_shape.dims[0];
@@ -38,11 +37,11 @@ bool ForEachOutput(const PoolParams& p, const Shape& input_shape, const Shape& o
   const int32_t out_h = output_shape.dims[1];
   const int32_t out_w = output_shape.dims[2];
   for (int32_t b = 0; b < batches; ++b) {
-    const int64_t in_base = static_cast<int64_t>(b) * in_h * in_w * depth;
+    const int32_t in_base = b * in_h * in_w * depth;
     for (int32_t y = 0; y < out_h; ++y) {
       for (int32_t x = 0; x < out_w; ++x) {
         const Window w = ClipWindow(p, in_h, in_w, y, x);
-        const int64_t out_index = ((static_cast<int64_t>(b) * out_h + y) * out_w + x) * depth;
+        const int32_t out_index = ((b * out_h + y) * out_w + x) * depth;
         if (!f(w, in_base, out_index)) return false;
       }
     }
@@ -50,8 +49,8 @@ bool ForEachOutput(const PoolParams& p, const Shape& input_shape, const Shape& o
   return true;
 }
 
-inline int64_t InputIndex(const Shape& s, int64_t base, int32_t y, int32_t x) {
-  return base + (static_cast<int64_t>(y) * s.dims[2] + x) * s.dims[3];
+inline int32_t InputIndex(const Shape& s, int32_t base, int32_t y, int32_t x) {
+  return base + (y * s.dims[2] + x) * s.dims[3];
 }
 
 }  // namespace
@@ -59,7 +58,7 @@ inline int64_t InputIndex(const Shape& s, int64_t base, int32_t y, int32_t x) {
 bool AveragePoolS8(const PoolParams& params, const Shape& input_shape, const int8_t* input, const Shape& output_shape,
                    int8_t* output) {
   const int32_t depth = input_shape.dims[3];
-  return ForEachOutput(params, input_shape, output_shape, [&](const Window& w, int64_t base, int64_t out_index) {
+  return ForEachOutput(params, input_shape, output_shape, [&](const Window& w, int32_t base, int32_t out_index) {
     for (int32_t c = 0; c < depth; ++c) {
       int32_t sum = 0;
       int32_t count = 0;
@@ -83,7 +82,7 @@ bool AveragePoolS8(const PoolParams& params, const Shape& input_shape, const int
 void MaxPoolS8(const PoolParams& params, const Shape& input_shape, const int8_t* input, const Shape& output_shape,
                int8_t* output) {
   const int32_t depth = input_shape.dims[3];
-  ForEachOutput(params, input_shape, output_shape, [&](const Window& w, int64_t base, int64_t out_index) {
+  ForEachOutput(params, input_shape, output_shape, [&](const Window& w, int32_t base, int32_t out_index) {
     for (int32_t c = 0; c < depth; ++c) {
       int32_t max = -128;
       for (int32_t y = w.y_begin; y < w.y_end; ++y) {
@@ -103,7 +102,7 @@ void MaxPoolS8(const PoolParams& params, const Shape& input_shape, const int8_t*
 bool AveragePoolF32(const PoolParams& params, const Shape& input_shape, const float* input, const Shape& output_shape,
                     float* output) {
   const int32_t depth = input_shape.dims[3];
-  return ForEachOutput(params, input_shape, output_shape, [&](const Window& w, int64_t base, int64_t out_index) {
+  return ForEachOutput(params, input_shape, output_shape, [&](const Window& w, int32_t base, int32_t out_index) {
     for (int32_t c = 0; c < depth; ++c) {
       float sum = 0.0f;
       // TFLite counts in float too; exact up to 2^24 elements.
@@ -128,7 +127,7 @@ bool AveragePoolF32(const PoolParams& params, const Shape& input_shape, const fl
 void MaxPoolF32(const PoolParams& params, const Shape& input_shape, const float* input, const Shape& output_shape,
                 float* output) {
   const int32_t depth = input_shape.dims[3];
-  ForEachOutput(params, input_shape, output_shape, [&](const Window& w, int64_t base, int64_t out_index) {
+  ForEachOutput(params, input_shape, output_shape, [&](const Window& w, int32_t base, int32_t out_index) {
     for (int32_t c = 0; c < depth; ++c) {
       float max = -FLT_MAX;
       for (int32_t y = w.y_begin; y < w.y_end; ++y) {

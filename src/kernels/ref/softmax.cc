@@ -75,11 +75,11 @@ bool PrepareSoftmaxS8(double beta, double input_scale, SoftmaxParams* params) {
   QuantizeMultiplier(real, &params->input_multiplier, &shift);
   if (shift < 0 || shift > 31) return false;
   params->input_left_shift = shift;
-  // Largest |difference| whose rescaled value still fits in int32.
-  const double max_input_rescaled = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
-                                    static_cast<double>(1LL << (31 - kScaledDiffIntegerBits)) /
-                                    static_cast<double>(1LL << shift);
-  params->diff_min = -static_cast<int32_t>(max_input_rescaled);  // positive, so the cast floors
+  // Largest |difference| whose rescaled value still fits in int32: TFLite's
+  // floor(31 * 2^26 / 2^shift) in double, which is exact, so an integer
+  // shift gives the same value.
+  const uint32_t max_input_rescaled = ((1u << kScaledDiffIntegerBits) - 1) << (31 - kScaledDiffIntegerBits);
+  params->diff_min = -static_cast<int32_t>(max_input_rescaled >> shift);
   return true;
 }
 

@@ -1,0 +1,84 @@
+#include "kernels/ops/op_common.h"
+
+#include <float.h>
+
+namespace tinyml {
+namespace {
+
+int32_t QuantizeForActivation(float f, float scale, int32_t zero_point) {
+  // TFLite: zero_point + (int)round(f / scale), in float.
+  // The quotient is a float; rounding it via double is exact.
+  const double q = static_cast<double>(f / scale);
+  const int64_t r = q >= 0 ? static_cast<int64_t>(q + 0.5) : -static_cast<int64_t>(-q + 0.5);
+  return zero_point + static_cast<int32_t>(r);
+}
+
+}  // namespace
+
+Status ActivationRangeQuantized(OpContext& ctx, Activation act, float scale, int32_t zero_point, int32_t qmin,
+                                int32_t qmax, int32_t* act_min, int32_t* act_max) {
+  // Lower and upper bound of the activation in real numbers, by kind.
+  float low = 0.0f, high = 0.0f;
+  bool has_low = true, has_high = true;
+  switch (act) {
+    case Activation::kNone:
+      has_low = has_high = false;
+      break;
+    case Activation::kRelu:
+      has_high = false;
+      break;
+    case Activation::kRelu6:
+      high = 6.0f;
+      break;
+    case Activation::kReluN1To1:
+      low = -1.0f;
+      high = 1.0f;
+      break;
+    default:
+      return ctx.Fail(Status::kUnsupportedOp, TINYML_MSG("unsupported fused activation"), static_cast<int>(act));
+  }
+  *act_min = qmin;
+  *act_max = qmax;
+  if (has_low) {
+    const int32_t q = QuantizeForActivation(low, scale, zero_point);
+    if (q > qmin) *act_min = q;
+  }
+  if (has_high) {
+    const int32_t q = QuantizeForActivation(high, scale, zero_point);
+    if (q < qmax) *act_max = q;
+  }
+  return Status::kOk;
+}
+
+Status ActivationRangeFloat(OpContext& ctx, Activation act, float* act_min, float* act_max) {
+  switch (act) {
+    case Activation::kNone:
+      *act_min = -FLT_MAX;
+      *act_max = FLT_MAX;
+      return Status::kOk;
+    case Activation::kRelu:
+      *act_min = 0.0f;
+      *act_max = FLT_MAX;
+      return Status::kOk;
+    case Activation::kRelu6:
+      *act_min = 0.0f;
+      *act_max = 6.0f;
+      return Status::kOk;
+    case Activation::kReluN1To1:
+      *act_min = -1.0f;
+      *act_max = 1.0f;
+      return Status::kOk;
+    default:
+      return ctx.Fail(Status::kUnsupportedOp, TINYML_MSG("unsupported fused activation"), static_cast<int>(act));
+  }
+}
+
+Status RequireInt8Input(OpContext& ctx, int index) {
+  const TensorType type = ctx.input_meta(index).type;
+  if (type != TensorType::kInt8)
+    return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("int8-only registration; input type"),
+                    static_cast<int>(type));
+  return Status::kOk;
+}
+
+}  // namespace tinyml

@@ -1,0 +1,29 @@
+// The plan steps of the reference CONV_2D, DEPTHWISE_CONV_2D and
+// FULLY_CONNECTED registrations, callable on their own: an optimized
+// registration (src/kernels/cortex_m) validates a model exactly as the
+// reference does by calling these, without linking the reference kernels
+// (calling Register_X()->plan would pull in everything the registration
+// names: its float and int8 reference eval).
+//
+// The ...S8 forms are the plans of the int8-only registrations
+// (Register_X_INT8): the same checks, and kUnsupportedType for any input
+// that is not int8. They fill `memory` as the reference op needs it; an
+// optimized op overrides persistent/scratch bytes after a kOk.
+#ifndef TINYML_KERNELS_OPS_PLANS_H_
+#define TINYML_KERNELS_OPS_PLANS_H_
+
+#include "tinyml/op.h"
+#include "tinyml/status.h"
+
+namespace tinyml {
+
+Status PlanConv2d(OpContext& ctx, OpMemory* memory);
+Status PlanConv2dS8(OpContext& ctx, OpMemory* memory);
+Status PlanDepthwiseConv2d(OpContext& ctx, OpMemory* memory);
+Status PlanDepthwiseConv2dS8(OpContext& ctx, OpMemory* memory);
+Status PlanFullyConnected(OpContext& ctx, OpMemory* memory);
+Status PlanFullyConnectedS8(OpContext& ctx, OpMemory* memory);
+
+}  // namespace tinyml
+
+#endif  // TINYML_KERNELS_OPS_PLANS_H_
