@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "data/augment.h"
+#include "data/phonemes.h"
 #include "data/tts.h"
 #include "tinyml/frontend.h"
 
@@ -71,6 +73,12 @@ struct DatasetConfig {
   double lead_in_s = 1.0;
   // Worker processes; 0 = one per core.
   int workers = 0;
+  // Other words, sentences and confusables come from this word list (one
+  // word a line, Debian's wamerican format).
+  std::string word_list = kDefaultWordList;
+  // Noise and music files (wav, flac, ogg that libsndfile reads) are searched
+  // here; empty = generated noise only.
+  std::vector<std::string> noise_dirs = PolicyNoiseDirectories();
 };
 
 struct Dataset {
@@ -79,6 +87,7 @@ struct Dataset {
   std::vector<int8_t> x;        // size() * frames * features, example-major
   std::vector<uint8_t> labels;  // 1 = wake word
   std::vector<uint8_t> kinds;   // ClipKind values
+  bool from_cache = false;      // loaded from a cache file rather than generated
   size_t size() const { return labels.size(); }
   const int8_t* example(size_t i) const { return x.data() + i * static_cast<size_t>(frames) * features; }
 };
@@ -89,6 +98,9 @@ struct Dataset {
 // word the speech engines cannot say (empty, unknown characters) and
 // std::runtime_error (one line, naming the file) for cache I/O problems.
 Dataset BuildDataset(const DatasetConfig& config, const std::string& cache_dir, const ProgressFn& progress = {});
+
+// The file BuildDataset reads and writes in `cache_dir` for `config`.
+std::string DatasetCachePath(const DatasetConfig& config, const std::string& cache_dir);
 
 struct StreamConfig {
   std::string word = "marvin";

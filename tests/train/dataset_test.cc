@@ -1,0 +1,354 @@
+#include "data/dataset.h"
+
+#include <gtest/gtest.h>
+#include <sndfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "data/resample.h"
+#include "data/workers.h"
+
+namespace tinyml::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A small word list (a few confusables of "marvin" among ordinary words) and
+// a noise folder with one long and one short sound, so the tests depend on
+// nothing outside the build.
+constexpr const char* kWords[] = {
+    "marlin", "martin", "margin", "marvel", "carving", "garden", "darwin", "kevin",  "melvin", "merlin",
+    "apple",  "table",  "river",  "window", "yellow",  "happy",  "music",  "number", "paper",  "silver",
+    "thunder", "orange", "pencil", "basket", "candle", "doctor", "engine", "forest", "guitar", "hammer",
+    "island", "jacket", "kitten", "ladder", "monkey",  "napkin", "ocean",  "pepper", "rabbit", "saddle",
+    "tunnel", "velvet", "wallet", "zipper", "hay",     "tidy",   "tinny",  "shiny",  "morning", "evening"};
+
+class TempDir {
+ public:
+  TempDir() {
+    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    path_ = (fs::temp_directory_path() /
+             ("tinyml_dataset_" + std::string(info->name()) + "_" + std::to_string(getpid())))
+                .string();
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+void WriteWav(const std::string& path, const std::vector<float>& samples, int rate) {
+  SF_INFO info{};
+  info.samplerate = rate;
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  ASSERT_NE(f, nullptr) << path;
+  sf_writef_float(f, samples.data(), static_cast<sf_count_t>(samples.size()));
+  sf_close(f);
+}
+
+DatasetConfig SmallConfig(const std::string& dir) {
+  {
+    std::ofstream words(dir + "/words.txt");
+    for (const char* w : kWords) words << w << "\n";
+  }
+  fs::create_directories(dir + "/noise");
+  std::mt19937 gen(7);
+  std::uniform_real_distribution<float> u(-0.3f, 0.3f);
+  std::vector<float> hum(3 * 16000), hit(4410);
+  for (size_t i = 0; i < hum.size(); ++i) hum[i] = 0.2f * std::sin(2 * 3.14159265f * 120 * i / 16000) + 0.3f * u(gen);
+  for (size_t i = 0; i < hit.size(); ++i) hit[i] = u(gen) * std::exp(-static_cast<float>(i) / 800);
+  WriteWav(dir + "/noise/hum.wav", hum, 16000);
+  WriteWav(dir + "/noise/hit.wav", hit, 44100);
+
+  DatasetConfig c;
+  c.clips_per_kind = {3, 2, 2, 1, 2, 2, 1};
+  c.word_list = dir + "/words.txt";
+  c.noise_dirs = {dir + "/noise"};
+  c.workers = 2;
+  return c;
+}
+
+size_t CountKind(const Dataset& d, ClipKind kind) {
+  return static_cast<size_t>(std::count(d.kinds.begin(), d.kinds.end(), static_cast<uint8_t>(kind)));
+}
+
+// Mean feature value of each frame of example i.
+std::vector<double> FrameMeans(const Dataset& d, size_t i) {
+  std::vector<double> means(static_cast<size_t>(d.frames));
+  for (int32_t f = 0; f < d.frames; ++f) {
+    double sum = 0;
+    for (int32_t k = 0; k < d.features; ++k) sum += d.example(i)[f * d.features + k];
+    means[f] = sum / d.features;
+  }
+  return means;
+}
+
+TEST(TrainDataset, SameSeedSameBytesWhateverTheWorkerCount) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.workers = 1;
+  const Dataset one = BuildDataset(c, "");
+  c.workers = 3;
+  const Dataset three = BuildDataset(c, "");
+  ASSERT_EQ(one.size(), 13u);
+  EXPECT_EQ(one.x, three.x);
+  EXPECT_EQ(one.labels, three.labels);
+  EXPECT_EQ(one.kinds, three.kinds);
+  EXPECT_FALSE(one.from_cache);
+
+  c.seed = 2;
+  c.clips_per_kind = {1, 1, 0, 0, 0, 0, 0};
+  const Dataset other = BuildDataset(c, "");
+  ASSERT_EQ(other.size(), 2u);
+  const size_t bytes = static_cast<size_t>(one.frames) * one.features;
+  EXPECT_NE(std::vector<int8_t>(one.x.begin(), one.x.begin() + bytes),
+            std::vector<int8_t>(other.x.begin(), other.x.begin() + bytes));
+}
+
+TEST(TrainDataset, KindsLabelsAndShape) {
+  TempDir dir;
+  const DatasetConfig c = SmallConfig(dir.path());
+  size_t calls = 0, last = 0;
+  const Dataset d = BuildDataset(c, "", [&](size_t done, size_t total) {
+    EXPECT_EQ(total, 13u);
+    EXPECT_GE(done, last);
+    last = done;
+    ++calls;
+  });
+  EXPECT_EQ(last, 13u);
+  EXPECT_GE(calls, 1u);
+  EXPECT_EQ(d.frames, 49);
+  EXPECT_EQ(d.features, 40);
+  ASSERT_EQ(d.size(), 13u);
+  EXPECT_EQ(d.x.size(), 13u * 49 * 40);
+  for (int k = 0; k < kNumClipKinds; ++k) {
+    EXPECT_EQ(CountKind(d, static_cast<ClipKind>(k)), c.clips_per_kind[k]) << ClipKindName(static_cast<ClipKind>(k));
+  }
+  for (size_t i = 0; i < d.size(); ++i) EXPECT_EQ(d.labels[i], d.kinds[i] == 0 ? 1 : 0) << i;
+}
+
+TEST(TrainDataset, WakeWordExamplesHoldSpeechNearTheWindowEnd) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.clips_per_kind = {4, 0, 0, 0, 0, 0, 2};
+  c.noise_probability = 0.0;
+  const Dataset d = BuildDataset(c, "");
+  // Silence: flat, low features everywhere.
+  double silence_peak = -1e9;
+  for (size_t i = 4; i < 6; ++i) {
+    for (double m : FrameMeans(d, i)) silence_peak = std::max(silence_peak, m);
+  }
+  for (size_t i = 0; i < 4; ++i) {
+    const std::vector<double> means = FrameMeans(d, i);
+    // The word (at least 0.3 s) ends in the last 40 % of the window, so
+    // frames from 40 % on hold some of it, well above silence.
+    const double loudest = *std::max_element(means.begin() + d.frames * 2 / 5, means.end());
+    EXPECT_GT(loudest, silence_peak + 40) << "example " << i;
+  }
+}
+
+TEST(TrainDataset, CacheHitLoadsTheSameBytesWithoutRewriting) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.clips_per_kind = {2, 1, 1, 1, 1, 1, 1};
+  const std::string cache = dir.path() + "/cache";
+  const Dataset first = BuildDataset(c, cache);
+  EXPECT_FALSE(first.from_cache);
+  const std::string path = DatasetCachePath(c, cache);
+  struct stat before {};
+  ASSERT_EQ(stat(path.c_str(), &before), 0) << path;
+
+  size_t progress_calls = 0;
+  const Dataset second = BuildDataset(c, cache, [&](size_t, size_t) { ++progress_calls; });
+  EXPECT_TRUE(second.from_cache);
+  EXPECT_EQ(progress_calls, 0u);
+  EXPECT_EQ(first.x, second.x);
+  EXPECT_EQ(first.labels, second.labels);
+  EXPECT_EQ(first.kinds, second.kinds);
+  struct stat after {};
+  ASSERT_EQ(stat(path.c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+  EXPECT_EQ(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
+  EXPECT_EQ(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
+  // Only the cache file is left in the directory (no temp files).
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(cache)) {
+    (void)e;
+    ++files;
+  }
+  EXPECT_EQ(files, 1u);
+
+  // Another configuration is another file.
+  c.seed = 9;
+  EXPECT_NE(DatasetCachePath(c, cache), path);
+}
+
+TEST(TrainDataset, CorruptOrTruncatedCacheIsRegenerated) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.clips_per_kind = {2, 1, 1, 0, 1, 1, 1};
+  const std::string cache = dir.path() + "/cache";
+  const Dataset original = BuildDataset(c, cache);
+  const std::string path = DatasetCachePath(c, cache);
+  const auto size = fs::file_size(path);
+
+  {  // one flipped feature byte: same size, checksum differs
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    char b = 0;
+    f.read(&b, 1);
+    f.seekp(static_cast<std::streamoff>(size / 2));
+    b = static_cast<char>(b ^ 0x5a);
+    f.write(&b, 1);
+  }
+  testing::internal::CaptureStderr();
+  const Dataset again = BuildDataset(c, cache);
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(again.from_cache);
+  EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
+  EXPECT_NE(err.find(path.substr(path.rfind('/') + 1)), std::string::npos) << err;
+  EXPECT_EQ(again.x, original.x);
+  EXPECT_EQ(fs::file_size(path), size);
+
+  fs::resize_file(path, size - 100);
+  testing::internal::CaptureStderr();
+  const Dataset truncated = BuildDataset(c, cache);
+  err = testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(truncated.from_cache);
+  EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
+  EXPECT_EQ(truncated.x, original.x);
+  EXPECT_TRUE(BuildDataset(c, cache).from_cache);
+}
+
+TEST(TrainDataset, UnwritableCacheDirectoryIsAOneLineError) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  // A path below a regular file cannot be a directory, even for root.
+  std::ofstream(dir.path() + "/file") << "x";
+  const std::string cache = dir.path() + "/file/cache";
+  try {
+    BuildDataset(c, cache);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(cache), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
+}
+
+TEST(TrainDataset, EmptyOrInvalidWordIsRejectedBeforeAnyWork) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  for (const char* word : {"", "marvin2", "h\xc3\xa9llo", "<marvin>"}) {
+    c.word = word;
+    EXPECT_THROW(BuildDataset(c, dir.path() + "/cache"), TtsError) << word;
+  }
+  EXPECT_FALSE(fs::exists(dir.path() + "/cache"));
+  c.word = "marvin";
+  c.clips_per_kind = {1, 2, 3};
+  EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
+}
+
+TEST(TrainDataset, MultiWordWakePhrase) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.word = "hey tiny";
+  c.clips_per_kind = {2, 2, 0, 0, 2, 0, 0};
+  const Dataset d = BuildDataset(c, "");
+  ASSERT_EQ(d.size(), 6u);
+  EXPECT_EQ(CountKind(d, ClipKind::kWakeWord), 2u);
+}
+
+TEST(TrainDataset, VoiceSplitIsDisjointAndCoversBothEngines) {
+  const VoiceSplit split = SplitVoices();
+  ASSERT_FALSE(split.train.empty());
+  ASSERT_FALSE(split.held_out.empty());
+  for (const auto& h : split.held_out) {
+    for (const auto& t : split.train) EXPECT_FALSE(h.engine == t.engine && h.name == t.name) << h.name;
+  }
+  for (const auto* part : {&split.train, &split.held_out}) {
+    EXPECT_TRUE(std::any_of(part->begin(), part->end(), [](const Voice& v) { return v.engine == TtsEngine::kFlite; }));
+    EXPECT_TRUE(std::any_of(part->begin(), part->end(), [](const Voice& v) { return v.engine == TtsEngine::kEspeak; }));
+  }
+}
+
+// The generator relies on this: espeak-ng once gave a different (sometimes
+// almost empty) result for the same request after enough voice and
+// parameter changes in the process.
+TEST(TrainDataset, SpeechRepeatsExactlyAfterManyEngineCalls) {
+  const Voice voice{TtsEngine::kEspeak, "en-gb+m1"};
+  const std::vector<int16_t> reference = Synthesize("marvin", voice);
+  ASSERT_GT(reference.size(), 4000u);
+  for (int i = 0; i < 90; ++i) {
+    SynthesisParams p;
+    p.pitch = 30 + i % 40;
+    p.rate = 0.8f + 0.01f * (i % 50);
+    const Voice other{TtsEngine::kEspeak, i % 2 ? "en-us" : "en-gb-scotland+f3"};
+    Synthesize("hello", other, p);
+    ASSERT_EQ(Synthesize("marvin", voice), reference) << "call " << i;
+  }
+}
+
+TEST(TrainWorkers, ResultsArriveOnceEachWhateverTheWorkerCount) {
+  for (int workers : {1, 2, 5}) {
+    std::vector<std::string> got(20);
+    RunInWorkers(
+        20, workers, [](size_t i) { return std::string(i, static_cast<char>('a' + i)); },
+        [&](size_t i, std::string&& s) {
+          EXPECT_TRUE(got[i].empty()) << i;
+          got[i] = s;
+        });
+    for (size_t i = 0; i < 20; ++i) EXPECT_EQ(got[i], std::string(i, static_cast<char>('a' + i))) << workers;
+  }
+}
+
+TEST(TrainWorkers, FailuresAreClearErrorsNotHangs) {
+  auto consume = [](size_t, std::string&&) {};
+  try {
+    RunInWorkers(
+        10, 2,
+        [](size_t i) -> std::string {
+          if (i == 5) throw std::runtime_error("example 5 is broken");
+          return "ok";
+        },
+        consume);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("example 5 is broken"), std::string::npos) << e.what();
+  }
+  try {
+    RunInWorkers(
+        10, 3,
+        [](size_t i) -> std::string {
+          if (i == 4) _exit(7);
+          return "ok";
+        },
+        consume);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("exit status 7"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(RunInWorkers(
+                   4, 2, [](size_t) { return std::string("x"); },
+                   [](size_t, std::string&&) { throw std::runtime_error("consumer failed"); }),
+               std::runtime_error);
+}
+
+}  // namespace
+}  // namespace tinyml::train
