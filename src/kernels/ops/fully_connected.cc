@@ -67,10 +67,14 @@ struct FullyConnectedSetup {
 
 // Validates everything eval relies on. With `multipliers`/`shifts` non-null
 // (prepare), also fills the per-channel requantization.
+// kInt8Only: the int8-only registration, which refuses other types first and
+// has no float code.
+template <bool kInt8Only>
 Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32_t* shifts) {
   if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || !ctx.has_input(kInput) || !ctx.has_input(kFilter))
     return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects inputs (input, filter[, bias]); inputs given:"),
                     ctx.num_inputs());
+  if (kInt8Only) TINYML_RETURN_IF_ERROR(RequireInt8Input(ctx, kInput));
   if (ctx.num_outputs() != 1)
     return ctx.Fail(Status::kInvalidModel, TINYML_MSG("expects 1 output; outputs given:"), ctx.num_outputs());
   const TensorMeta input = ctx.input_meta(kInput);
@@ -120,7 +124,8 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
 
   if (has_bias) {
     const TensorMeta bias = ctx.input_meta(kBias);
-    const TensorType want = input.type == TensorType::kInt8 ? TensorType::kInt32 : TensorType::kFloat32;
+    const TensorType want =
+        kInt8Only || input.type == TensorType::kInt8 ? TensorType::kInt32 : TensorType::kFloat32;
     if (bias.type != want)
       return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("bias type must be int32 (int8 op) or float32; type"),
                       static_cast<int>(bias.type));
@@ -133,7 +138,8 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
   p.batches = batches;
   p.accum_depth = depth;
   p.output_depth = units;
-  if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, &p.float_min, &p.float_max);
+  if (!kInt8Only && input.type == TensorType::kFloat32)
+    return ActivationRangeFloat(ctx, activation, &p.float_min, &p.float_max);
 
   TINYML_RETURN_IF_ERROR(CheckActivationQuant(ctx, input, TINYML_MSG("int8 input has no quantization"),
                                               TINYML_MSG("int8 input quantization unusable (scale or zero point)")));
@@ -188,34 +194,33 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
   return ChannelMultiplier(ctx, input_scale, filter_scale, output_scale, &p.output_multiplier, &p.output_shift);
 }
 
-}  // namespace
-
-Status PlanFullyConnected(OpContext& ctx, OpMemory* memory) {
+template <bool kInt8Only>
+Status Plan(OpContext& ctx, OpMemory* memory) {
   FullyConnectedSetup s;
-  TINYML_RETURN_IF_ERROR(Setup(ctx, &s, nullptr, nullptr));
+  TINYML_RETURN_IF_ERROR(Setup<kInt8Only>(ctx, &s, nullptr, nullptr));
   uint32_t bytes = sizeof(FullyConnectedOpData);
   if (s.per_channel) bytes += 2u * sizeof(int32_t) * static_cast<uint32_t>(s.num_channels);
   memory->persistent_bytes = bytes;
   return Status::kOk;
 }
 
-// Filter and output types equal the input's once the generic plan passed.
-Status PlanFullyConnectedS8(OpContext& ctx, OpMemory* memory) {
-  TINYML_RETURN_IF_ERROR(PlanFullyConnected(ctx, memory));
-  return RequireInt8Input(ctx, kInput);
-}
+}  // namespace
+
+Status PlanFullyConnected(OpContext& ctx, OpMemory* memory) { return Plan<false>(ctx, memory); }
+Status PlanFullyConnectedS8(OpContext& ctx, OpMemory* memory) { return Plan<true>(ctx, memory); }
 
 namespace {
 
+template <bool kInt8Only>
 Status Prepare(OpContext& ctx) {
   FullyConnectedOpData* data = ctx.op_data_as<FullyConnectedOpData>();
   FullyConnectedSetup s;
-  TINYML_RETURN_IF_ERROR(Setup(ctx, &s, nullptr, nullptr));
+  TINYML_RETURN_IF_ERROR(Setup<kInt8Only>(ctx, &s, nullptr, nullptr));
   data->params = s.params;
   data->per_channel = s.per_channel ? 1 : 0;
   data->num_channels = s.num_channels;
   // Second pass fills the arrays, whose place depends on num_channels.
-  if (s.per_channel) return Setup(ctx, &s, Multipliers(data), Shifts(data));
+  if (s.per_channel) return Setup<kInt8Only>(ctx, &s, Multipliers(data), Shifts(data));
   return Status::kOk;
 }
 
@@ -243,13 +248,13 @@ Status Eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration* Register_FULLY_CONNECTED_INT8() {
-  static const OpRegistration kRegistration = {"FULLY_CONNECTED", PlanFullyConnectedS8, Prepare, EvalS8, nullptr,
+  static const OpRegistration kRegistration = {"FULLY_CONNECTED", PlanFullyConnectedS8, Prepare<true>, EvalS8, nullptr,
                                                kOpFlagNone};
   return &kRegistration;
 }
 
 const OpRegistration* Register_FULLY_CONNECTED() {
-  static const OpRegistration kRegistration = {"FULLY_CONNECTED", PlanFullyConnected, Prepare, Eval, nullptr,
+  static const OpRegistration kRegistration = {"FULLY_CONNECTED", PlanFullyConnected, Prepare<false>, Eval, nullptr,
                                                kOpFlagNone};
   return &kRegistration;
 }

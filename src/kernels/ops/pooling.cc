@@ -46,10 +46,14 @@ __attribute__((noinline)) Status PoolDimension(OpContext& ctx, Padding padding, 
   return Status::kOk;
 }
 
+// kInt8Only: the int8-only registrations, which refuse other types first and
+// have no float code.
+template <bool kInt8Only>
 Status Setup(OpContext& ctx, PoolKind kind, ref::PoolParams* p) {
   TensorMeta input;
   TensorMeta output;
   TINYML_RETURN_IF_ERROR(CheckUnaryFloatOrInt8(ctx, &input, &output));
+  if (kInt8Only) TINYML_RETURN_IF_ERROR(RequireInt8Input(ctx, 0));
   if (input.shape.rank != 4)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("input must be rank 4 (NHWC); rank"), input.shape.rank);
   if (output.shape.rank != 4)
@@ -83,7 +87,8 @@ Status Setup(OpContext& ctx, PoolKind kind, ref::PoolParams* p) {
   TINYML_RETURN_IF_ERROR(
       PoolDimension(ctx, padding, in.dims[2], p->filter_width, p->stride_width, out.dims[2], &p->pad_width));
 
-  if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, &p->float_min, &p->float_max);
+  if (!kInt8Only && input.type == TensorType::kFloat32)
+    return ActivationRangeFloat(ctx, activation, &p->float_min, &p->float_max);
 
   if (input.quant.count < 1 || output.quant.count < 1)
     return ctx.Fail(Status::kInvalidModel, TINYML_MSG("int8 input and output need quantization parameters"));
@@ -107,24 +112,17 @@ Status Setup(OpContext& ctx, PoolKind kind, ref::PoolParams* p) {
                                   &p->quantized_min, &p->quantized_max);
 }
 
-template <PoolKind kKind>
+template <PoolKind kKind, bool kInt8Only>
 Status Plan(OpContext& ctx, OpMemory* memory) {
   ref::PoolParams p;
-  TINYML_RETURN_IF_ERROR(Setup(ctx, kKind, &p));
+  TINYML_RETURN_IF_ERROR(Setup<kInt8Only>(ctx, kKind, &p));
   memory->persistent_bytes = sizeof(PoolOpData);
   return Status::kOk;
 }
 
-// Input and output types are equal once Setup passed.
-template <PoolKind kKind>
-Status PlanS8(OpContext& ctx, OpMemory* memory) {
-  TINYML_RETURN_IF_ERROR(Plan<kKind>(ctx, memory));
-  return RequireInt8Input(ctx, 0);
-}
-
-template <PoolKind kKind>
+template <PoolKind kKind, bool kInt8Only>
 Status Prepare(OpContext& ctx) {
-  return Setup(ctx, kKind, &ctx.op_data_as<PoolOpData>()->params);
+  return Setup<kInt8Only>(ctx, kKind, &ctx.op_data_as<PoolOpData>()->params);
 }
 
 Status EvalAverage(OpContext& ctx) {
@@ -171,26 +169,26 @@ Status EvalMax(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration* Register_AVERAGE_POOL_2D_INT8() {
-  static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", PlanS8<PoolKind::kAverage>,
-                                               Prepare<PoolKind::kAverage>, EvalAverageS8, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", Plan<PoolKind::kAverage, true>,
+                                               Prepare<PoolKind::kAverage, true>, EvalAverageS8, nullptr, kOpFlagNone};
   return &kRegistration;
 }
 
 const OpRegistration* Register_MAX_POOL_2D_INT8() {
-  static const OpRegistration kRegistration = {"MAX_POOL_2D", PlanS8<PoolKind::kMax>, Prepare<PoolKind::kMax>,
-                                               EvalMaxS8, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"MAX_POOL_2D", Plan<PoolKind::kMax, true>,
+                                               Prepare<PoolKind::kMax, true>, EvalMaxS8, nullptr, kOpFlagNone};
   return &kRegistration;
 }
 
 const OpRegistration* Register_AVERAGE_POOL_2D() {
-  static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", Plan<PoolKind::kAverage>,
-                                               Prepare<PoolKind::kAverage>, EvalAverage, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", Plan<PoolKind::kAverage, false>,
+                                               Prepare<PoolKind::kAverage, false>, EvalAverage, nullptr, kOpFlagNone};
   return &kRegistration;
 }
 
 const OpRegistration* Register_MAX_POOL_2D() {
-  static const OpRegistration kRegistration = {"MAX_POOL_2D", Plan<PoolKind::kMax>, Prepare<PoolKind::kMax>,
-                                               EvalMax, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"MAX_POOL_2D", Plan<PoolKind::kMax, false>,
+                                               Prepare<PoolKind::kMax, false>, EvalMax, nullptr, kOpFlagNone};
   return &kRegistration;
 }
 
