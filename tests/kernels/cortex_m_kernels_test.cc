@@ -79,6 +79,9 @@ struct Quant {
   cm::ChannelQuant View() const { return {bias, mult.data(), shift.data()}; }
 };
 
+// Kernel runs with the folded-offset output stage (RequantFold2Sat).
+int g_fold_runs = 0;
+
 struct ConvCase {
   int32_t batches, in_h, in_w, in_c, out_c, k_h, k_w, stride_h, stride_w, dil_h, dil_w;
   bool same;
@@ -149,9 +152,14 @@ int CheckConv(const ConvCase& c, std::mt19937& rng) {
   for (int32_t oc = 0; oc < c.out_c; ++oc)
     fast = fast && cm::FastRequantOk(shift[oc], cm::ConvAccBound(filter.data() + oc * depth, depth,
                                                                  bias_ptr ? bias[oc] : 0, p.input_offset));
+  bool fold = fast;
+  for (int32_t oc = 0; oc < c.out_c; ++oc) fold = fold && cm::FoldOk(shift[oc], c.output_zp, c.act_min);
   int runs = 0;
-  for (int fast_mode = 0; fast_mode <= (fast ? 1 : 0); ++fast_mode) {
-    p.out.fast = fast_mode;
+  // Modes: 0 exact general form, 1 fast, 2 fast with the folded offset.
+  for (int fast_mode = 0; fast_mode <= (fast ? (fold ? 2 : 1) : 0); ++fast_mode) {
+    p.out.fast = fast_mode >= 1;
+    p.out.fold = fast_mode == 2;
+    g_fold_runs += fast_mode == 2;
     // Exactly the planned size (0 when the columns fit on the stack), so
     // ASan catches a kernel using more.
     const size_t scratch_bytes = cm::ConvS8ScratchBytes(depth);
@@ -268,6 +276,38 @@ TEST(CortexMRequant, Fast2SatEqualsReference) {
   std::printf("[requant2] %lld accumulators checked\n", static_cast<long long>(checked));
 }
 
+// RequantFold2Sat equals the reference output stage after the clamp
+// whenever FoldOk holds (act_min >= output zero point).
+TEST(CortexMRequant, FoldEqualsReference) {
+  std::mt19937 rng(kSeed + 13);
+  int64_t checked = 0;
+  for (int shift = -31; shift <= -1; ++shift) {
+    for (int32_t zp : {-128, -100, -1, 0, 5, 127}) {
+      for (int32_t act_min : {-128, zp, zp + 3}) {
+        if (act_min > 127 || !cm::FoldOk(shift, zp, act_min)) continue;
+        const int32_t m = static_cast<int32_t>((1u << 30) + (rng() & 0x3fffffffu));
+        const uint32_t pre = ~static_cast<uint32_t>(static_cast<uint8_t>(static_cast<int8_t>(shift))) | 0x3c3c3c00u;
+        const int32_t folded = cm::FoldedOffset(cm::RoundOffset(zp), pre);
+        for (int i = 0; i < 4000; ++i) {
+          int32_t a = static_cast<int32_t>(rng() & 0x3fffffffu) >> (rng() % 30);
+          if (rng() & 1) a = -a;
+          if (i < 3) a = i == 0 ? (1 << 30) - 1 : i == 1 ? -(1 << 30) + 1 : -1;
+          int32_t want = MultiplyByQuantizedMultiplier(a, m, shift) + zp;
+          want = want < act_min ? act_min : (want > 127 ? 127 : want);
+          int32_t got = cm::RequantFold2Sat(static_cast<int32_t>(static_cast<uint32_t>(a) << 1), m, pre, folded);
+          got = got < act_min ? act_min : got;
+          ASSERT_EQ(got, want) << a << " " << m << " " << shift << " " << zp << " " << act_min;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 100000);
+  EXPECT_FALSE(cm::FoldOk(-2, 0, -1));   // act_min below the zero point
+  EXPECT_FALSE(cm::FoldOk(-31, -128, -128));  // 255 << 30 does not fit
+  EXPECT_TRUE(cm::FoldOk(-20, -128, -128));
+}
+
 TEST(CortexMRequant, FastOkBound) {
   EXPECT_TRUE(cm::FastRequantOk(-1, (1 << 30) - 1));
   EXPECT_FALSE(cm::FastRequantOk(-1, 1 << 30));
@@ -327,6 +367,7 @@ TEST(CortexMConv, StackAndArenaColumns) {
   ConvCase kws{1, 49, 10, 1, 64, 10, 4, 2, 2, 1, 1, true, 83, -128, -128, 127, -12, -6, true, 100000};
   runs += CheckConv(kws, rng);
   EXPECT_GE(runs, 30);
+  EXPECT_GT(g_fold_runs, 0) << "no case used the folded-offset output stage";
 }
 
 TEST(CortexMConv, EdgeBattery) {
@@ -431,9 +472,13 @@ int CheckDw(const DwCase& c, std::mt19937& rng) {
   for (int32_t oc = 0; oc < out_c; ++oc)
     fast = fast && cm::FastRequantOk(shift[oc], cm::DepthwiseAccBound(filter.data(), taps, out_c, oc,
                                                                       bias_ptr ? bias[oc] : 0, p.input_offset));
+  bool fold = fast;
+  for (int32_t oc = 0; oc < out_c; ++oc) fold = fold && cm::FoldOk(shift[oc], c.output_zp, c.act_min);
   int runs = 0;
-  for (int fast_mode = 0; fast_mode <= (fast ? 1 : 0); ++fast_mode) {
-    p.out.fast = fast_mode;
+  for (int fast_mode = 0; fast_mode <= (fast ? (fold ? 2 : 1) : 0); ++fast_mode) {
+    p.out.fast = fast_mode >= 1;
+    p.out.fold = fast_mode == 2;
+    g_fold_runs += fast_mode == 2;
     const size_t scratch_bytes = cm::DepthwiseConvS8ScratchBytes(c.in_c, out_c, c.k_h, c.k_w);
     std::vector<uint8_t> scratch_buf(scratch_bytes, 0xa5);
     void* scratch = scratch_bytes > 0 ? scratch_buf.data() : nullptr;
@@ -515,6 +560,7 @@ TEST(CortexMDepthwise, EdgeBattery) {
     runs += CheckDw(dil, rng);
   }
   std::printf("[depthwise edge] %d kernel runs compared\n", runs);
+  EXPECT_GT(g_fold_runs, 0) << "no case used the folded-offset output stage";
 }
 
 // --- FULLY_CONNECTED: byte-exact with ref::FullyConnectedS8 (filter zero

@@ -2,8 +2,35 @@
 // then the shared matmul (conv_s8.h).
 #include "kernels/cortex_m/conv_s8.h"
 
+#include "kernels/cortex_m/dsp.h"
+
 namespace tinyml {
 namespace cortex_m {
+namespace {
+
+// `words` input words (nullptr: padding) widened into column p's slots
+// starting at `dst` (block-aligned depth): the inline twin of WidenRun for
+// runs that are a multiple of 4 long.
+inline uint32_t* WidenWords(uint32_t* dst, const int8_t* src, int32_t words, const Widen& widen) {
+  if (src == nullptr) {
+    for (; words > 0; --words, dst += 8) dst[0] = dst[1] = 0;
+    return dst;
+  }
+  for (; words > 0; --words, dst += 8, src += 4) {
+    const uint32_t w = Load32(src);
+    uint32_t e = Sxtab16(widen.offset_pair, w);
+    uint32_t o = Sxtab16Ror8(widen.offset_pair, w);
+    if (widen.doubled) {
+      e = Sadd16(e, e);
+      o = Sadd16(o, o);
+    }
+    dst[0] = e;
+    dst[1] = o;
+  }
+  return dst;
+}
+
+}  // namespace
 
 int64_t ConvAccBound(const int8_t* filter_row, int32_t depth, int32_t bias, int32_t input_offset) {
   int64_t abs_sum = 0;
@@ -59,6 +86,30 @@ void ConvS8(const ConvS8Params& params, const ChannelQuant& quant, const Shape& 
         const int32_t x0 = (pixel % out_w) * params.stride_width - params.pad_width;
         const int32_t x_last = x0 + (k_w - 1) * params.dilation_width;
         const bool cols_inside = x0 >= 0 && x_last < in_w;
+        if ((row_len & 3) == 0 && row_len <= static_cast<int32_t>(sizeof(row_buf))) {
+          // Every filter row starts on a block: widen whole words inline.
+          uint32_t* dst = cols + 2 * p;
+          const int32_t words = row_len >> 2;
+          for (int32_t fy = 0; fy < k_h; ++fy) {
+            const int32_t y = y0 + fy * params.dilation_height;
+            const int8_t* src = nullptr;
+            if (y >= 0 && y < in_h) {
+              if (cols_inside && params.dilation_width == 1) {
+                src = image + (y * in_w + x0) * in_c;
+              } else {
+                const int8_t* row = image + y * in_w * in_c;
+                for (int32_t fx = 0, i = 0; fx < k_w; ++fx) {
+                  const int32_t x = x0 + fx * params.dilation_width;
+                  const bool inside = x >= 0 && x < in_w;
+                  for (int32_t ic = 0; ic < in_c; ++ic, ++i) row_buf[i] = inside ? row[x * in_c + ic] : zero_point;
+                }
+                src = row_buf;
+              }
+            }
+            dst = WidenWords(dst, src, words, widen);
+          }
+          continue;  // depth is a multiple of 4: no tail
+        }
         int32_t k = 0;
         for (int32_t fy = 0; fy < k_h; ++fy, k += row_len) {
           const int32_t y = y0 + fy * params.dilation_height;

@@ -86,8 +86,10 @@ inline void DwTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, u
   "smlabb %[a1], %[x], %[g], %[a1]\n\t"    \
   "smlabt %[a3], %[x], %[g], %[a3]\n\t"
 
-inline void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end, int32_t channels,
-                             int32_t off, bool by2, int32_t* acc) {
+// Out of line: inlined, the caller's live values can leave the compiler
+// no registers for the 12 operands (-Os builds failed).
+__attribute__((noinline)) void DwBroadcastTaps4(const int8_t* f, const uintptr_t* d, const uintptr_t* end,
+                                                int32_t channels, int32_t off, bool by2, int32_t* acc) {
   int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
   uint32_t x, g, fe;
   if (by2) {
@@ -139,12 +141,14 @@ inline int32_t ClampRange(int32_t v, int32_t act_min, int32_t act_max) {
   return v > act_max ? act_max : v;
 }
 
-// Fast output stage of one channel: acc doubled, then RequantFast2Sat.
-template <bool kFullRange>
+// Fast output stage of one channel: acc doubled, then RequantFast2Sat
+// (kFold: RequantFold2Sat).
+template <bool kFullRange, bool kFold = false>
 inline int32_t OutFast(int32_t acc, int32_t multiplier, uint32_t pre_shift, int32_t round_offset, int32_t act_min,
                        int32_t act_max) {
-  const int32_t v =
-      RequantFast2Sat(static_cast<int32_t>(static_cast<uint32_t>(acc) << 1), multiplier, pre_shift, round_offset);
+  const int32_t acc2 = static_cast<int32_t>(static_cast<uint32_t>(acc) << 1);
+  const int32_t v = kFold ? RequantFold2Sat(acc2, multiplier, pre_shift, FoldedOffset(round_offset, pre_shift))
+                          : RequantFast2Sat(acc2, multiplier, pre_shift, round_offset);
   return kFullRange ? v : ClampRange(v, act_min, act_max);
 }
 
@@ -182,7 +186,7 @@ void PixelBroadcast4(uintptr_t* rows, int32_t taps, int32_t depth_multiplier, co
 // taps inside the image, the first of which reads filter row `filter`, so
 // one pointer walks input and filter and the tap loop needs few registers.
 // Kept out of line, free of the caller's state.
-template <bool kFullRange, bool kHasBias>
+template <bool kFullRange, bool kHasBias, bool kFold>
 void PixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filter, int32_t channels, uint32_t off,
                     const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
   const int32_t* bias = quant.bias;
@@ -205,21 +209,174 @@ void PixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filter,
       bias += 4;
     }
     if (taps > 0) DwTaps4(filter_c, deltas, deltas_end, off, by3, a0, a1, a2, a3);
-    // The four pre-shifts (~shift) as bytes of one word: ASR by register
-    // reads only the low byte.
+    // The four pre-shifts (~shift) as bytes of one word: ASR/LSL by
+    // register read only the low byte.
     uint32_t pre = ~Load32(shift);
-    a0 = OutFast<kFullRange>(a0, mult[0], pre, round_offset, act_min, act_max);
+    a0 = OutFast<kFullRange, kFold>(a0, mult[0], pre, round_offset, act_min, act_max);
     pre >>= 8;
-    a1 = OutFast<kFullRange>(a1, mult[1], pre, round_offset, act_min, act_max);
+    a1 = OutFast<kFullRange, kFold>(a1, mult[1], pre, round_offset, act_min, act_max);
     pre >>= 8;
-    a2 = OutFast<kFullRange>(a2, mult[2], pre, round_offset, act_min, act_max);
+    a2 = OutFast<kFullRange, kFold>(a2, mult[2], pre, round_offset, act_min, act_max);
     pre >>= 8;
-    a3 = OutFast<kFullRange>(a3, mult[3], pre, round_offset, act_min, act_max);
+    a3 = OutFast<kFullRange, kFold>(a3, mult[3], pre, round_offset, act_min, act_max);
     out[0] = static_cast<int8_t>(a0);
     out[1] = static_cast<int8_t>(a1);
     out[2] = static_cast<int8_t>(a2);
     out[3] = static_cast<int8_t>(a3);
   }
+}
+
+// Arguments of DwPixelFold4 (the assembly twin of PixelChannels4<true,
+// true, true>); offsets are part of its contract.
+struct DwPixelArgs {
+  const uintptr_t* table;      // 0: (delta, step) pairs of the inside taps, n >= 1
+  const uintptr_t* table_end;  // 4
+  const int8_t* filter;        // 8: first inside tap's filter row
+  const int32_t* bias;         // 12
+  const int32_t* mult;         // 16
+  const int8_t* shift;         // 20
+  int8_t* out;                 // 24
+  int8_t* out_end;             // 28
+  uint32_t off_pair;           // 32
+  int32_t round_offset;        // 36
+  int32_t by3;                 // 40: n % 3 == 0
+};
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+// One pixel, all channels, four per group: bias, the DwTaps4 loop, and the
+// RequantFold2Sat output stage, with every pointer of the group loop kept
+// in registers or the function's own frame (as C, the compiler spilled and
+// reloaded them around the tap loop for every group of four outputs).
+extern "C" void tinyml_cm_dw_pixel_fold4(const DwPixelArgs* args);
+
+// Registers in the tap loop: r0-r3 accumulators, r4 filter walker, r5 table
+// walker, r6 table end, r7 input offset pair, r8-r12 scratch, lr output.
+#define TINYML_DW_ASM_TAP                 \
+  "ldrd    r10, r12, [r5], #8\n\t"        \
+  "ldr     r8, [r4, r10]\n\t"             \
+  "ldr     r9, [r4]\n\t"                  \
+  "add     r4, r4, r12\n\t"               \
+  "sxtab16 r10, r7, r8\n\t"               \
+  "sxtab16 r8, r7, r8, ror #8\n\t"        \
+  "sxtb16  r11, r9\n\t"                   \
+  "sxtb16  r9, r9, ror #8\n\t"            \
+  "smlabb  r0, r10, r11, r0\n\t"          \
+  "smlatt  r2, r10, r11, r2\n\t"          \
+  "smlabb  r1, r8, r9, r1\n\t"            \
+  "smlatt  r3, r8, r9, r3\n\t"
+// Output stage of accumulator A with multiplier M; r5 holds the remaining
+// pre-shift bytes, r4 the round offset.
+#define TINYML_DW_ASM_OUT(A, M)           \
+  "lsls    " A ", " A ", #1\n\t"          \
+  "lsl     r12, r4, r5\n\t"               \
+  "smmlar  " A ", " A ", " M ", r12\n\t"  \
+  "asr     " A ", " A ", r5\n\t"          \
+  "ssat    " A ", #8, " A ", asr #1\n\t"
+
+__asm__(
+    ".syntax unified\n\t"
+    ".thumb\n\t"
+    ".text\n\t"
+    ".p2align 2\n\t"
+    ".global tinyml_cm_dw_pixel_fold4\n\t"
+    ".type tinyml_cm_dw_pixel_fold4, %function\n\t"
+    ".thumb_func\n"
+    "tinyml_cm_dw_pixel_fold4:\n\t"
+    "push    {r4-r11, lr}\n\t"
+    "sub     sp, sp, #32\n\t"
+    // Frame: 0 filter (this group), 4 bias, 8 mult, 12 shift, 16 out_end,
+    // 20 table, 24 round offset, 28 by3.
+    "ldr     r1, [r0, #8]\n\t"
+    "str     r1, [sp, #0]\n\t"
+    "ldr     r1, [r0, #12]\n\t"
+    "str     r1, [sp, #4]\n\t"
+    "ldr     r1, [r0, #16]\n\t"
+    "str     r1, [sp, #8]\n\t"
+    "ldr     r1, [r0, #20]\n\t"
+    "str     r1, [sp, #12]\n\t"
+    "ldr     r1, [r0, #28]\n\t"
+    "str     r1, [sp, #16]\n\t"
+    "ldr     r1, [r0, #0]\n\t"
+    "str     r1, [sp, #20]\n\t"
+    "ldr     r1, [r0, #36]\n\t"
+    "str     r1, [sp, #24]\n\t"
+    "ldr     r1, [r0, #40]\n\t"
+    "str     r1, [sp, #28]\n\t"
+    "ldr     r6, [r0, #4]\n\t"
+    "ldr     r7, [r0, #32]\n\t"
+    "ldr     lr, [r0, #24]\n"
+    ".Ltinyml_dw_group:\n\t"
+    "ldr     r4, [sp, #0]\n\t"
+    "adds    r8, r4, #4\n\t"
+    "str     r8, [sp, #0]\n\t"
+    "ldr     r12, [sp, #4]\n\t"
+    "ldmia   r12!, {r0-r3}\n\t"
+    "str     r12, [sp, #4]\n\t"
+    "ldr     r5, [sp, #20]\n\t"
+    "ldr     r8, [sp, #28]\n\t"
+    "cmp     r8, #0\n\t"
+    "beq     .Ltinyml_dw_by1\n"
+    ".Ltinyml_dw_by3:\n\t"
+    TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP
+    "cmp     r5, r6\n\t"
+    "bne     .Ltinyml_dw_by3\n\t"
+    "b       .Ltinyml_dw_out\n"
+    ".Ltinyml_dw_by1:\n\t"
+    TINYML_DW_ASM_TAP
+    "cmp     r5, r6\n\t"
+    "bne     .Ltinyml_dw_by1\n"
+    ".Ltinyml_dw_out:\n\t"
+    "ldr     r12, [sp, #8]\n\t"
+    "ldmia   r12!, {r8-r11}\n\t"
+    "str     r12, [sp, #8]\n\t"
+    "ldr     r12, [sp, #12]\n\t"
+    "ldr     r5, [r12], #4\n\t"
+    "str     r12, [sp, #12]\n\t"
+    "mvns    r5, r5\n\t"
+    "ldr     r4, [sp, #24]\n\t"
+    TINYML_DW_ASM_OUT("r0", "r8")
+    "lsrs    r5, r5, #8\n\t"
+    TINYML_DW_ASM_OUT("r1", "r9")
+    "lsrs    r5, r5, #8\n\t"
+    TINYML_DW_ASM_OUT("r2", "r10")
+    "lsrs    r5, r5, #8\n\t"
+    TINYML_DW_ASM_OUT("r3", "r11")
+    "strb    r0, [lr]\n\t"
+    "strb    r1, [lr, #1]\n\t"
+    "strb    r2, [lr, #2]\n\t"
+    "strb    r3, [lr, #3]\n\t"
+    "add     lr, lr, #4\n\t"
+    "ldr     r12, [sp, #16]\n\t"
+    "cmp     lr, r12\n\t"
+    "bne     .Ltinyml_dw_group\n\t"
+    "add     sp, sp, #32\n\t"
+    "pop     {r4-r11, pc}\n\t"
+    ".size tinyml_cm_dw_pixel_fold4, .-tinyml_cm_dw_pixel_fold4\n\t");
+#undef TINYML_DW_ASM_TAP
+#undef TINYML_DW_ASM_OUT
+#endif
+
+// Fast, folded output stage, full int8 range, with bias, n >= 1 inside
+// taps: the assembly function on DSP builds, PixelChannels4 elsewhere.
+void PixelFold4(const uintptr_t* table, int32_t n, const int8_t* first_row, int32_t channels, uint32_t off,
+                const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+  DwPixelArgs a;
+  a.table = table;
+  a.table_end = table + 2 * n;
+  a.filter = first_row;
+  a.bias = quant.bias;
+  a.mult = quant.multiplier;
+  a.shift = quant.shift;
+  a.out = out;
+  a.out_end = out + channels;
+  a.off_pair = off;
+  a.round_offset = RoundOffset(stage.output_offset);
+  a.by3 = n % 3 == 0;
+  tinyml_cm_dw_pixel_fold4(&a);
+#else
+  PixelChannels4<true, true, true>(table, n, first_row, channels, off, quant, stage, out);
+#endif
 }
 
 bool LanesByChannel(int32_t depth_multiplier, int32_t output_channels) {
@@ -284,6 +441,11 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
   const bool lanes_by_multiplier = !lanes_by_channel && (dm & 3) == 0;
   const bool full_range = IsFullRange(stage);
   const uintptr_t x_step = static_cast<uintptr_t>(params.dilation_width) * static_cast<uintptr_t>(in_c);
+  // Interior tap deltas (depth multiplier 1: in_c == out_c), wrapping.
+  const uintptr_t col_inc = x_step - static_cast<uintptr_t>(out_c);
+  const uintptr_t row_inc = static_cast<uintptr_t>(params.dilation_height) * static_cast<uintptr_t>(in_w) *
+                                static_cast<uintptr_t>(in_c) -
+                            static_cast<uintptr_t>(k_w) * static_cast<uintptr_t>(out_c);
 
   uintptr_t stack_taps[2 * kDepthwiseStackTaps];
   int8_t* zero_row = static_cast<int8_t*>(scratch);
@@ -310,7 +472,23 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
           int32_t n = 0;
           int32_t first_tap = 0;
           uintptr_t* entry = tap_addr;
-          for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
+          const bool interior = x0 >= 0 && x0 + (k_w - 1) * params.dilation_width < in_w && y0 >= 0 &&
+                                y0 + (k_h - 1) * params.dilation_height < in_h;
+          if (interior) {
+            // Every tap inside: delta(fy, fx) = base + fy * row_inc + fx * col_inc,
+            // and each step is one filter row.
+            uintptr_t d = reinterpret_cast<uintptr_t>(image + (y0 * in_w + x0) * in_c) -
+                          reinterpret_cast<uintptr_t>(filter);
+            for (int32_t fy = 0; fy < k_h; ++fy, d += row_inc) {
+              uintptr_t dx = d;
+              for (int32_t fx = 0; fx < k_w; ++fx, dx += col_inc, entry += 2) {
+                entry[0] = dx;
+                entry[1] = static_cast<uintptr_t>(out_c);
+              }
+            }
+            n = taps;
+          }
+          for (int32_t fy = 0, t = 0; fy < k_h && !interior; ++fy) {
             const int32_t y = y0 + fy * params.dilation_height;
             if (y < 0 || y >= in_h) {
               t += k_w;
@@ -335,16 +513,16 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
           if (n > 0) entry[-1] = 0;
           const int8_t* first_row = filter + first_tap * out_c;
           if (stage.fast) {
-            if (full_range) {
-              if (bias != nullptr) {
-                PixelChannels4<true, true>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
-              } else {
-                PixelChannels4<true, false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
-              }
+            if (full_range && bias != nullptr && stage.fold && n > 0) {
+              PixelFold4(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+            } else if (full_range && bias != nullptr && stage.fold) {
+              PixelChannels4<true, true, true>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+            } else if (full_range && bias != nullptr) {
+              PixelChannels4<true, true, false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
             } else if (bias != nullptr) {
-              PixelChannels4<false, true>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+              PixelChannels4<false, true, false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
             } else {
-              PixelChannels4<false, false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+              PixelChannels4<false, false, false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
             }
             continue;
           }
@@ -365,8 +543,15 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
           continue;
         }
 
+        const bool cols_inside = x0 >= 0 && x0 + (k_w - 1) * params.dilation_width < in_w;
         for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
           const int32_t y = y0 + fy * params.dilation_height;
+          if (cols_inside && y >= 0 && y < in_h) {
+            // Whole filter row inside: the addresses are an arithmetic run.
+            uintptr_t a = reinterpret_cast<uintptr_t>(image + (y * in_w + x0) * in_c);
+            for (int32_t fx = 0; fx < k_w; ++fx, ++t, a += x_step) tap_addr[t] = a;
+            continue;
+          }
           for (int32_t fx = 0; fx < k_w; ++fx, ++t) {
             const int32_t x = x0 + fx * params.dilation_width;
             const bool inside = y >= 0 && y < in_h && x >= 0 && x < in_w;

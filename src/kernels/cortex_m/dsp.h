@@ -120,6 +120,18 @@ inline int32_t AsrReg(int32_t x, uint32_t s) {
   __asm__("asr %0, %1, %2" : "=r"(r) : "r"(x), "r"(s));
   return r;
 }
+// acc + the rounded high word of a * b: (acc * 2^32 + a * b + 2^31) >> 32.
+inline int32_t Smmlar(int32_t a, int32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
+// Left shift by the low byte of s (0..31 here), as LSL by register.
+inline int32_t LslReg(int32_t x, uint32_t s) {
+  int32_t r;
+  __asm__("lsl %0, %1, %2" : "=r"(r) : "r"(x), "r"(s));
+  return r;
+}
 
 #else  // Portable emulation with identical results.
 
@@ -173,6 +185,14 @@ inline uint32_t Sxtab16(uint32_t offset, uint32_t x) {
 inline uint32_t Sxtab16Ror8(uint32_t offset, uint32_t x) { return Sxtab16(offset, (x >> 8) | (x << 24)); }
 inline int32_t Ssat8Asr1(int32_t x) { return Ssat8(x >> 1); }
 inline int32_t AsrReg(int32_t x, uint32_t s) { return x >> (s & 0xffu); }
+
+inline int32_t Smmlar(int32_t a, int32_t b, int32_t acc) {
+  const int64_t p = static_cast<int64_t>(a) * b + (static_cast<int64_t>(1) << 31);
+  return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(static_cast<uint64_t>(p) >> 32));
+}
+inline int32_t LslReg(int32_t x, uint32_t s) {
+  return static_cast<int32_t>(static_cast<uint32_t>(x) << (s & 0xffu));
+}
 
 #endif
 

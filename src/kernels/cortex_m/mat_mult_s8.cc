@@ -102,6 +102,51 @@ TINYML_MM_INLINE void MacQuads(const uint32_t*& x_ref, const int8_t*& f_ref, int
   *a2_ref = a2;
   *a3_ref = a3;
 }
+// 64 depth values x 4 pixels, straight-line (no counter register, so the
+// filter words come two per LDRD): 200 instructions for 256 MACs.
+#define TINYML_MM_HALF_ASM(W)                        \
+  "sxtb16 %[fe], " W "\n\t"                          \
+  "sxtb16 " W ", " W ", ror #8\n\t"                  \
+  "ldmia  %[x]!, {%[c0], %[c1], %[c2], %[c3]}\n\t"   \
+  "smlad  %[a0], %[c0], %[fe], %[a0]\n\t"            \
+  "smlad  %[a0], %[c1], " W ", %[a0]\n\t"            \
+  "smlad  %[a1], %[c2], %[fe], %[a1]\n\t"            \
+  "smlad  %[a1], %[c3], " W ", %[a1]\n\t"            \
+  "ldmia  %[x]!, {%[c0], %[c1], %[c2], %[c3]}\n\t"   \
+  "smlad  %[a2], %[c0], %[fe], %[a2]\n\t"            \
+  "smlad  %[a2], %[c1], " W ", %[a2]\n\t"            \
+  "smlad  %[a3], %[c2], %[fe], %[a3]\n\t"            \
+  "smlad  %[a3], %[c3], " W ", %[a3]\n\t"
+#define TINYML_MM_OCT_ASM                   \
+  "ldrd   %[w0], %[w1], [%[f]], #8\n\t"     \
+  TINYML_MM_HALF_ASM("%[w0]") TINYML_MM_HALF_ASM("%[w1]")
+
+TINYML_MM_INLINE void Mac64(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t* a0_ref, int32_t* a1_ref,
+                            int32_t* a2_ref, int32_t* a3_ref) {
+  const uint32_t* x = x_ref;
+  const int8_t* f = f_ref;
+  int32_t a0 = *a0_ref, a1 = *a1_ref, a2 = *a2_ref, a3 = *a3_ref;
+  uint32_t w0, w1, fe;
+  register uint32_t c0 __asm__("r4");
+  register uint32_t c1 __asm__("r5");
+  register uint32_t c2 __asm__("r6");
+  register uint32_t c3 __asm__("r7");
+  __asm__ volatile(TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM
+                       TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM
+                   : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [f] "+r"(f),
+                     [w0] "=&r"(w0), [w1] "=&r"(w1), [fe] "=&r"(fe), [c0] "=&r"(c0), [c1] "=&r"(c1), [c2] "=&r"(c2),
+                     [c3] "=&r"(c3)
+                   :
+                   : "memory");
+  x_ref = x;
+  f_ref = f;
+  *a0_ref = a0;
+  *a1_ref = a1;
+  *a2_ref = a2;
+  *a3_ref = a3;
+}
+#undef TINYML_MM_OCT_ASM
+#undef TINYML_MM_HALF_ASM
 #undef TINYML_MM_BLOCK_ASM
 #else
 #define TINYML_MM_INLINE inline
@@ -142,11 +187,16 @@ inline void MacQuads(const uint32_t*& x, const int8_t*& f, int32_t quads, int32_
                      int32_t* a3) {
   MacPairs(x, f, 2 * quads, a0, a1, a2, a3);
 }
+inline void Mac64(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
+  MacPairs(x, f, 8, a0, a1, a2, a3);
+}
 #endif
 
-// Depth (a multiple of 8) as 16-deep iterations and at most one 8-deep one.
+// Depth (a multiple of 8) as 64-deep straight runs, then 16-deep
+// iterations and at most one 8-deep one.
 TINYML_MM_INLINE void MacDepth8(const uint32_t*& x, const int8_t*& f, int32_t depth, int32_t* a0, int32_t* a1, int32_t* a2,
                       int32_t* a3) {
+  for (; depth >= 64; depth -= 64) Mac64(x, f, a0, a1, a2, a3);
   if (depth >= 16) MacQuads(x, f, depth >> 4, a0, a1, a2, a3);
   if (depth & 8) MacPairs(x, f, 1, a0, a1, a2, a3);
 }
@@ -291,7 +341,8 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
 // The hot case: fast requantization, 4 pixels, depth % 8 == 0. Written
 // with the fewest live values across the MAC loop (the filter pointer runs
 // straight on into the next channel's row) to limit spills around the asm.
-template <bool kFullRange, bool kHasBias>
+// kFold: the output stage is RequantFold2Sat (OutputStage::fold).
+template <bool kFullRange, bool kHasBias, bool kFold>
 void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels, const ChannelQuant& quant,
                  const OutputStage& out, int8_t* o) {
   const int32_t* bias = quant.bias;
@@ -308,10 +359,18 @@ void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t c
     MacDepth8(x, f, depth, &a0, &a1, &a2, &a3);
     const int32_t m = *mult++;
     const uint32_t pre_shift = ~static_cast<uint32_t>(*shift++);  // only the low byte counts (AsrReg)
-    a0 = RequantFast2Sat(a0, m, pre_shift, round_offset);
-    a1 = RequantFast2Sat(a1, m, pre_shift, round_offset);
-    a2 = RequantFast2Sat(a2, m, pre_shift, round_offset);
-    a3 = RequantFast2Sat(a3, m, pre_shift, round_offset);
+    if (kFold) {
+      const int32_t folded = FoldedOffset(round_offset, pre_shift);
+      a0 = RequantFold2Sat(a0, m, pre_shift, folded);
+      a1 = RequantFold2Sat(a1, m, pre_shift, folded);
+      a2 = RequantFold2Sat(a2, m, pre_shift, folded);
+      a3 = RequantFold2Sat(a3, m, pre_shift, folded);
+    } else {
+      a0 = RequantFast2Sat(a0, m, pre_shift, round_offset);
+      a1 = RequantFast2Sat(a1, m, pre_shift, round_offset);
+      a2 = RequantFast2Sat(a2, m, pre_shift, round_offset);
+      a3 = RequantFast2Sat(a3, m, pre_shift, round_offset);
+    }
     if (!kFullRange) {
       a0 = ClampRange(a0, act_min, act_max);
       a1 = ClampRange(a1, act_min, act_max);
@@ -326,9 +385,13 @@ template <bool kFullRange>
 void MatMulWholeBias(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels, const ChannelQuant& quant,
                      const OutputStage& out, int8_t* o) {
   if (quant.bias != nullptr) {
-    MatMulWhole<kFullRange, true>(cols, depth, f, channels, quant, out, o);
+    if (out.fold) {
+      MatMulWhole<kFullRange, true, true>(cols, depth, f, channels, quant, out, o);
+    } else {
+      MatMulWhole<kFullRange, true, false>(cols, depth, f, channels, quant, out, o);
+    }
   } else {
-    MatMulWhole<kFullRange, false>(cols, depth, f, channels, quant, out, o);
+    MatMulWhole<kFullRange, false, false>(cols, depth, f, channels, quant, out, o);
   }
 }
 

@@ -29,6 +29,9 @@ struct OutputStage {
   int32_t act_min;
   int32_t act_max;
   int32_t fast;  // nonzero: every channel may use RequantFast
+  // Nonzero (only with fast): every channel may use RequantFold2Sat
+  // (FoldOk), because act_min >= output_offset and the folded offset fits.
+  int32_t fold;
 };
 
 // Per-channel constants of the fast form.
@@ -66,6 +69,19 @@ inline int32_t RequantFast2Sat(int32_t acc2, int32_t multiplier, uint32_t pre_sh
   return Ssat8Asr1(AsrReg(y + (y >> 31), pre_shift) + round_offset);
 }
 
+// A cheaper exact form when act_min >= output_offset (ReLU-style clamps):
+// for y < 0 every rounding of y / 2^e gives a result <= output_offset, which
+// the clamp maps to act_min anyway, so RoundingDivideByPOT's sign correction
+// can be dropped; and the rounding offset moves before the shift,
+// (y >> p) + k == (y + (k << p)) >> p, where SMMLAR adds it for free.
+// `folded_offset` = RoundOffset(output_offset) << pre_shift (FoldedOffset).
+// The caller still clamps to [act_min, act_max] when that is narrower than
+// int8.
+inline int32_t FoldedOffset(int32_t round_offset, uint32_t pre_shift) { return LslReg(round_offset, pre_shift); }
+inline int32_t RequantFold2Sat(int32_t acc2, int32_t multiplier, uint32_t pre_shift, int32_t folded_offset) {
+  return Ssat8Asr1(AsrReg(Smmlar(acc2, multiplier, folded_offset), pre_shift));
+}
+
 inline int32_t Clamp(int32_t v, const OutputStage& s) {
   v += s.output_offset;
   v = v < s.act_min ? s.act_min : v;
@@ -89,6 +105,15 @@ inline int32_t Requant(int32_t acc, int32_t multiplier, int32_t shift, const Out
   const int32_t v = s.fast ? RequantFast(acc, MakeFastChannel(multiplier, shift))
                            : MultiplyByQuantizedMultiplier(acc, multiplier, shift);
   return Clamp(v, s);
+}
+
+// True when RequantFold2Sat may replace RequantFast2Sat for a channel that
+// passed FastRequantOk: act_min >= output_offset, and |folded offset| plus
+// |y| (< 2^30) stays below 2^31.
+inline bool FoldOk(int32_t shift, int32_t output_offset, int32_t act_min) {
+  const int64_t k = RoundOffset(output_offset);
+  const int64_t folded = (k < 0 ? -k : k) << (-shift - 1);
+  return act_min >= output_offset && folded < (static_cast<int64_t>(1) << 30);
 }
 
 // True when RequantFast is exact for a channel: shift in [-31, -1] and every

@@ -83,6 +83,9 @@ Status Prepare(OpContext& ctx) {
     fast = cortex_m::FastRequantOk(shift[c], bound);
   }
   p.out.fast = fast ? 1 : 0;
+  bool fold = fast;
+  for (int32_t c = 0; c < n && fold; ++c) fold = cortex_m::FoldOk(shift[c], p.out.output_offset, p.out.act_min);
+  p.out.fold = fold ? 1 : 0;
   return Status::kOk;
 }
 
