@@ -88,6 +88,15 @@ TEST(ModelZoo, PickArchErrors) {
   }
   EXPECT_THROW(PickArch("dscnn", 14336, 100, kDescription), std::runtime_error);
   EXPECT_THROW(PickArch("resnet50", 14336, 8192, kDescription), std::runtime_error);
+  EXPECT_THROW(PickArch("auto", 1000, 8192, kDescription), std::runtime_error);
+}
+
+TEST(ModelZoo, AutoPrefersTcResNetThenDsCnn) {
+  EXPECT_EQ(PickArch("auto", 14336, 8192, kDescription).arch.family, "tcresnet");
+  // Below the smallest TC-ResNet only a DS-CNN fits.
+  const ArchChoice small = PickArch("auto", 8000, 8192, kDescription);
+  EXPECT_EQ(small.arch.family, "dscnn");
+  EXPECT_LE(small.stats.file_bytes, 8000u);
 }
 
 TEST(ModelZoo, ExportRejectsMismatchedParameters) {

@@ -127,7 +127,7 @@ struct Options {
   double minutes = 0.0;  // 0: whatever the 30-minute total leaves
   int32_t epochs = 0;
   uint64_t seed = 1;
-  std::string arch = "dscnn";
+  std::string arch = "auto";
   int workers = 0;
   double clips = 1.0;
   double val_clips = 0.15;
@@ -409,7 +409,7 @@ int Main(int argc, char** argv) {
       "Examples:\n"
       "  tinyml train --word marvin\n"
       "  tinyml train --word marvin --out out/marvin --minutes 10 --seed 3\n"
-      "  tinyml train --word marvin --arch tcresnet --size-budget 12000");
+      "  tinyml train --word marvin --arch dscnn --size-budget 12000");
   app.add_option("--word", opt.word, "the wake word (letters, apostrophes, hyphens, spaces)")->required();
   app.add_option("--out", opt.out, "output directory (default out/WORD)");
   app.add_option("--size-budget", opt.size_budget, "largest .tflite file in bytes")->capture_default_str();
@@ -417,7 +417,8 @@ int Main(int argc, char** argv) {
   app.add_option("--minutes", opt.minutes, "training time in minutes (default: what a 30-minute total leaves)");
   app.add_option("--epochs", opt.epochs, "epochs instead of a time-based plan (reproducible)")->check(CLI::Range(2, 100000));
   app.add_option("--seed", opt.seed, "seed for data and training")->capture_default_str();
-  app.add_option("--arch", opt.arch, "model family (dscnn, tcresnet) or one zoo entry")->capture_default_str();
+  app.add_option("--arch", opt.arch,
+                 "auto (the largest TC-ResNet that fits, else DS-CNN), a family (tcresnet, dscnn) or one zoo entry (--list-models)")->capture_default_str();
   app.add_option("--workers", opt.workers, "data generation processes (0 = one per core)")->capture_default_str()
       ->check(CLI::Range(0, 256));
   app.add_option("--clips", opt.clips, "scale factor on the number of training clips (1 = about 15,000)")

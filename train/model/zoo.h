@@ -145,7 +145,8 @@ ModelStats MeasureArch(const ArchSpec& arch, const std::string& description);
 
 // The largest zoo entry (by file bytes) of `arch` (a family name, or one
 // entry's exact name) whose file fits `size_budget` bytes and whose arena
-// fits `arena_budget`. Throws std::runtime_error with a one-line message
+// fits `arena_budget`. "auto": the largest fitting TC-ResNet, else the
+// largest fitting DS-CNN. Throws std::runtime_error with a one-line message
 // when `arch` is unknown or nothing fits.
 struct ArchChoice {
   ArchSpec arch;
