@@ -146,6 +146,7 @@ Status Model::VerifyIndexList(const FbVector& v, const char* what, int32_t index
 Status Model::VerifyTensor(int32_t index) {
   const FbTable t = subgraph_.TableAt(tensors_, static_cast<uint32_t>(index));
   const char* kWhat = TINYML_MSG("tensor");
+  // Structure first: every field tensor() reads must be in bounds.
   if (!t.ok() || !t.FieldFits(tensor_field::kType, 1) || !t.FieldFits(tensor_field::kBuffer, 4) ||
       !t.FieldFits(tensor_field::kIsVariable, 1))
     return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("out of bounds"));
@@ -153,69 +154,65 @@ Status Model::VerifyTensor(int32_t index) {
   if (!shape.ok) return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("shape out of bounds"));
   if (shape.length > static_cast<uint32_t>(kMaxRank))
     return Fail(Status::kUnsupportedType, kWhat, index, TINYML_MSG("rank above 6"));
+  if (!t.String(tensor_field::kName).ok)
+    return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("name out of bounds"));
+  if (t.Has(tensor_field::kSparsity))
+    return Fail(Status::kUnsupportedType, kWhat, index, TINYML_MSG("sparse tensors are not supported"));
+  const uint32_t buffer_index = t.Scalar<uint32_t>(tensor_field::kBuffer, 0);
+  if (buffer_index >= buffers_.length && !(buffer_index == 0 && buffers_.length == 0))
+    return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("buffer index out of range"));
+  if (t.Has(tensor_field::kQuantization)) {
+    const FbTable q = t.Table(tensor_field::kQuantization);
+    if (!q.ok() || !q.FieldFits(quant_field::kDetailsType, 1) || !q.FieldFits(quant_field::kQuantizedDimension, 4))
+      return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("quantization out of bounds"));
+    if (!q.Vector(quant_field::kScale, 4).ok || !q.Vector(quant_field::kZeroPoint, 8).ok)
+      return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("quantization arrays out of bounds"));
+    if (q.Scalar<uint8_t>(quant_field::kDetailsType, 0) != 0)
+      return Fail(Status::kUnsupportedType, kWhat, index, TINYML_MSG("custom quantization is not supported"));
+  }
+
+  // Then the values, decoded as the accessors will see them.
+  const TensorMeta m = tensor(index);
   uint64_t elements = 1;
-  for (uint32_t d = 0; d < shape.length; ++d) {
-    const int32_t dim = shape.Get<int32_t>(d);
+  for (int32_t d = 0; d < m.shape.rank; ++d) {
+    const int32_t dim = m.shape.dims[d];
     if (dim < 0) return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("negative or dynamic dimension"));
     elements *= static_cast<uint64_t>(dim);
     if (elements > kMaxTensorBytes) return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("too large"));
   }
-  const int8_t raw_type = t.Scalar<int8_t>(tensor_field::kType, 0);
-  const size_t element_bytes = TensorTypeBytes(static_cast<TensorType>(raw_type));
-  if (raw_type < 0 || element_bytes == 0) {
+  const size_t element_bytes = TensorTypeBytes(m.type);
+  if (element_bytes == 0) {
 #if TINYML_ERROR_MESSAGES
     MessageBuilder msg(error_, sizeof(error_));
-    msg.Add(kWhat).Add(" ").Add(index).Add(TINYML_MSG(": type "))
-        .Add(TensorTypeName(static_cast<TensorType>(raw_type))).Add(TINYML_MSG(" is not supported"));
+    msg.Add(kWhat).Add(" ").Add(index).Add(TINYML_MSG(": type ")).Add(TensorTypeName(m.type))
+        .Add(TINYML_MSG(" is not supported"));
 #endif
     return Status::kUnsupportedType;
   }
   if (elements * element_bytes > kMaxTensorBytes)
     return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("too large"));
-  if (!t.String(tensor_field::kName).ok)
-    return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("name out of bounds"));
-  if (t.Has(tensor_field::kSparsity))
-    return Fail(Status::kUnsupportedType, kWhat, index, TINYML_MSG("sparse tensors are not supported"));
-
-  const uint32_t buffer_index = t.Scalar<uint32_t>(tensor_field::kBuffer, 0);
-  if (buffer_index >= buffers_.length && !(buffer_index == 0 && buffers_.length == 0))
-    return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("buffer index out of range"));
-  if (buffers_.length > 0) {
-    const FbVector data = root_.TableAt(buffers_, buffer_index).Vector(buffer_field::kData, 1);
-    if (data.length > 0) {
-      if (data.length != elements * element_bytes)
-        return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("constant data size does not match its shape"));
-      if (reinterpret_cast<uintptr_t>(data.data) % element_bytes != 0)
-        return Fail(Status::kMisaligned, kWhat, index, TINYML_MSG("constant data misaligned for its type"));
-    }
+  if (m.const_bytes > 0) {
+    if (m.const_bytes != elements * element_bytes)
+      return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("constant data size does not match its shape"));
+    if (reinterpret_cast<uintptr_t>(m.const_data) % element_bytes != 0)
+      return Fail(Status::kMisaligned, kWhat, index, TINYML_MSG("constant data misaligned for its type"));
   }
-
-  if (t.Has(tensor_field::kQuantization)) {
-    const FbTable q = t.Table(tensor_field::kQuantization);
-    if (!q.ok() || !q.FieldFits(quant_field::kDetailsType, 1) || !q.FieldFits(quant_field::kQuantizedDimension, 4))
-      return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("quantization out of bounds"));
-    const FbVector scale = q.Vector(quant_field::kScale, 4);
-    const FbVector zero_point = q.Vector(quant_field::kZeroPoint, 8);
-    if (!scale.ok || !zero_point.ok)
-      return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("quantization arrays out of bounds"));
-    if (q.Scalar<uint8_t>(quant_field::kDetailsType, 0) != 0)
-      return Fail(Status::kUnsupportedType, kWhat, index, TINYML_MSG("custom quantization is not supported"));
-    if (scale.length > 0) {
-      if (zero_point.length != 0 && zero_point.length != scale.length)
-        return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("scale and zero_point counts differ"));
-      const int32_t qdim = q.Scalar<int32_t>(quant_field::kQuantizedDimension, 0);
-      if (scale.length > 1) {
-        // Some converters write a meaningless quantized_dimension on rank-1
-        // per-channel biases (person_detect: 3 on a [8] bias); TFLite
-        // accepts them, so a scale per element is accepted whatever the
-        // dimension says.
-        const bool one_per_element = scale.length == elements;
-        if (qdim < 0 || (static_cast<uint32_t>(qdim) >= shape.length && !one_per_element))
-          return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("quantized_dimension out of range"));
-        if (!one_per_element && static_cast<uint32_t>(shape.Get<int32_t>(static_cast<uint32_t>(qdim))) != scale.length)
-          return Fail(Status::kInvalidModel, kWhat, index,
-                      TINYML_MSG("per-channel scale count does not match the quantized dimension"));
-      }
+  const QuantView& q = m.quant;
+  if (q.count > 0) {
+    if (q.zero_point_count != 0 && q.zero_point_count != q.count)
+      return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("scale and zero_point counts differ"));
+    if (q.count > 1) {
+      // Some converters write a meaningless quantized_dimension on rank-1
+      // per-channel biases (person_detect: 3 on a [8] bias); TFLite
+      // accepts them, so a scale per element is accepted whatever the
+      // dimension says.
+      const bool one_per_element = static_cast<uint64_t>(q.count) == elements;
+      const int32_t qdim = q.quantized_dimension;
+      if (qdim < 0 || (qdim >= m.shape.rank && !one_per_element))
+        return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("quantized_dimension out of range"));
+      if (!one_per_element && m.shape.dims[qdim] != q.count)
+        return Fail(Status::kInvalidModel, kWhat, index,
+                    TINYML_MSG("per-channel scale count does not match the quantized dimension"));
     }
   }
   return Status::kOk;
