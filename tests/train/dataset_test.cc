@@ -295,7 +295,7 @@ TEST(TrainDataset, SpeechRepeatsExactlyAfterManyEngineCalls) {
   const Voice voice{TtsEngine::kEspeak, "en-gb+m1"};
   const std::vector<int16_t> reference = Synthesize("marvin", voice);
   ASSERT_GT(reference.size(), 4000u);
-  for (int i = 0; i < 90; ++i) {
+  for (int i = 0; i < 45; ++i) {
     SynthesisParams p;
     p.pitch = 30 + i % 40;
     p.rate = 0.8f + 0.01f * (i % 50);
@@ -348,6 +348,87 @@ TEST(TrainWorkers, FailuresAreClearErrorsNotHangs) {
                    4, 2, [](size_t) { return std::string("x"); },
                    [](size_t, std::string&&) { throw std::runtime_error("consumer failed"); }),
                std::runtime_error);
+}
+
+
+StreamConfig SmallStream(const std::string& dir) {
+  const DatasetConfig d = SmallConfig(dir);
+  StreamConfig c;
+  c.word_list = d.word_list;
+  c.noise_dirs = d.noise_dirs;
+  c.workers = 2;
+  return c;
+}
+
+double Rms(const std::vector<int16_t>& audio, double from_s, double to_s) {
+  const size_t b = static_cast<size_t>(std::max(0.0, from_s) * kSampleRate);
+  const size_t e = std::min(audio.size(), static_cast<size_t>(to_s * kSampleRate));
+  double sum = 0;
+  for (size_t i = b; i < e; ++i) sum += static_cast<double>(audio[i]) * audio[i];
+  return e > b ? std::sqrt(sum / static_cast<double>(e - b)) : 0.0;
+}
+
+TEST(TrainStream, EventsAreSpokenWakeWordsInsideTheAudio) {
+  TempDir dir;
+  StreamConfig c = SmallStream(dir.path());
+  c.duration_s = 24;
+  c.words_per_minute = 5;  // 2 words
+  c.noise_probability = 0;
+  const Stream s = GenerateStream(c);
+  EXPECT_NEAR(s.duration_s(), 24.0, 1e-3);
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_GE(s.events[1].start_s - s.events[0].start_s, 3.0);
+  // Pauses: everything outside the speech segments (a margin for reverb).
+  double pause_energy = 0, pause_seconds = 0;
+  double t = 0;
+  for (const auto& sp : s.speech) {
+    if (sp.start_s - 0.1 > t + 0.6) {
+      const double r = Rms(s.audio, t + 0.6, sp.start_s - 0.1);
+      pause_energy += r * r * (sp.start_s - 0.1 - t - 0.6);
+      pause_seconds += sp.start_s - 0.1 - t - 0.6;
+    }
+    t = std::max(t, sp.end_s);
+  }
+  ASSERT_GT(pause_seconds, 1.0);
+  const double pause_rms = std::sqrt(pause_energy / pause_seconds);
+  for (const auto& e : s.events) {
+    EXPECT_GE(e.start_s, 0.0);
+    EXPECT_LE(e.end_s, s.duration_s());
+    EXPECT_GT(e.end_s - e.start_s, 0.15);
+    EXPECT_LT(e.end_s - e.start_s, 2.0);
+    EXPECT_GT(Rms(s.audio, e.start_s, e.end_s), 10 * pause_rms + 30) << e.start_s;
+    // Each event lies in a speech segment.
+    EXPECT_TRUE(std::any_of(s.speech.begin(), s.speech.end(), [&](const WordEvent& sp) {
+      return sp.start_s <= e.start_s + 0.02 && e.end_s <= sp.end_s + 0.02;
+    })) << e.start_s;
+  }
+  // Deterministic, whatever the worker count.
+  c.workers = 1;
+  const Stream again = GenerateStream(c);
+  EXPECT_EQ(again.audio, s.audio);
+  ASSERT_EQ(again.events.size(), s.events.size());
+  for (size_t i = 0; i < s.events.size(); ++i) EXPECT_EQ(again.events[i].start_s, s.events[i].start_s);
+}
+
+TEST(TrainStream, ScriptPutsTheWordWhereTheTextSaysIt) {
+  TempDir dir;
+  StreamConfig c = SmallStream(dir.path());
+  c.script = {"Marvin, wake up.", "this is only a test", "please wake up now marvin"};
+  c.noise_probability = 0;
+  const Stream s = GenerateStream(c);
+  ASSERT_EQ(s.speech.size(), 3u);
+  ASSERT_EQ(s.events.size(), 2u);
+  // First sentence: the word opens it.
+  EXPECT_NEAR(s.events[0].start_s, s.speech[0].start_s, 0.05);
+  EXPECT_LT(s.events[0].end_s, s.speech[0].end_s);
+  // Third sentence: the word closes it.
+  const WordEvent& last = s.speech[2];
+  EXPECT_GT(s.events[1].start_s, (last.start_s + last.end_s) / 2);
+  EXPECT_LE(s.events[1].end_s, last.end_s + 0.02);
+  EXPECT_GT(s.events[1].start_s, s.speech[1].end_s);
+
+  c.script = {"hello", "marvin 2"};
+  EXPECT_THROW(GenerateStream(c), TtsError);
 }
 
 }  // namespace

@@ -434,7 +434,8 @@ class ProgressThrottle {
 
 struct Utterance {
   Audio audio;
-  Span target;  // the wake word (or the whole speech when there is none)
+  Span target;               // the wake word (or the whole speech when there is none)
+  std::vector<Span> pieces;  // each synthesized piece's speech
 };
 
 SynthesisParams RandomParams(Rng& rng) {
@@ -482,6 +483,7 @@ Utterance Speak(Rng& rng, const std::vector<Voice>& voices, const std::vector<st
       if (!u.audio.empty()) u.audio.resize(u.audio.size() + static_cast<size_t>(rng.Range(0.04, 0.2) * kSampleRate), 0.0f);
       const int64_t at = static_cast<int64_t>(u.audio.size());
       u.audio.insert(u.audio.end(), audio.begin() + s.begin, audio.begin() + s.end);
+      u.pieces.push_back({at, at + s.size()});
       if (target_piece < 0 || static_cast<int>(k) == target_piece) {
         if (target_piece < 0 && k > 0) {
           u.target.end = at + s.size();
@@ -501,8 +503,13 @@ void Augment(Utterance& u, Rng& rng, double gain_db, double reverb_p, double tel
   if (rng.Chance(0.5)) {
     const double f = rng.Range(0.9, 1.1);
     u.audio = ChangeSpeed(u.audio, f);
-    u.target.begin = std::llround(u.target.begin / f);
-    u.target.end = std::min<int64_t>(std::llround(u.target.end / f), static_cast<int64_t>(u.audio.size()));
+    const int64_t size = static_cast<int64_t>(u.audio.size());
+    auto scale = [&](Span& span) {
+      span.begin = std::min<int64_t>(std::llround(span.begin / f), size);
+      span.end = std::min<int64_t>(std::llround(span.end / f), size);
+    };
+    scale(u.target);
+    for (Span& span : u.pieces) scale(span);
   }
   if (rng.Chance(0.4)) u.audio = ChangePitch(u.audio, rng.Range(-2.0, 2.0));
   if (rng.Chance(reverb_p)) {
@@ -979,6 +986,307 @@ Dataset BuildDataset(const DatasetConfig& config, const std::string& cache_dir, 
       });
   if (writer) writer->Commit(CacheHeader(d, key_hash), d);
   return d;
+}
+
+
+namespace {
+
+// One spoken segment of a stream: `pieces` in one voice; the pieces in
+// `wake_pieces` are the wake word.
+struct SegmentPlan {
+  std::vector<std::string> pieces;
+  std::vector<int> wake_pieces;
+};
+
+struct SpokenSegment {
+  Audio audio;
+  std::vector<Span> events;  // the wake-word pieces, in the segment's samples
+};
+
+std::string EncodeSegment(const SpokenSegment& s) {
+  std::string out;
+  PutU64(out, s.events.size());
+  for (const Span& e : s.events) {
+    PutU64(out, static_cast<uint64_t>(e.begin));
+    PutU64(out, static_cast<uint64_t>(e.end));
+  }
+  PutU64(out, s.audio.size());
+  out.append(reinterpret_cast<const char*>(s.audio.data()), s.audio.size() * sizeof(float));
+  return out;
+}
+
+SpokenSegment DecodeSegment(const std::string& bytes) {
+  size_t pos = 0;
+  auto get = [&]() {
+    uint64_t v = 0;
+    if (pos + 8 > bytes.size()) throw std::runtime_error("stream worker returned a malformed segment");
+    std::memcpy(&v, bytes.data() + pos, 8);
+    pos += 8;
+    return v;
+  };
+  SpokenSegment s;
+  const uint64_t events = get();
+  for (uint64_t i = 0; i < events; ++i) {
+    const int64_t b = static_cast<int64_t>(get());
+    s.events.push_back({b, static_cast<int64_t>(get())});
+  }
+  const uint64_t n = get();
+  if (bytes.size() - pos != n * sizeof(float)) throw std::runtime_error("stream worker returned a malformed segment");
+  s.audio.resize(n);
+  std::memcpy(s.audio.data(), bytes.data() + pos, n * sizeof(float));
+  return s;
+}
+
+SpokenSegment SpeakSegment(const SegmentPlan& plan, const std::vector<Voice>& voices, uint64_t seed) {
+  Rng rng(seed);
+  Utterance u = Speak(rng, voices, plan.pieces, -1);
+  Augment(u, rng, rng.Range(-6.0, 3.0), 0.2, 0.05);
+  SpokenSegment s;
+  s.audio = std::move(u.audio);
+  for (int k : plan.wake_pieces) s.events.push_back(u.pieces[static_cast<size_t>(k)]);
+  return s;
+}
+
+std::string StripPunctuation(const std::string& token) {
+  const size_t b = token.find_first_not_of(".,?!");
+  if (b == std::string::npos) return "";
+  const size_t e = token.find_last_not_of(".,?!");
+  return token.substr(b, e - b + 1);
+}
+
+// A script sentence split around each occurrence of the wake phrase (whole
+// words, case and surrounding punctuation ignored).
+SegmentPlan PlanScriptSentence(const std::string& sentence, const std::string& word) {
+  const std::vector<std::string> tokens = SplitWords(sentence);
+  const std::vector<std::string> wake = SplitWords(Lower(word));
+  SegmentPlan plan;
+  std::string pending;
+  auto flush = [&]() {
+    if (pending.find_first_not_of(" .,?!'-") != std::string::npos) plan.pieces.push_back(pending);
+    pending.clear();
+  };
+  for (size_t i = 0; i < tokens.size();) {
+    bool match = i + wake.size() <= tokens.size();
+    for (size_t k = 0; match && k < wake.size(); ++k) match = Lower(StripPunctuation(tokens[i + k])) == wake[k];
+    if (match) {
+      flush();
+      plan.wake_pieces.push_back(static_cast<int>(plan.pieces.size()));
+      plan.pieces.push_back(word);
+      i += wake.size();
+    } else {
+      pending += (pending.empty() ? "" : " ") + tokens[i];
+      ++i;
+    }
+  }
+  flush();
+  return plan;
+}
+
+SegmentPlan PlanWakeSegment(Rng& rng, const std::string& word, const WordResources& words) {
+  SegmentPlan plan;
+  const double r = rng.Uniform();
+  if (r < 0.5) {
+    plan.pieces = {word};
+    plan.wake_pieces = {0};
+  } else if (r < 0.7) {
+    int target = 0;
+    plan.pieces = CarrierPieces(rng, word, &target);
+    plan.wake_pieces = {target};
+  } else {  // inside a sentence of random words
+    if (rng.Chance(0.7)) {
+      std::string left;
+      for (int64_t n = rng.Between(1, 4); n > 0; --n) left += (left.empty() ? "" : " ") + rng.Pick(words.others);
+      plan.pieces.push_back(left);
+    }
+    plan.wake_pieces = {static_cast<int>(plan.pieces.size())};
+    plan.pieces.push_back(word);
+    if (rng.Chance(0.7)) {
+      std::string right;
+      for (int64_t n = rng.Between(1, 4); n > 0; --n) right += (right.empty() ? "" : " ") + rng.Pick(words.others);
+      plan.pieces.push_back(right);
+    }
+  }
+  return plan;
+}
+
+SegmentPlan PlanOtherSegment(Rng& rng, const WordResources& words) {
+  const double r = rng.Uniform();
+  if (r < 0.25) return {{rng.Pick(words.others)}, {}};
+  if (r < 0.4) return {{rng.Pick(words.confusables)}, {}};
+  if (r < 0.5) {  // a confusable inside a sentence
+    return {{RandomSentence(rng, words.others) + " " + rng.Pick(words.confusables)}, {}};
+  }
+  return {{RandomSentence(rng, words.others)}, {}};
+}
+
+void CheckStreamConfig(const StreamConfig& config) {
+  ValidateText(config.word);
+  for (const auto& sentence : config.script) ValidateText(sentence);
+  if (config.script.empty()) {
+    if (!(config.duration_s >= 1.0 && config.duration_s <= 24 * 3600.0)) {
+      throw std::invalid_argument("stream duration_s must be in 1..86400");
+    }
+    if (!(config.words_per_minute >= 0 && config.words_per_minute <= 15)) {
+      throw std::invalid_argument("words_per_minute must be in 0..15 (wake words are at least 3 s apart)");
+    }
+  }
+  if (!(config.noise_probability >= 0 && config.noise_probability <= 1)) {
+    throw std::invalid_argument("noise_probability must be in 0..1");
+  }
+  if (!(config.snr_db_min <= config.snr_db_max)) throw std::invalid_argument("snr_db_min is above snr_db_max");
+}
+
+// Intervals [begin, end) in samples, kept sorted.
+class Occupancy {
+ public:
+  void Add(Span s) {
+    spans_.insert(std::upper_bound(spans_.begin(), spans_.end(), s,
+                                   [](const Span& a, const Span& b) { return a.begin < b.begin; }),
+                  s);
+  }
+  // The first occupied span overlapping [begin, end), or nullptr.
+  const Span* Overlap(int64_t begin, int64_t end) const {
+    for (const Span& s : spans_) {
+      if (s.begin < end && begin < s.end) return &s;
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<Span> spans_;
+};
+
+WordEvent ToEvent(Span s) {
+  return {static_cast<double>(s.begin) / kSampleRate, static_cast<double>(s.end) / kSampleRate};
+}
+
+}  // namespace
+
+Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
+  CheckStreamConfig(config);
+  std::vector<Voice> voices;
+  {
+    const VoiceSplit split = SplitVoices();
+    voices = config.held_out ? split.held_out : split.train;
+  }
+  if (voices.empty()) throw TtsError("no speech voices available");
+  const WordResources words = LoadWordResources(config.word, config.word_list);
+  const std::vector<NoiseFile> noise_files = IndexNoiseFiles(config.noise_dirs);
+  Rng plan_rng(MixSeed({config.seed, config.held_out ? 1u : 0u, 0x53545245u}));
+
+  // What is said, then (in parallel) how it sounds.
+  std::vector<SegmentPlan> plans;
+  size_t wake_count = 0;
+  if (!config.script.empty()) {
+    for (const auto& sentence : config.script) plans.push_back(PlanScriptSentence(sentence, config.word));
+  } else {
+    const double expected = config.duration_s / 60.0 * config.words_per_minute;
+    wake_count = static_cast<size_t>(expected);
+    if (plan_rng.Chance(expected - static_cast<double>(wake_count))) ++wake_count;
+    for (size_t i = 0; i < wake_count; ++i) plans.push_back(PlanWakeSegment(plan_rng, config.word, words));
+    const size_t others = static_cast<size_t>(std::ceil(config.duration_s / 2.5)) + 2;
+    for (size_t i = 0; i < others; ++i) plans.push_back(PlanOtherSegment(plan_rng, words));
+  }
+  std::vector<SpokenSegment> segments(plans.size());
+  ProgressThrottle throttle(progress, plans.size());
+  size_t done = 0;
+  RunInWorkers(
+      plans.size(), DefaultWorkers(config.workers),
+      [&](size_t i) {
+        return EncodeSegment(SpeakSegment(plans[i], voices, MixSeed({config.seed, config.held_out ? 1u : 0u, i, 0x53454731u})));
+      },
+      [&](size_t i, std::string&& bytes) {
+        segments[i] = DecodeSegment(bytes);
+        throttle.Update(++done);
+      });
+
+  Stream stream;
+  Audio audio;
+  std::vector<Span> speech;
+  std::vector<Span> events;
+  auto put = [&](const SpokenSegment& seg, int64_t at) {
+    if (static_cast<int64_t>(audio.size()) < at + static_cast<int64_t>(seg.audio.size())) {
+      audio.resize(static_cast<size_t>(at + static_cast<int64_t>(seg.audio.size())), 0.0f);
+    }
+    AddInto(audio, seg.audio, at);
+    const Span extent = SpeechSpan(seg.audio);
+    speech.push_back({at + extent.begin, at + extent.end});
+    for (const Span& e : seg.events) events.push_back({at + e.begin, at + e.end});
+  };
+  auto seconds = [](double s) { return static_cast<int64_t>(std::llround(s * kSampleRate)); };
+
+  if (!config.script.empty()) {
+    int64_t t = seconds(plan_rng.Range(0.5, 1.0));
+    for (const auto& seg : segments) {
+      put(seg, t);
+      t += static_cast<int64_t>(seg.audio.size()) + seconds(plan_rng.Range(0.6, 1.5));
+    }
+    audio.resize(static_cast<size_t>(t + seconds(0.5)), 0.0f);
+  } else {
+    const int64_t length = seconds(config.duration_s);
+    audio.assign(static_cast<size_t>(length), 0.0f);
+    Occupancy occupied;
+    // Wake segments at random times, their words at least 3 s apart (start
+    // to start, and at least 1 s of other audio between segments).
+    int64_t max_len = 0;
+    for (size_t i = 0; i < wake_count; ++i) max_len = std::max<int64_t>(max_len, segments[i].audio.size());
+    const int64_t spacing = std::max(seconds(3.0), max_len + seconds(1.0));
+    const int64_t margin = seconds(0.5);
+    const size_t planned_wake = wake_count;  // segments after these are other speech
+    while (wake_count > 0 && static_cast<int64_t>(wake_count) * spacing > length - 2 * margin) --wake_count;
+    const int64_t slack = length - 2 * margin - static_cast<int64_t>(wake_count) * spacing;
+    std::vector<int64_t> offsets(wake_count);
+    for (auto& o : offsets) o = plan_rng.Between(0, std::max<int64_t>(slack, 0));
+    std::sort(offsets.begin(), offsets.end());
+    for (size_t k = 0; k < wake_count; ++k) {
+      const int64_t at = margin + offsets[k] + static_cast<int64_t>(k) * spacing;
+      put(segments[k], at);
+      occupied.Add({at - seconds(0.4), at + static_cast<int64_t>(segments[k].audio.size()) + seconds(0.4)});
+    }
+    // Other speech in the gaps, with pauses (sometimes long ones).
+    int64_t t = margin;
+    for (size_t i = planned_wake; i < segments.size() && t < length; ++i) {
+      const int64_t len = static_cast<int64_t>(segments[i].audio.size());
+      for (;;) {
+        t += plan_rng.Chance(0.15) ? seconds(plan_rng.Range(3.0, 8.0)) : seconds(plan_rng.Range(0.3, 2.0));
+        if (t + len > length - margin) {
+          t = length;
+          break;
+        }
+        const Span* clash = occupied.Overlap(t, t + len);
+        if (clash == nullptr) break;
+        t = clash->end;
+      }
+      if (t >= length) break;
+      put(segments[i], t);
+      occupied.Add({t, t + len});
+      t += len;
+    }
+  }
+
+  // Background in chunks of 5-30 s: noise or music at an SNR relative to
+  // the nominal speech level (3000 RMS), or none.
+  const int64_t total = static_cast<int64_t>(audio.size());
+  Rng noise_rng(MixSeed({config.seed, config.held_out ? 1u : 0u, 0x4e4f4953u}));
+  for (int64_t t = 0; t < total;) {
+    const int64_t len = std::min(total - t, seconds(noise_rng.Range(5.0, 30.0)));
+    if (noise_rng.Chance(config.noise_probability)) {
+      Audio noise = MakeBackground(noise_rng, len, noise_files);
+      Fade(noise, seconds(0.05));
+      const double snr = noise_rng.Range(config.snr_db_min, config.snr_db_max);
+      AddInto(audio, noise, t, 3000.0 / (std::max(Rms(noise), 1e-9) * std::pow(10.0, snr / 20.0)));
+    }
+    t += len;
+  }
+  AddFloor(audio, noise_rng, noise_rng.Range(0.5, 5.0));
+
+  stream.audio = ToPcm(audio);
+  auto by_start = [](const Span& a, const Span& b) { return a.begin < b.begin; };
+  std::sort(events.begin(), events.end(), by_start);
+  std::sort(speech.begin(), speech.end(), by_start);
+  for (const Span& e : events) stream.events.push_back(ToEvent(e));
+  for (const Span& s : speech) stream.speech.push_back(ToEvent(s));
+  return stream;
 }
 
 }  // namespace tinyml::train

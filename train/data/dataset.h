@@ -120,6 +120,9 @@ struct StreamConfig {
   // noise between them, and duration_s / words_per_minute are ignored.
   std::vector<std::string> script;
   int workers = 0;
+  // As in DatasetConfig.
+  std::string word_list = kDefaultWordList;
+  std::vector<std::string> noise_dirs = PolicyNoiseDirectories();
 };
 
 // One spoken wake word in a stream: the span of its audio, in seconds.
@@ -130,7 +133,10 @@ struct WordEvent {
 
 struct Stream {
   std::vector<int16_t> audio;  // 16 kHz mono
-  std::vector<WordEvent> events;
+  std::vector<WordEvent> events;  // in time order
+  // Every spoken segment (wake-word segments included, carrier words and
+  // all): outside these spans the stream holds only pauses and background.
+  std::vector<WordEvent> speech;
   double duration_s() const { return static_cast<double>(audio.size()) / kSampleRate; }
 };
 
