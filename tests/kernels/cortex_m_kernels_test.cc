@@ -370,6 +370,35 @@ TEST(CortexMConv, StackAndArenaColumns) {
   EXPECT_GT(g_fold_runs, 0) << "no case used the folded-offset output stage";
 }
 
+// Filter rows of exactly one word (in_c * k_w == 4): the im2col shifts
+// zero points in for a padded side. Widths down to one word per input row,
+// padding on either side or the whole row, strides, zero points at extremes.
+TEST(CortexMConv, WordRows) {
+  std::mt19937 rng(kSeed + 14);
+  int runs = 0;
+  for (int32_t in_c : {1, 2, 4}) {
+    const int32_t k_w = 4 / in_c;
+    for (int32_t in_w : {4 / in_c, 4 / in_c + 1, 7, 10}) {
+      for (int32_t stride : {1, 2, 3}) {
+        for (int32_t zp : {-128, 127, 83}) {
+          for (bool same : {false, true}) {
+            ConvCase c{1, 6, in_w, in_c, 9, 3, k_w, stride, stride, 1, 1, same, zp, -128, -128, 127, -12, -5, true,
+                       100000};
+            runs += CheckConv(c, rng);
+          }
+        }
+      }
+    }
+  }
+  // A filter wider than the input (every window padded on both sides is
+  // impossible for one-word rows unless the input row is shorter than a
+  // word, which takes the general path).
+  ConvCase narrow{1, 5, 3, 1, 4, 2, 4, 1, 1, 1, 1, true, 5, 0, -128, 127, -12, -5, true, 1000};
+  runs += CheckConv(narrow, rng);
+  std::printf("[conv word rows] %d kernel runs compared\n", runs);
+  EXPECT_GT(runs, 150);
+}
+
 TEST(CortexMConv, EdgeBattery) {
   std::mt19937 rng(kSeed + 2);
   int runs = 0;

@@ -66,6 +66,7 @@ void ConvS8(const ConvS8Params& params, const ChannelQuant& quant, const Shape& 
   const int32_t depth = k_h * k_w * in_c;
   const int32_t row_len = k_w * in_c;
   const int8_t zero_point = static_cast<int8_t>(-params.input_offset);
+  const uint32_t zp_word = static_cast<uint8_t>(zero_point) * 0x01010101u;
   const Widen widen = MakeWiden(params.input_offset, params.out);
   alignas(8) uint32_t stack_cols[kConvS8StackColumnBytes / sizeof(uint32_t)];
   uint32_t* cols = ConvS8ScratchBytes(depth) == 0 ? stack_cols : static_cast<uint32_t*>(scratch);
@@ -86,6 +87,34 @@ void ConvS8(const ConvS8Params& params, const ChannelQuant& quant, const Shape& 
         const int32_t x0 = (pixel % out_w) * params.stride_width - params.pad_width;
         const int32_t x_last = x0 + (k_w - 1) * params.dilation_width;
         const bool cols_inside = x0 >= 0 && x_last < in_w;
+        if (row_len == 4 && params.dilation_width == 1 && in_w * in_c >= 4) {
+          // Filter rows of one word (e.g. 4 taps of one channel): a padded
+          // side is shifted in as zero-point bytes; no byte loop and no
+          // read outside the input row.
+          const int32_t row_bytes = in_w * in_c;
+          const int32_t left_bits = x0 < 0 ? -x0 * in_c * 8 : 0;
+          const int32_t right_bits = x0 + k_w > in_w ? (x0 + k_w - in_w) * in_c * 8 : 0;
+          const bool all_padding = left_bits >= 32 || right_bits >= 32;
+          uint32_t* dst = cols + 2 * p;
+          for (int32_t fy = 0; fy < k_h; ++fy, dst += 8) {
+            const int32_t y = y0 + fy * params.dilation_height;
+            if (y < 0 || y >= in_h || all_padding) {
+              dst[0] = dst[1] = 0;
+              continue;
+            }
+            const int8_t* row = image + y * row_bytes;
+            uint32_t w;
+            if (left_bits > 0) {
+              w = (Load32(row) << left_bits) | (zp_word & ((1u << left_bits) - 1u));
+            } else if (right_bits > 0) {
+              w = (Load32(row + row_bytes - 4) >> right_bits) | (zp_word & ~(0xffffffffu >> right_bits));
+            } else {
+              w = Load32(row + x0 * in_c);
+            }
+            WidenWords(dst, reinterpret_cast<const int8_t*>(&w), 1, widen);
+          }
+          continue;
+        }
         if ((row_len & 3) == 0 && row_len <= static_cast<int32_t>(sizeof(row_buf))) {
           // Every filter row starts on a block: widen whole words inline.
           uint32_t* dst = cols + 2 * p;

@@ -239,7 +239,7 @@ struct DwPixelArgs {
   int8_t* out_end;             // 28
   uint32_t off_pair;           // 32
   int32_t round_offset;        // 36
-  int32_t by3;                 // 40: n % 3 == 0
+  int32_t tap_mode;            // 40: 2 if n == 9, else 1 if n % 3 == 0, else 0
 };
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
@@ -273,6 +273,48 @@ extern "C" void tinyml_cm_dw_pixel_fold4(const DwPixelArgs* args);
   "asr     " A ", " A ", r5\n\t"          \
   "ssat    " A ", #8, " A ", asr #1\n\t"
 
+// One group of four channels; L names its labels, TAPS is the tap code
+// (with its own loop, or straight-line for exactly 9 taps). Frame: 0
+// filter - out, 4 bias - 4 out, 8 mult - 4 out, 12 shift - out, 16 out_end,
+// 20 table, 24 round offset (the per-group pointers follow from lr = out).
+#define TINYML_DW_ASM_GROUP(L, TAPS)        \
+  ".Ltinyml_dw_g" L ":\n\t"                 \
+  "ldr     r4, [sp, #0]\n\t"                \
+  "add     r4, r4, lr\n\t"                  \
+  "ldr     r12, [sp, #4]\n\t"               \
+  "add     r12, r12, lr, lsl #2\n\t"        \
+  "ldmia   r12, {r0-r3}\n\t"                \
+  "ldr     r5, [sp, #20]\n"                 \
+  TAPS                                      \
+  "ldr     r12, [sp, #8]\n\t"               \
+  "add     r12, r12, lr, lsl #2\n\t"        \
+  "ldmia   r12, {r8-r11}\n\t"               \
+  "ldr     r12, [sp, #12]\n\t"              \
+  "ldr     r5, [r12, lr]\n\t"               \
+  "mvns    r5, r5\n\t"                      \
+  "ldr     r4, [sp, #24]\n\t"               \
+  TINYML_DW_ASM_OUT("r0", "r8")             \
+  "lsrs    r5, r5, #8\n\t"                  \
+  TINYML_DW_ASM_OUT("r1", "r9")             \
+  "lsrs    r5, r5, #8\n\t"                  \
+  TINYML_DW_ASM_OUT("r2", "r10")            \
+  "lsrs    r5, r5, #8\n\t"                  \
+  TINYML_DW_ASM_OUT("r3", "r11")            \
+  "strb    r0, [lr]\n\t"                    \
+  "strb    r1, [lr, #1]\n\t"                \
+  "strb    r2, [lr, #2]\n\t"                \
+  "strb    r3, [lr, #3]\n\t"                \
+  "add     lr, lr, #4\n\t"                  \
+  "ldr     r12, [sp, #16]\n\t"              \
+  "cmp     lr, r12\n\t"                     \
+  "bne     .Ltinyml_dw_g" L "\n\t"          \
+  "b       .Ltinyml_dw_exit\n"
+
+#define TINYML_DW_ASM_TAPS_LOOP(L, BODY)    \
+  ".Ltinyml_dw_t" L ":\n\t" BODY            \
+  "cmp     r5, r6\n\t"                      \
+  "bne     .Ltinyml_dw_t" L "\n\t"
+
 __asm__(
     ".syntax unified\n\t"
     ".thumb\n\t"
@@ -284,74 +326,42 @@ __asm__(
     "tinyml_cm_dw_pixel_fold4:\n\t"
     "push    {r4-r11, lr}\n\t"
     "sub     sp, sp, #32\n\t"
-    // Frame: 0 filter (this group), 4 bias, 8 mult, 12 shift, 16 out_end,
-    // 20 table, 24 round offset, 28 by3.
+    "ldr     lr, [r0, #24]\n\t"              // out
     "ldr     r1, [r0, #8]\n\t"
-    "str     r1, [sp, #0]\n\t"
+    "sub     r1, r1, lr\n\t"
+    "str     r1, [sp, #0]\n\t"               // filter - out
     "ldr     r1, [r0, #12]\n\t"
-    "str     r1, [sp, #4]\n\t"
+    "sub     r1, r1, lr, lsl #2\n\t"
+    "str     r1, [sp, #4]\n\t"               // bias - 4 out
     "ldr     r1, [r0, #16]\n\t"
-    "str     r1, [sp, #8]\n\t"
+    "sub     r1, r1, lr, lsl #2\n\t"
+    "str     r1, [sp, #8]\n\t"               // mult - 4 out
     "ldr     r1, [r0, #20]\n\t"
-    "str     r1, [sp, #12]\n\t"
+    "sub     r1, r1, lr\n\t"
+    "str     r1, [sp, #12]\n\t"              // shift - out
     "ldr     r1, [r0, #28]\n\t"
     "str     r1, [sp, #16]\n\t"
     "ldr     r1, [r0, #0]\n\t"
     "str     r1, [sp, #20]\n\t"
     "ldr     r1, [r0, #36]\n\t"
     "str     r1, [sp, #24]\n\t"
-    "ldr     r1, [r0, #40]\n\t"
-    "str     r1, [sp, #28]\n\t"
     "ldr     r6, [r0, #4]\n\t"
     "ldr     r7, [r0, #32]\n\t"
-    "ldr     lr, [r0, #24]\n"
-    ".Ltinyml_dw_group:\n\t"
-    "ldr     r4, [sp, #0]\n\t"
-    "adds    r8, r4, #4\n\t"
-    "str     r8, [sp, #0]\n\t"
-    "ldr     r12, [sp, #4]\n\t"
-    "ldmia   r12!, {r0-r3}\n\t"
-    "str     r12, [sp, #4]\n\t"
-    "ldr     r5, [sp, #20]\n\t"
-    "ldr     r8, [sp, #28]\n\t"
-    "cmp     r8, #0\n\t"
-    "beq     .Ltinyml_dw_by1\n"
-    ".Ltinyml_dw_by3:\n\t"
-    TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP
-    "cmp     r5, r6\n\t"
-    "bne     .Ltinyml_dw_by3\n\t"
-    "b       .Ltinyml_dw_out\n"
-    ".Ltinyml_dw_by1:\n\t"
-    TINYML_DW_ASM_TAP
-    "cmp     r5, r6\n\t"
-    "bne     .Ltinyml_dw_by1\n"
-    ".Ltinyml_dw_out:\n\t"
-    "ldr     r12, [sp, #8]\n\t"
-    "ldmia   r12!, {r8-r11}\n\t"
-    "str     r12, [sp, #8]\n\t"
-    "ldr     r12, [sp, #12]\n\t"
-    "ldr     r5, [r12], #4\n\t"
-    "str     r12, [sp, #12]\n\t"
-    "mvns    r5, r5\n\t"
-    "ldr     r4, [sp, #24]\n\t"
-    TINYML_DW_ASM_OUT("r0", "r8")
-    "lsrs    r5, r5, #8\n\t"
-    TINYML_DW_ASM_OUT("r1", "r9")
-    "lsrs    r5, r5, #8\n\t"
-    TINYML_DW_ASM_OUT("r2", "r10")
-    "lsrs    r5, r5, #8\n\t"
-    TINYML_DW_ASM_OUT("r3", "r11")
-    "strb    r0, [lr]\n\t"
-    "strb    r1, [lr, #1]\n\t"
-    "strb    r2, [lr, #2]\n\t"
-    "strb    r3, [lr, #3]\n\t"
-    "add     lr, lr, #4\n\t"
-    "ldr     r12, [sp, #16]\n\t"
-    "cmp     lr, r12\n\t"
-    "bne     .Ltinyml_dw_group\n\t"
+    "ldr     r8, [r0, #40]\n\t"              // tap mode: 0 any, 1 multiple of 3, 2 exactly 9
+    "cmp     r8, #1\n\t"
+    "beq     .Ltinyml_dw_g3\n\t"
+    "bhi     .Ltinyml_dw_g9\n"
+    TINYML_DW_ASM_GROUP("1", TINYML_DW_ASM_TAPS_LOOP("1", TINYML_DW_ASM_TAP))
+    TINYML_DW_ASM_GROUP("3", TINYML_DW_ASM_TAPS_LOOP("3", TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP))
+    TINYML_DW_ASM_GROUP("9", "\t" TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP
+                                 TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP
+                                     TINYML_DW_ASM_TAP)
+    ".Ltinyml_dw_exit:\n\t"
     "add     sp, sp, #32\n\t"
     "pop     {r4-r11, pc}\n\t"
     ".size tinyml_cm_dw_pixel_fold4, .-tinyml_cm_dw_pixel_fold4\n\t");
+#undef TINYML_DW_ASM_GROUP
+#undef TINYML_DW_ASM_TAPS_LOOP
 #undef TINYML_DW_ASM_TAP
 #undef TINYML_DW_ASM_OUT
 #endif
@@ -372,7 +382,7 @@ void PixelFold4(const uintptr_t* table, int32_t n, const int8_t* first_row, int3
   a.out_end = out + channels;
   a.off_pair = off;
   a.round_offset = RoundOffset(stage.output_offset);
-  a.by3 = n % 3 == 0;
+  a.tap_mode = n == 9 ? 2 : (n % 3 == 0 ? 1 : 0);
   tinyml_cm_dw_pixel_fold4(&a);
 #else
   PixelChannels4<true, true, true>(table, n, first_row, channels, off, quant, stage, out);

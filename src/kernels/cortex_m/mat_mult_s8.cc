@@ -76,32 +76,6 @@ TINYML_MM_INLINE void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int
   *a2_ref = a2;
   *a3_ref = a3;
 }
-// 16 depth values x 4 pixels per iteration, `quads` (>= 1) iterations.
-TINYML_MM_INLINE void MacQuads(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t quads, int32_t* a0_ref, int32_t* a1_ref,
-                     int32_t* a2_ref, int32_t* a3_ref) {
-  const uint32_t* x = x_ref;
-  const int8_t* f = f_ref;
-  int32_t a0 = *a0_ref, a1 = *a1_ref, a2 = *a2_ref, a3 = *a3_ref;
-  uint32_t w, fe;
-  register uint32_t c0 __asm__("r4");
-  register uint32_t c1 __asm__("r5");
-  register uint32_t c2 __asm__("r6");
-  register uint32_t c3 __asm__("r7");
-  __asm__ volatile("1:\n\t" TINYML_MM_BLOCK_ASM TINYML_MM_BLOCK_ASM TINYML_MM_BLOCK_ASM TINYML_MM_BLOCK_ASM
-                   "subs   %[n], %[n], #1\n\t"
-                   "bne    1b\n\t"
-                   : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [f] "+r"(f),
-                     [n] "+r"(quads), [w] "=&r"(w), [fe] "=&r"(fe), [c0] "=&r"(c0), [c1] "=&r"(c1), [c2] "=&r"(c2),
-                     [c3] "=&r"(c3)
-                   :
-                   : "cc", "memory");
-  x_ref = x;
-  f_ref = f;
-  *a0_ref = a0;
-  *a1_ref = a1;
-  *a2_ref = a2;
-  *a3_ref = a3;
-}
 // 64 depth values x 4 pixels, straight-line (no counter register, so the
 // filter words come two per LDRD): 200 instructions for 256 MACs.
 #define TINYML_MM_HALF_ASM(W)                        \
@@ -121,30 +95,44 @@ TINYML_MM_INLINE void MacQuads(const uint32_t*& x_ref, const int8_t*& f_ref, int
   "ldrd   %[w0], %[w1], [%[f]], #8\n\t"     \
   TINYML_MM_HALF_ASM("%[w0]") TINYML_MM_HALF_ASM("%[w1]")
 
-TINYML_MM_INLINE void Mac64(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t* a0_ref, int32_t* a1_ref,
-                            int32_t* a2_ref, int32_t* a3_ref) {
-  const uint32_t* x = x_ref;
-  const int8_t* f = f_ref;
-  int32_t a0 = *a0_ref, a1 = *a1_ref, a2 = *a2_ref, a3 = *a3_ref;
-  uint32_t w0, w1, fe;
-  register uint32_t c0 __asm__("r4");
-  register uint32_t c1 __asm__("r5");
-  register uint32_t c2 __asm__("r6");
-  register uint32_t c3 __asm__("r7");
-  __asm__ volatile(TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM
-                       TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM
-                   : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [f] "+r"(f),
-                     [w0] "=&r"(w0), [w1] "=&r"(w1), [fe] "=&r"(fe), [c0] "=&r"(c0), [c1] "=&r"(c1), [c2] "=&r"(c2),
-                     [c3] "=&r"(c3)
-                   :
-                   : "memory");
-  x_ref = x;
-  f_ref = f;
-  *a0_ref = a0;
-  *a1_ref = a1;
-  *a2_ref = a2;
-  *a3_ref = a3;
-}
+// N x 8 depth values x 4 pixels, straight-line. Spelled out rather than
+// .rept: GCC sizes inline asm by its lines, and branches around an
+// underestimated block went out of range.
+#define TINYML_MM_OCT2_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM
+#define TINYML_MM_OCT4_ASM TINYML_MM_OCT2_ASM TINYML_MM_OCT2_ASM
+#define TINYML_MM_OCT8_ASM TINYML_MM_OCT4_ASM TINYML_MM_OCT4_ASM
+#define TINYML_MM_DEFINE_MAC_OCTS(NAME, TEXT)                                                                      \
+  TINYML_MM_INLINE void NAME(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t* a0_ref, int32_t* a1_ref,       \
+                             int32_t* a2_ref, int32_t* a3_ref) {                                                   \
+    const uint32_t* x = x_ref;                                                                                     \
+    const int8_t* f = f_ref;                                                                                       \
+    int32_t a0 = *a0_ref, a1 = *a1_ref, a2 = *a2_ref, a3 = *a3_ref;                                                \
+    uint32_t w0, w1, fe;                                                                                           \
+    register uint32_t c0 __asm__("r4");                                                                            \
+    register uint32_t c1 __asm__("r5");                                                                            \
+    register uint32_t c2 __asm__("r6");                                                                            \
+    register uint32_t c3 __asm__("r7");                                                                            \
+    __asm__ volatile(TEXT                                                                                          \
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [f] "+r"(f),       \
+                       [w0] "=&r"(w0), [w1] "=&r"(w1), [fe] "=&r"(fe), [c0] "=&r"(c0), [c1] "=&r"(c1),             \
+                       [c2] "=&r"(c2), [c3] "=&r"(c3)                                                              \
+                     :                                                                                             \
+                     : "memory");                                                                                  \
+    x_ref = x;                                                                                                     \
+    f_ref = f;                                                                                                     \
+    *a0_ref = a0;                                                                                                  \
+    *a1_ref = a1;                                                                                                  \
+    *a2_ref = a2;                                                                                                  \
+    *a3_ref = a3;                                                                                                  \
+  }
+TINYML_MM_DEFINE_MAC_OCTS(MacOcts8, TINYML_MM_OCT8_ASM)
+TINYML_MM_DEFINE_MAC_OCTS(MacOcts4, TINYML_MM_OCT4_ASM)
+TINYML_MM_DEFINE_MAC_OCTS(MacOcts2, TINYML_MM_OCT2_ASM)
+TINYML_MM_DEFINE_MAC_OCTS(MacOcts1, TINYML_MM_OCT_ASM)
+#undef TINYML_MM_DEFINE_MAC_OCTS
+#undef TINYML_MM_OCT8_ASM
+#undef TINYML_MM_OCT4_ASM
+#undef TINYML_MM_OCT2_ASM
 #undef TINYML_MM_OCT_ASM
 #undef TINYML_MM_HALF_ASM
 #undef TINYML_MM_BLOCK_ASM
@@ -183,22 +171,29 @@ inline void MacPairs(const uint32_t*& x, const int8_t*& f, int32_t pairs, int32_
   *a2_ref = a2;
   *a3_ref = a3;
 }
-inline void MacQuads(const uint32_t*& x, const int8_t*& f, int32_t quads, int32_t* a0, int32_t* a1, int32_t* a2,
-                     int32_t* a3) {
-  MacPairs(x, f, 2 * quads, a0, a1, a2, a3);
-}
-inline void Mac64(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
+inline void MacOcts8(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
   MacPairs(x, f, 8, a0, a1, a2, a3);
+}
+inline void MacOcts4(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
+  MacPairs(x, f, 4, a0, a1, a2, a3);
+}
+inline void MacOcts2(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
+  MacPairs(x, f, 2, a0, a1, a2, a3);
+}
+inline void MacOcts1(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
+  MacPairs(x, f, 1, a0, a1, a2, a3);
 }
 #endif
 
-// Depth (a multiple of 8) as 64-deep straight runs, then 16-deep
-// iterations and at most one 8-deep one.
+// Depth (a multiple of 8) as 64-deep straight runs, then at most one run
+// each of 32, 16 and 8 (straight-line code for every depth, no loop
+// counter inside a channel).
 TINYML_MM_INLINE void MacDepth8(const uint32_t*& x, const int8_t*& f, int32_t depth, int32_t* a0, int32_t* a1, int32_t* a2,
                       int32_t* a3) {
-  for (; depth >= 64; depth -= 64) Mac64(x, f, a0, a1, a2, a3);
-  if (depth >= 16) MacQuads(x, f, depth >> 4, a0, a1, a2, a3);
-  if (depth & 8) MacPairs(x, f, 1, a0, a1, a2, a3);
+  for (; depth >= 64; depth -= 64) MacOcts8(x, f, a0, a1, a2, a3);
+  if (depth & 32) MacOcts4(x, f, a0, a1, a2, a3);
+  if (depth & 16) MacOcts2(x, f, a0, a1, a2, a3);
+  if (depth & 8) MacOcts1(x, f, a0, a1, a2, a3);
 }
 
 inline void Store4(int8_t* out, int32_t stride, int32_t pixels, int32_t v0, int32_t v1, int32_t v2, int32_t v3) {
@@ -217,6 +212,18 @@ void WidenRun(uint32_t* cols, int32_t p, int32_t k0, const int8_t* src, int32_t 
     if (src == nullptr) {
       for (; i + 4 <= count; i += 4, dst += 8) dst[0] = dst[1] = 0;
     } else if (widen.doubled) {
+      for (; i + 8 <= count; i += 8, dst += 16) {
+        const uint32_t w0 = Load32(src + i);
+        const uint32_t w1 = Load32(src + i + 4);
+        const uint32_t e0 = Sxtab16(widen.offset_pair, w0);
+        const uint32_t o0 = Sxtab16Ror8(widen.offset_pair, w0);
+        const uint32_t e1 = Sxtab16(widen.offset_pair, w1);
+        const uint32_t o1 = Sxtab16Ror8(widen.offset_pair, w1);
+        dst[0] = Sadd16(e0, e0);
+        dst[1] = Sadd16(o0, o0);
+        dst[8] = Sadd16(e1, e1);
+        dst[9] = Sadd16(o1, o1);
+      }
       for (; i + 4 <= count; i += 4, dst += 8) {
         const uint32_t w = Load32(src + i);
         const uint32_t e = Sxtab16(widen.offset_pair, w);
@@ -342,7 +349,7 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
 // with the fewest live values across the MAC loop (the filter pointer runs
 // straight on into the next channel's row) to limit spills around the asm.
 // kFold: the output stage is RequantFold2Sat (OutputStage::fold).
-template <bool kFullRange, bool kHasBias, bool kFold>
+template <bool kFullRange, bool kHasBias, bool kFold, bool kDepth64>
 void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels, const ChannelQuant& quant,
                  const OutputStage& out, int8_t* o) {
   const int32_t* bias = quant.bias;
@@ -356,7 +363,11 @@ void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t c
     int32_t a0 = kHasBias ? static_cast<int32_t>(static_cast<uint32_t>(*bias++) << 1) : 0;
     int32_t a1 = a0, a2 = a0, a3 = a0;
     const uint32_t* x = cols;
-    MacDepth8(x, f, depth, &a0, &a1, &a2, &a3);
+    if (kDepth64) {
+      MacOcts8(x, f, &a0, &a1, &a2, &a3);
+    } else {
+      MacDepth8(x, f, depth, &a0, &a1, &a2, &a3);
+    }
     const int32_t m = *mult++;
     const uint32_t pre_shift = ~static_cast<uint32_t>(*shift++);  // only the low byte counts (AsrReg)
     if (kFold) {
@@ -381,17 +392,55 @@ void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t c
   }
 }
 
+// One pixel (the last, partial group of an image), fast requantization:
+// the 4-pixel kernel would compute three repeats of it.
+template <bool kFullRange, bool kFold>
+void MatMulOnePixel(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
+                    const ChannelQuant& quant, const OutputStage& out, int8_t* o) {
+  const int32_t* bias = quant.bias;
+  const int32_t* mult = quant.multiplier;
+  const int8_t* shift = quant.shift;
+  const int32_t round_offset = RoundOffset(out.output_offset);
+  const int32_t act_min = out.act_min;
+  const int32_t act_max = out.act_max;
+  const int32_t blocks = depth >> 2;
+  const int32_t rem = depth & 3;
+  const int8_t* f = filter;
+  for (int32_t c = 0; c < channels; ++c) {
+    int32_t a = bias != nullptr ? static_cast<int32_t>(static_cast<uint32_t>(bias[c]) << 1) : 0;
+    const uint32_t* x = cols;
+    for (int32_t b = 0; b < blocks; ++b, f += 4, x += 8) {
+      const uint32_t w = Load32(f);
+      a = Smlad(x[0], Sxtb16(w), a);
+      a = Smlad(x[1], Sxtb16Ror8(w), a);
+    }
+    if (rem > 0) {
+      const uint32_t w = TailWord(f, rem);
+      f += rem;
+      a = Smlad(x[0], Sxtb16(w), a);
+      a = Smlad(x[1], Sxtb16Ror8(w), a);
+    }
+    const uint32_t pre_shift = ~static_cast<uint32_t>(shift[c]);
+    a = kFold ? RequantFold2Sat(a, mult[c], pre_shift, FoldedOffset(round_offset, pre_shift))
+              : RequantFast2Sat(a, mult[c], pre_shift, round_offset);
+    if (!kFullRange) a = ClampRange(a, act_min, act_max);
+    o[c] = static_cast<int8_t>(a);
+  }
+}
+
 template <bool kFullRange>
 void MatMulWholeBias(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels, const ChannelQuant& quant,
                      const OutputStage& out, int8_t* o) {
   if (quant.bias != nullptr) {
-    if (out.fold) {
-      MatMulWhole<kFullRange, true, true>(cols, depth, f, channels, quant, out, o);
+    if (out.fold && depth == 64) {
+      MatMulWhole<kFullRange, true, true, true>(cols, depth, f, channels, quant, out, o);
+    } else if (out.fold) {
+      MatMulWhole<kFullRange, true, true, false>(cols, depth, f, channels, quant, out, o);
     } else {
-      MatMulWhole<kFullRange, true, false>(cols, depth, f, channels, quant, out, o);
+      MatMulWhole<kFullRange, true, false, false>(cols, depth, f, channels, quant, out, o);
     }
   } else {
-    MatMulWhole<kFullRange, false, false>(cols, depth, f, channels, quant, out, o);
+    MatMulWhole<kFullRange, false, false, false>(cols, depth, f, channels, quant, out, o);
   }
 }
 
@@ -400,7 +449,20 @@ void MatMulWholeBias(const uint32_t* cols, int32_t depth, const int8_t* f, int32
 void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                    const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
   const bool whole = pixels == 4 && depth > 0 && (depth & 7) == 0;
-  if (!out.fast) {
+  if (out.fast && pixels == 1) {
+    const bool full = IsFullRange(out);
+    if (out.fold) {
+      if (full) {
+        MatMulOnePixel<true, true>(cols, depth, filter, channels, quant, out, output);
+      } else {
+        MatMulOnePixel<false, true>(cols, depth, filter, channels, quant, out, output);
+      }
+    } else if (full) {
+      MatMulOnePixel<true, false>(cols, depth, filter, channels, quant, out, output);
+    } else {
+      MatMulOnePixel<false, false>(cols, depth, filter, channels, quant, out, output);
+    }
+  } else if (!out.fast) {
     MatMulImpl<false, false>(cols, depth, filter, channels, quant, out, pixels, output);
   } else if (IsFullRange(out)) {
     if (whole) {
