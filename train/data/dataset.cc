@@ -395,7 +395,12 @@ WordResources LoadWordResources(const std::string& word, const std::string& word
       if (distance < 1 || distance > 2 || !seen.insert(phonemes).second) continue;
       variants.emplace_back(distance, text);
     }
-    std::sort(variants.begin(), variants.end());
+    // A fixed shuffle, so the kept ones are spread over the whole word
+    // rather than the alphabetically first edits of its first letter.
+    Rng shuffle(Fnv1a(lower));
+    for (size_t i = variants.size(); i > 1; --i) std::swap(variants[i - 1], variants[shuffle.Below(i)]);
+    std::stable_sort(variants.begin(), variants.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& v : variants) {
       if (res.confusables.size() >= 60) break;
       if (std::find(res.confusables.begin(), res.confusables.end(), v.second) == res.confusables.end()) {
@@ -910,6 +915,11 @@ VoiceSplit SplitVoices() {
     (name == "awb" ? split.held_out : split.train).push_back({TtsEngine::kFlite, name});
   }
   return split;
+}
+
+std::vector<std::string> ConfusablesFor(const std::string& word, const std::string& word_list) {
+  ValidateText(word);
+  return LoadWordResources(word, word_list).confusables;
 }
 
 std::string DatasetCachePath(const DatasetConfig& config, const std::string& cache_dir) {

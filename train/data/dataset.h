@@ -8,12 +8,24 @@
 // evaluation and the demo recording.
 //
 // Everything is deterministic from the seed (and independent of the number
-// of workers), generated in parallel worker processes (the speech engines
-// keep global state), and datasets are cached on disk.
+// of workers): example i draws all its random choices from (seed, held_out,
+// i) alone. Work runs in forked worker processes (RunInWorkers, workers.h;
+// the speech engines keep global state, so threads would not help), and
+// datasets are cached on disk.
 //
 // Data policy (DESIGN.md): speech from espeak-ng and flite only; noise and
-// music from generated noise and the Debian packages sonic-pi-samples,
-// lmms-common and freepats only.
+// music from generated white/pink/brown noise and the files libsndfile reads
+// in the Debian packages sonic-pi-samples (flac) and lmms-common (wav, ogg,
+// flac); freepats holds only .pat patches, which are not sound files and are
+// not used.
+//
+// Speech recipe (both datasets and streams): a voice from the split (flite
+// 30 % of the time when the split has flite voices, otherwise one of espeak's
+// voice+variant pairs), rate 0.7..1.4, pitch 25..75, pitch range 20..90,
+// emphasis 15 % of the time; each synthesized piece trimmed to its speech
+// (10 ms frames within 35 dB of the loudest); then speed +-10 % (half the
+// time), pitch +-2 semitones (40 %), a synthetic room (RT60 0.15..0.6 s),
+// the telephone band, and a level.
 #ifndef TINYML_TRAIN_DATA_DATASET_H_
 #define TINYML_TRAIN_DATA_DATASET_H_
 
@@ -29,15 +41,28 @@
 
 namespace tinyml::train {
 
-// What a clip holds. Only kWakeWord is labelled 1.
+// What a clip holds. Only kWakeWord is labelled 1. Speech in the negative
+// kinds has its middle anywhere in the window, so it may straddle either edge.
 enum class ClipKind : uint8_t {
-  kWakeWord = 0,     // the wake word, whole, inside the window
-  kConfusable = 1,   // a word that sounds like it (FindConfusables)
-  kOtherWord = 2,    // a random word from the word list
-  kSentence = 3,     // several random words spoken as a phrase
-  kPartialWord = 4,  // the wake word cut short (its first 30..65 %) or only its end
-  kNoise = 5,        // generated noise or a policy noise/music sample, no speech
-  kSilence = 6,      // near silence (very low noise)
+  // The wake word, whole, inside the window, ending in its last 40 %; 30 % of
+  // the time in a carrier ("hey marvin", "ok marvin", "marvin please"; the
+  // carrier word may fall outside the window).
+  kWakeWord = 0,
+  // A word that sounds like it: FindConfusables over the word list (words
+  // starting with the wake word, like "Marvin's", left out); when that finds
+  // fewer than 30, also one-letter spelling edits of the wake word that
+  // espeak pronounces 1-2 phonemes away ("marvon", "marvik"). Sometimes in a
+  // carrier.
+  kConfusable = 1,
+  kOtherWord = 2,    // a random lowercase word from the word list
+  kSentence = 3,     // 3..8 random words spoken as one phrase
+  kPartialWord = 4,  // the wake word cut short (its first 30..65 %) or only its last 40..60 %
+  // Background only, -50..-12 dBFS: 65 % of the time a policy noise/music
+  // file (a random stretch of a long one; a short one, like a drum hit,
+  // repeated at random gaps), otherwise white, pink or brown noise. The same
+  // backgrounds go under speech clips.
+  kNoise = 5,
+  kSilence = 6,      // a microphone's noise floor only (white, RMS 0.3..30 of 32768)
 };
 constexpr int kNumClipKinds = 7;
 const char* ClipKindName(ClipKind kind);
@@ -60,14 +85,19 @@ struct DatasetConfig {
   bool held_out = false;
   // Number of clips of each ClipKind (index = ClipKind value).
   std::vector<size_t> clips_per_kind = {6000, 2500, 2500, 1500, 1000, 1500, 300};
-  // Background noise/music mixed into a clip with this probability, at an
-  // SNR drawn uniformly from [snr_db_min, snr_db_max].
+  // Background noise/music mixed over a speech clip (lead-in included) with
+  // this probability, at an SNR drawn uniformly from [snr_db_min, snr_db_max]
+  // relative to the RMS of the clip's speech span. Speech level: -20.8 dBFS
+  // RMS + a gain of -20..+6 dB. Every clip also gets a faint noise floor.
   double noise_probability = 0.8;
   double snr_db_min = 0.0;
   double snr_db_max = 30.0;
-  // Model input: `window_frames` frames of `frontend` features. The frontend
-  // first runs over `lead_in_s` seconds of the clip's background so its
-  // adaptive state (noise estimate, PCAN) is settled as in a stream.
+  // Model input: `window_frames` frames of `frontend` features (int8 output
+  // only). A clip is lead_in_s (rounded to whole hops) + the window's span
+  // (window_samples + (window_frames - 1) hops: 0.99 s for 49 MicroSpeech
+  // frames); the frontend runs over all of it from a Reset state, so its
+  // adaptive state (noise estimate, PCAN) is settled as in a stream, and
+  // the last window_frames frames are the example.
   FrontendConfig frontend = FrontendConfig::MicroSpeech();
   int32_t window_frames = 49;
   double lead_in_s = 1.0;
@@ -81,6 +111,8 @@ struct DatasetConfig {
   std::vector<std::string> noise_dirs = PolicyNoiseDirectories();
 };
 
+// Examples are in blocks by kind, in ClipKind order (all wake-word examples
+// first); shuffle before training.
 struct Dataset {
   int32_t frames = 0;
   int32_t features = 0;
@@ -93,31 +125,59 @@ struct Dataset {
 };
 
 // Generates the dataset, or loads it from `cache_dir` when a cache file for
-// exactly this configuration (and generator version) exists. The cache file
-// is written atomically. Empty cache_dir: no cache. Throws TtsError for a
-// word the speech engines cannot say (empty, unknown characters) and
-// std::runtime_error (one line, naming the file) for cache I/O problems.
+// exactly this configuration exists. Empty cache_dir: no cache.
+//
+// The cache file (DatasetCachePath: "<word>-<hash>.tmlds") is named by a hash
+// of every input that affects the bytes: the generator version, every config
+// field except `workers`, the word list's content, the noise files found
+// (paths, lengths, rates), the voice split and the espeak-ng version. It holds
+// a 48-byte header (magic, version, key hash, count, frames, features,
+// checksum of the arrays) then x, labels, kinds, and is written to a temp
+// file in cache_dir and renamed into place. A file of the wrong size, with a
+// bad header or checksum, or with kinds/labels that do not match the config
+// is never trusted: a warning goes to stderr and the data is regenerated.
+//
+// Throws TtsError before any work for a word ValidateText rejects (empty,
+// unknown characters), std::invalid_argument for a bad config, and
+// std::runtime_error with one line for a cache directory that cannot be
+// created or written (checked before generating), a word list that cannot be
+// read, or a failed worker. `progress` counts generated examples (at least
+// every 0.5 % or 0.5 s); it is not called on a cache hit. Call before
+// starting threads if possible (workers are forked).
 Dataset BuildDataset(const DatasetConfig& config, const std::string& cache_dir, const ProgressFn& progress = {});
+
+// The confusables kConfusable clips (and streams) say for `word`, from
+// `word_list` (computed once per word and list in a process).
+std::vector<std::string> ConfusablesFor(const std::string& word, const std::string& word_list = kDefaultWordList);
 
 // The file BuildDataset reads and writes in `cache_dir` for `config`.
 std::string DatasetCachePath(const DatasetConfig& config, const std::string& cache_dir);
 
+// A stream: segments of speech (one voice each) with pauses of 0.3..2 s (15 %
+// of them 3..8 s). Wake-word segments are the word alone (50 %), in a carrier
+// (20 %) or inside random words (30 %); the others are a word (25 %), a
+// confusable (15 %), a sentence ending in a confusable (10 %) or a sentence
+// of 3..8 random words. Speech level: -20.8 dBFS RMS + -6..+3 dB.
 struct StreamConfig {
   std::string word = "marvin";
   uint64_t seed = 1;
-  double duration_s = 600.0;
-  // Mean number of wake-word occurrences per minute (spaced at least 3 s apart).
+  double duration_s = 600.0;  // 1..86400
+  // Mean number of wake-word occurrences per minute (0..15); their segments
+  // start at least max(3 s, longest segment + 1 s) apart.
   double words_per_minute = 3.0;
   // The rest is other speech (words, sentences, confusables) and pauses.
   bool held_out = true;
-  // Background noise/music under the whole stream, at an SNR (relative to
-  // the speech) drawn per segment from [snr_db_min, snr_db_max].
+  // Background noise/music in chunks of 5..30 s: each chunk has background
+  // with this probability, at an SNR relative to the nominal speech level
+  // (-20.8 dBFS) drawn per chunk from [snr_db_min, snr_db_max].
   double noise_probability = 0.7;
   double snr_db_min = 5.0;
   double snr_db_max = 30.0;
-  // Optional script: when non-empty, these sentences are spoken in order
-  // (the wake word appears wherever the text contains it), with pauses and
-  // noise between them, and duration_s / words_per_minute are ignored.
+  // Optional script: when non-empty, these sentences are spoken in order,
+  // each in one voice, 0.6..1.5 s apart, and duration_s / words_per_minute
+  // are ignored. Wherever a sentence contains the wake word (whole words,
+  // case and punctuation ignored) it is synthesized in pieces around it, so
+  // the word's span is known exactly. Every sentence must pass ValidateText.
   std::vector<std::string> script;
   int workers = 0;
   // As in DatasetConfig.
@@ -140,6 +200,9 @@ struct Stream {
   double duration_s() const { return static_cast<double>(audio.size()) / kSampleRate; }
 };
 
+// Throws TtsError for a word or script sentence ValidateText rejects and
+// std::invalid_argument for a bad config, before any work. `progress`
+// counts synthesized segments.
 Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress = {});
 
 }  // namespace tinyml::train
