@@ -387,13 +387,14 @@ WordResources LoadWordResources(const std::string& word, const std::string& word
       }
       candidates.insert(v);
     }
+    const std::vector<std::string> texts(candidates.begin(), candidates.end());
+    const std::vector<std::vector<std::string>> phonemes = PhonemizeAll(texts);
     std::vector<std::pair<int, std::string>> variants;
     std::set<std::vector<std::string>> seen;
-    for (const auto& text : candidates) {
-      std::vector<std::string> phonemes = Phonemize(text);
-      const int distance = PhonemeDistance(target, phonemes);
-      if (distance < 1 || distance > 2 || !seen.insert(phonemes).second) continue;
-      variants.emplace_back(distance, text);
+    for (size_t i = 0; i < texts.size(); ++i) {
+      const int distance = PhonemeDistance(target, phonemes[i]);
+      if (distance < 1 || distance > 2 || !seen.insert(phonemes[i]).second) continue;
+      variants.emplace_back(distance, texts[i]);
     }
     // A fixed shuffle, so the kept ones are spread over the whole word
     // rather than the alphabetically first edits of its first letter.

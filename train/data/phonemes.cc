@@ -44,9 +44,10 @@ std::string Lower(std::string s) {
 }
 
 // Phonemizes every text with `voice` in a forked child (selecting a voice in
-// this process would change later syntheses, see tts.cc); the result is the
-// phoneme lists joined by '_' within a list and '\n' between lists.
-std::vector<std::vector<std::string>> PhonemizeAll(const std::vector<std::string>& texts, const std::string& voice) {
+// this process would change later syntheses, see tts.cc); the child returns
+// the phoneme lists joined by '_' within a list and '\n' between lists.
+std::vector<std::vector<std::string>> PhonemizeInChild(const std::vector<std::string>& texts,
+                                                       const std::string& voice) {
   auto lock = internal::LockEspeak();
   const std::string voice_id = internal::EspeakVoiceId(voice);
   const std::string joined = internal::RunInEspeakChild([&]() {
@@ -82,7 +83,12 @@ std::vector<std::vector<std::string>> PhonemizeAll(const std::vector<std::string
 
 std::vector<std::string> Phonemize(const std::string& text, const std::string& voice) {
   ValidateText(text);
-  return PhonemizeAll({text}, voice)[0];
+  return PhonemizeInChild({text}, voice)[0];
+}
+
+std::vector<std::vector<std::string>> PhonemizeAll(const std::vector<std::string>& texts, const std::string& voice) {
+  for (const auto& text : texts) ValidateText(text);
+  return PhonemizeInChild(texts, voice);
 }
 
 int PhonemeDistance(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -113,7 +119,7 @@ std::vector<Confusable> FindConfusables(const std::string& wake_word, const std:
     if (!valid || !std::isalpha(static_cast<unsigned char>(word[0]))) continue;
     candidates.push_back(word);
   }
-  std::vector<std::vector<std::string>> all = PhonemizeAll(candidates, voice);
+  std::vector<std::vector<std::string>> all = PhonemizeInChild(candidates, voice);
   std::vector<Confusable> found;
   for (size_t i = 0; i < candidates.size(); ++i) {
     std::vector<std::string>& phonemes = all[i];

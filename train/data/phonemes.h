@@ -15,6 +15,11 @@ constexpr const char* kDefaultWordList = "/usr/share/dict/american-english";
 // Throws TtsError for text that ValidateText rejects or an unknown voice.
 std::vector<std::string> Phonemize(const std::string& text, const std::string& voice = "en-us");
 
+// Phonemize for many texts at once (one engine round trip): result i is the
+// phonemes of texts[i]. Throws TtsError if any text fails ValidateText.
+std::vector<std::vector<std::string>> PhonemizeAll(const std::vector<std::string>& texts,
+                                                   const std::string& voice = "en-us");
+
 // Levenshtein distance over phoneme symbols (each insert/delete/substitute = 1).
 int PhonemeDistance(const std::vector<std::string>& a, const std::vector<std::string>& b);
 
