@@ -1,10 +1,13 @@
 // DEPTHWISE_CONV_2D on the Cortex-M kernel (depthwise_conv_s8.h). The
-// reference glue validates the model (its plan runs first, always); float
-// and non-constant filters/biases run the reference kernel.
+// reference plan step validates the model (kernels/ops/plans.h: it runs
+// first, always). The full registration runs the reference kernel for float
+// and non-constant filters/biases; the int8-only one refuses those in plan
+// and links no reference kernel.
 #include "kernels/cortex_m/depthwise_conv_s8.h"
 #include "kernels/cortex_m/ops/conv_quant_cm.h"
 #include "kernels/ops/conv_quant.h"
 #include "kernels/ops/op_common.h"
+#include "kernels/ops/plans.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/cortex_m_ops.h"
 
@@ -31,9 +34,7 @@ bool UseRef(OpContext& ctx) {
   return ctx.has_input(kBias) && !ctx.input_meta(kBias).is_constant();
 }
 
-Status Plan(OpContext& ctx, OpMemory* memory) {
-  TINYML_RETURN_IF_ERROR(Register_DEPTHWISE_CONV_2D()->plan(ctx, memory));
-  if (UseRef(ctx)) return Status::kOk;
+Status PlanOptimized(OpContext& ctx, OpMemory* memory) {
   const Shape& in = ctx.input_meta(kInput).shape;
   const Shape& f = ctx.input_meta(kFilter).shape;
   memory->persistent_bytes = sizeof(OpData) + cortex_m::ChannelBlockBytes(f.dims[3]);
@@ -42,9 +43,20 @@ Status Plan(OpContext& ctx, OpMemory* memory) {
   return Status::kOk;
 }
 
-Status Prepare(OpContext& ctx) {
-  const OpRegistration* ref = Register_DEPTHWISE_CONV_2D();
-  if (UseRef(ctx)) return ref->prepare != nullptr ? ref->prepare(ctx) : Status::kOk;
+Status Plan(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(PlanDepthwiseConv2d(ctx, memory));
+  return UseRef(ctx) ? Status::kOk : PlanOptimized(ctx, memory);
+}
+
+Status PlanInt8(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(PlanDepthwiseConv2dS8(ctx, memory));
+  if (UseRef(ctx))
+    return ctx.Fail(Status::kUnsupportedOp,
+                    TINYML_MSG("non-constant filter/bias: not in the int8-only Cortex-M DEPTHWISE_CONV_2D"));
+  return PlanOptimized(ctx, memory);
+}
+
+Status PrepareOptimized(OpContext& ctx) {
   const TensorMeta input = ctx.input_meta(kInput);
   const TensorMeta filter = ctx.input_meta(kFilter);
   const TensorMeta output = ctx.output_meta(0);
@@ -89,8 +101,13 @@ Status Prepare(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status Eval(OpContext& ctx) {
-  if (UseRef(ctx)) return Register_DEPTHWISE_CONV_2D()->eval(ctx);
+Status Prepare(OpContext& ctx) {
+  const OpRegistration* ref = Register_DEPTHWISE_CONV_2D();
+  if (UseRef(ctx)) return ref->prepare != nullptr ? ref->prepare(ctx) : Status::kOk;
+  return PrepareOptimized(ctx);
+}
+
+Status EvalOptimized(OpContext& ctx) {
   OpData* data = ctx.op_data_as<OpData>();
   const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels, cortex_m::ModelBias(ctx, kBias));
   const Tensor& input = ctx.input(kInput);
@@ -102,10 +119,18 @@ Status Eval(OpContext& ctx) {
   return Status::kOk;
 }
 
+Status Eval(OpContext& ctx) { return UseRef(ctx) ? Register_DEPTHWISE_CONV_2D()->eval(ctx) : EvalOptimized(ctx); }
+
 }  // namespace
 
 const OpRegistration* Register_DEPTHWISE_CONV_2D_CORTEX_M() {
   static const OpRegistration kRegistration = {"DEPTHWISE_CONV_2D", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
+const OpRegistration* Register_DEPTHWISE_CONV_2D_CORTEX_M_INT8() {
+  static const OpRegistration kRegistration = {"DEPTHWISE_CONV_2D", PlanInt8, PrepareOptimized, EvalOptimized, nullptr,
+                                               kOpFlagNone};
   return &kRegistration;
 }
 

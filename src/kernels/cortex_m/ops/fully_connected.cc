@@ -1,9 +1,12 @@
 // FULLY_CONNECTED on the Cortex-M kernel (fully_connected_s8.h). The
-// reference glue validates the model (its plan runs first, always); float,
-// per-channel and nonzero filter zero points run the reference kernel.
+// reference plan step validates the model (kernels/ops/plans.h: it runs
+// first, always). The full registration runs the reference kernel for
+// float, per-channel and nonzero filter zero points; the int8-only one
+// refuses those in plan and links no reference kernel.
 #include "core/fixed_point.h"
 #include "kernels/cortex_m/fully_connected_s8.h"
 #include "kernels/ops/op_common.h"
+#include "kernels/ops/plans.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/cortex_m_ops.h"
 
@@ -26,17 +29,26 @@ bool UseRef(OpContext& ctx) {
   return filter.quant.count != 1 || filter.quant.zero_point(0) != 0;
 }
 
-Status Plan(OpContext& ctx, OpMemory* memory) {
-  TINYML_RETURN_IF_ERROR(Register_FULLY_CONNECTED()->plan(ctx, memory));
-  if (UseRef(ctx)) return Status::kOk;
+Status PlanOptimized(OpMemory* memory) {
   memory->persistent_bytes = sizeof(OpData);
   memory->scratch_bytes = 0;
   return Status::kOk;
 }
 
-Status Prepare(OpContext& ctx) {
-  const OpRegistration* ref = Register_FULLY_CONNECTED();
-  if (UseRef(ctx)) return ref->prepare != nullptr ? ref->prepare(ctx) : Status::kOk;
+Status Plan(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(PlanFullyConnected(ctx, memory));
+  return UseRef(ctx) ? Status::kOk : PlanOptimized(memory);
+}
+
+Status PlanInt8(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(PlanFullyConnectedS8(ctx, memory));
+  if (UseRef(ctx))
+    return ctx.Fail(Status::kUnsupportedOp,
+                    TINYML_MSG("per-channel or zero-point filter: not in the int8-only Cortex-M FULLY_CONNECTED"));
+  return PlanOptimized(memory);
+}
+
+Status PrepareOptimized(OpContext& ctx) {
   const TensorMeta input = ctx.input_meta(kInput);
   const TensorMeta filter = ctx.input_meta(kFilter);
   const TensorMeta output = ctx.output_meta(0);
@@ -65,8 +77,13 @@ Status Prepare(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status Eval(OpContext& ctx) {
-  if (UseRef(ctx)) return Register_FULLY_CONNECTED()->eval(ctx);
+Status Prepare(OpContext& ctx) {
+  const OpRegistration* ref = Register_FULLY_CONNECTED();
+  if (UseRef(ctx)) return ref->prepare != nullptr ? ref->prepare(ctx) : Status::kOk;
+  return PrepareOptimized(ctx);
+}
+
+Status EvalOptimized(OpContext& ctx) {
   const OpData* data = ctx.op_data_as<OpData>();
   const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
   cortex_m::FullyConnectedS8(data->params, ctx.input_data<int8_t>(kInput), ctx.input_data<int8_t>(kFilter), bias,
@@ -74,10 +91,18 @@ Status Eval(OpContext& ctx) {
   return Status::kOk;
 }
 
+Status Eval(OpContext& ctx) { return UseRef(ctx) ? Register_FULLY_CONNECTED()->eval(ctx) : EvalOptimized(ctx); }
+
 }  // namespace
 
 const OpRegistration* Register_FULLY_CONNECTED_CORTEX_M() {
   static const OpRegistration kRegistration = {"FULLY_CONNECTED", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
+const OpRegistration* Register_FULLY_CONNECTED_CORTEX_M_INT8() {
+  static const OpRegistration kRegistration = {"FULLY_CONNECTED", PlanInt8, PrepareOptimized, EvalOptimized, nullptr,
+                                               kOpFlagNone};
   return &kRegistration;
 }
 

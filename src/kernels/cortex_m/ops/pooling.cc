@@ -1,6 +1,8 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D on the Cortex-M kernels (pooling_s8.h).
 // The reference glue validates the model and prepares ref::PoolParams (its
 // op data; plan and prepare run first, always); float runs the reference.
+// The int8-only registrations take plan and prepare from the reference
+// int8-only ones (Register_X_INT8), so no float code is linked.
 #include "kernels/cortex_m/pooling_s8.h"
 #include "kernels/ops/op_common.h"
 #include "tinyml/builtin_ops.h"
@@ -24,6 +26,30 @@ Status EvalAverage(OpContext& ctx) {
              : ctx.Fail(Status::kInternal, TINYML_MSG("pooling window outside the input"));
 }
 
+Status PlanAverageInt8(OpContext& ctx, OpMemory* memory) {
+  return Register_AVERAGE_POOL_2D_INT8()->plan(ctx, memory);
+}
+Status PrepareAverageInt8(OpContext& ctx) { return Register_AVERAGE_POOL_2D_INT8()->prepare(ctx); }
+Status PlanMaxInt8(OpContext& ctx, OpMemory* memory) { return Register_MAX_POOL_2D_INT8()->plan(ctx, memory); }
+Status PrepareMaxInt8(OpContext& ctx) { return Register_MAX_POOL_2D_INT8()->prepare(ctx); }
+
+Status EvalAverageInt8(OpContext& ctx) {
+  const Tensor& input = ctx.input(0);
+  Tensor& output = ctx.output(0);
+  return cortex_m::AveragePoolS8(Params(ctx), input.shape(), ctx.input_data<int8_t>(0), output.shape(),
+                                 ctx.output_data<int8_t>(0))
+             ? Status::kOk
+             : ctx.Fail(Status::kInternal, TINYML_MSG("pooling window outside the input"));
+}
+
+Status EvalMaxInt8(OpContext& ctx) {
+  const Tensor& input = ctx.input(0);
+  Tensor& output = ctx.output(0);
+  cortex_m::MaxPoolS8(Params(ctx), input.shape(), ctx.input_data<int8_t>(0), output.shape(),
+                      ctx.output_data<int8_t>(0));
+  return Status::kOk;
+}
+
 Status PlanMax(OpContext& ctx, OpMemory* memory) { return Register_MAX_POOL_2D()->plan(ctx, memory); }
 Status PrepareMax(OpContext& ctx) { return Register_MAX_POOL_2D()->prepare(ctx); }
 Status EvalMax(OpContext& ctx) {
@@ -45,6 +71,18 @@ const OpRegistration* Register_AVERAGE_POOL_2D_CORTEX_M() {
 
 const OpRegistration* Register_MAX_POOL_2D_CORTEX_M() {
   static const OpRegistration kRegistration = {"MAX_POOL_2D", PlanMax, PrepareMax, EvalMax, nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
+const OpRegistration* Register_AVERAGE_POOL_2D_CORTEX_M_INT8() {
+  static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", PlanAverageInt8, PrepareAverageInt8, EvalAverageInt8,
+                                               nullptr, kOpFlagNone};
+  return &kRegistration;
+}
+
+const OpRegistration* Register_MAX_POOL_2D_CORTEX_M_INT8() {
+  static const OpRegistration kRegistration = {"MAX_POOL_2D", PlanMaxInt8, PrepareMaxInt8, EvalMaxInt8, nullptr,
+                                               kOpFlagNone};
   return &kRegistration;
 }
 
