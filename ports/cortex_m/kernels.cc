@@ -36,13 +36,18 @@ bool AllUsesInt8(const Model& model, BuiltinOp op) {
 }  // namespace
 
 Status PortAddInt8Kernels(const Model& model, PortResolver& resolver) {
-#if TINYML_KERNELS_CORTEX_M
-  TINYML_RETURN_IF_ERROR(AddCortexMBuiltins(resolver));
-#endif
   const struct {
     BuiltinOp op;
     const OpRegistration* (*reg)();
   } kInt8[] = {
+#if TINYML_KERNELS_CORTEX_M
+      // Optimized first: the first registration of an op wins.
+      {BuiltinOp::kAveragePool2d, Register_AVERAGE_POOL_2D_CORTEX_M_INT8},
+      {BuiltinOp::kConv2d, Register_CONV_2D_CORTEX_M_INT8},
+      {BuiltinOp::kDepthwiseConv2d, Register_DEPTHWISE_CONV_2D_CORTEX_M_INT8},
+      {BuiltinOp::kFullyConnected, Register_FULLY_CONNECTED_CORTEX_M_INT8},
+      {BuiltinOp::kMaxPool2d, Register_MAX_POOL_2D_CORTEX_M_INT8},
+#endif
       {BuiltinOp::kAveragePool2d, Register_AVERAGE_POOL_2D_INT8},
       {BuiltinOp::kConv2d, Register_CONV_2D_INT8},
       {BuiltinOp::kDepthwiseConv2d, Register_DEPTHWISE_CONV_2D_INT8},
@@ -52,8 +57,7 @@ Status PortAddInt8Kernels(const Model& model, PortResolver& resolver) {
   };
   for (const auto& e : kInt8)
     if (AllUsesInt8(model, e.op)) TINYML_RETURN_IF_ERROR(resolver.AddBuiltin(e.op, e.reg()));
-  TINYML_RETURN_IF_ERROR(AddAllBuiltins(resolver));
-  return AddSignalOps(resolver);
+  return PortAddAllKernels(resolver);
 }
 
 const char* PortKernelSet() {

@@ -19,8 +19,10 @@ Status PortAddAllKernels(PortResolver& resolver);
 
 // As PortAddAllKernels, but every op of `model` whose uses are all int8
 // (input 0; for SOFTMAX also the output) gets its int8-only registration
-// (Register_X_INT8) unless an optimized registration already took the op:
-// the registrations a product firmware for an int8 model would use.
+// (Register_X_CORTEX_M_INT8 in cortex_m builds where one exists, else
+// Register_X_INT8): the registrations a product firmware for an int8 model
+// would use. An int8-only optimized registration refuses (kUnsupportedOp)
+// the variants it does not optimize.
 Status PortAddInt8Kernels(const Model& model, PortResolver& resolver);
 
 // Which kernel set this build registers: "ref" or "cortex_m".

@@ -247,6 +247,8 @@ const std::map<std::string, std::string>& CortexMRegistrations() {
       {"CONV_2D", "Register_CONV_2D_CORTEX_M"},
       {"DEPTHWISE_CONV_2D", "Register_DEPTHWISE_CONV_2D_CORTEX_M"},
       {"FULLY_CONNECTED", "Register_FULLY_CONNECTED_CORTEX_M"},
+      {"AVERAGE_POOL_2D", "Register_AVERAGE_POOL_2D_CORTEX_M"},
+      {"MAX_POOL_2D", "Register_MAX_POOL_2D_CORTEX_M"},
   };
   return names;
 }
