@@ -31,6 +31,9 @@ const OpRegistration* Register_DEPTHWISE_CONV_2D_CORTEX_M();
 const OpRegistration* Register_FULLY_CONNECTED_CORTEX_M();
 const OpRegistration* Register_AVERAGE_POOL_2D_CORTEX_M();
 const OpRegistration* Register_MAX_POOL_2D_CORTEX_M();
+// int8 ADD of equal shapes; everything else (float, int16, broadcasts) runs
+// the reference ADD, which it links (there is no int8-only form yet).
+const OpRegistration* Register_ADD_CORTEX_M();
 
 const OpRegistration* Register_CONV_2D_CORTEX_M_INT8();
 const OpRegistration* Register_DEPTHWISE_CONV_2D_CORTEX_M_INT8();
@@ -47,6 +50,7 @@ Status AddCortexMBuiltins(StaticOpResolver<kCapacity>& r) {
   TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kDepthwiseConv2d, Register_DEPTHWISE_CONV_2D_CORTEX_M()));
   TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kAveragePool2d, Register_AVERAGE_POOL_2D_CORTEX_M()));
   TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kMaxPool2d, Register_MAX_POOL_2D_CORTEX_M()));
+  TINYML_RETURN_IF_ERROR(r.AddBuiltin(BuiltinOp::kAdd, Register_ADD_CORTEX_M()));
   return r.AddBuiltin(BuiltinOp::kFullyConnected, Register_FULLY_CONNECTED_CORTEX_M());
 }
 
