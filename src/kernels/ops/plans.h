@@ -1,5 +1,6 @@
 // The plan steps of the reference CONV_2D, DEPTHWISE_CONV_2D and
-// FULLY_CONNECTED registrations, callable on their own: an optimized
+// FULLY_CONNECTED registrations (and plan + prepare of the int8-only
+// pooling ones), callable on their own: an optimized
 // registration (src/kernels/cortex_m) validates a model exactly as the
 // reference does by calling these, without linking the reference kernels
 // (calling Register_X()->plan would pull in everything the registration
@@ -23,6 +24,15 @@ Status PlanDepthwiseConv2d(OpContext& ctx, OpMemory* memory);
 Status PlanDepthwiseConv2dS8(OpContext& ctx, OpMemory* memory);
 Status PlanFullyConnected(OpContext& ctx, OpMemory* memory);
 Status PlanFullyConnectedS8(OpContext& ctx, OpMemory* memory);
+
+// Plan and prepare of Register_{AVERAGE,MAX}_POOL_2D_INT8: the op data is a
+// ref::PoolParams (kernels/ref/pooling.h) filled by prepare. Calling these
+// instead of Register_X_INT8()->plan/prepare keeps the reference pooling
+// kernels out of the link.
+Status PlanAveragePool2dS8(OpContext& ctx, OpMemory* memory);
+Status PrepareAveragePool2dS8(OpContext& ctx);
+Status PlanMaxPool2dS8(OpContext& ctx, OpMemory* memory);
+Status PrepareMaxPool2dS8(OpContext& ctx);
 
 }  // namespace tinyml
 

@@ -4,6 +4,7 @@
 #include <float.h>
 
 #include "kernels/ops/op_common.h"
+#include "kernels/ops/plans.h"
 #include "kernels/ref/pooling.h"
 #include "tinyml/builtin_ops.h"
 
@@ -167,6 +168,11 @@ Status EvalMax(OpContext& ctx) {
 }
 
 }  // namespace
+
+Status PlanAveragePool2dS8(OpContext& ctx, OpMemory* memory) { return Plan<PoolKind::kAverage, true>(ctx, memory); }
+Status PrepareAveragePool2dS8(OpContext& ctx) { return Prepare<PoolKind::kAverage, true>(ctx); }
+Status PlanMaxPool2dS8(OpContext& ctx, OpMemory* memory) { return Plan<PoolKind::kMax, true>(ctx, memory); }
+Status PrepareMaxPool2dS8(OpContext& ctx) { return Prepare<PoolKind::kMax, true>(ctx); }
 
 const OpRegistration* Register_AVERAGE_POOL_2D_INT8() {
   static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", Plan<PoolKind::kAverage, true>,
