@@ -333,9 +333,19 @@ struct FlashSplit {
   // runtime, kernels, model, libc_libgcc (memcpy, soft double, exp...),
   // startup (vector table, reset, semihosting exit), app (main), padding
   std::map<std::string, uint64_t> parts;
+  // Runtime and kernels bytes per object ("model.cc.obj"), for budgets.
+  std::map<std::string, uint64_t> objects;
   uint64_t total = 0;
   bool runs = false;
 };
+
+// The archive member of a map line's file ("lib.a(model.cc.obj)"), or its
+// file name.
+std::string ObjectName(const std::string& file) {
+  const size_t open = file.rfind('(');
+  if (open != std::string::npos && file.back() == ')') return file.substr(open + 1, file.size() - open - 2);
+  return fs::path(file).filename().string();
+}
 
 // Sums the sizes of input sections that land in flash, per class of input
 // file. Mergeable string sections are listed with their size before
@@ -353,6 +363,7 @@ FlashSplit SplitMap(const fs::path& map_path, const std::string& runtime_lib_pat
   struct Entry {
     uint64_t address, bytes;
     std::string part;
+    std::string object;
   };
   std::map<std::string, std::vector<Entry>> entries;   // per output section
   std::map<std::string, uint64_t> section_end;
@@ -381,7 +392,7 @@ FlashSplit SplitMap(const fs::path& map_path, const std::string& runtime_lib_pat
     if (first == "*fill*") {
       if (w >> address >> size_text)
         entries[output_section].push_back(
-            {std::stoull(address, nullptr, 16), std::stoull(size_text, nullptr, 16), "padding"});
+            {std::stoull(address, nullptr, 16), std::stoull(size_text, nullptr, 16), "padding", ""});
       continue;
     }
     if (first[0] == '.') {
@@ -406,7 +417,7 @@ FlashSplit SplitMap(const fs::path& map_path, const std::string& runtime_lib_pat
     else if (file.find("tinyml_size_startup") != std::string::npos) part = "startup";
     else part = "libc_libgcc";
     entries[output_section].push_back(
-        {std::stoull(address, nullptr, 16), std::stoull(size_text, nullptr, 16), part});
+        {std::stoull(address, nullptr, 16), std::stoull(size_text, nullptr, 16), part, ObjectName(file)});
     pending.clear();
   }
   FlashSplit split;
@@ -418,6 +429,7 @@ FlashSplit SplitMap(const fs::path& map_path, const std::string& runtime_lib_pat
                                                           : list[i].address + list[i].bytes;
       const uint64_t bytes = std::min(list[i].bytes, limit > list[i].address ? limit - list[i].address : 0);
       split.parts[list[i].part] += bytes;
+      if (list[i].part == "runtime" || list[i].part == "kernels") split.objects[list[i].object] += bytes;
       split.total += bytes;
     }
   }
@@ -531,6 +543,12 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
                 {"total_bytes", flash.total},                {"probe_runs", flash.runs},
                 {"runtime_and_kernels_bytes", part("runtime") + part("kernels")},
                 {"build", "-Os, no stdio, only this model's ops (int8-only registrations for int8 ops)"}};
+  auto objects_json = [](const FlashSplit& split) {
+    json o = json::object();
+    for (const auto& [name, bytes] : split.objects) o[name] = bytes;
+    return o;
+  };
+  r["flash"]["objects"] = objects_json(flash);
   r["flash_no_messages"] = {{"runtime_bytes", lean_part("runtime")},
                             {"kernels_bytes", lean_part("kernels")},
                             {"runtime_and_kernels_bytes", lean_part("runtime") + lean_part("kernels")},
@@ -538,6 +556,7 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
                             {"total_bytes", lean.total},
                             {"probe_runs", lean.runs},
                             {"build", "as flash, with TINYML_ERROR_MESSAGES=0 (error messages compiled out)"}};
+  r["flash_no_messages"]["objects"] = objects_json(lean);
   json mix = json::array();
   if (run.mixes.count(1))
     for (size_t i = 0; i < run.mixes.at(1).size() && i < 12; ++i)
@@ -574,6 +593,14 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
             << "TINYML_ERROR_MESSAGES=0: " << WithCommas(lean_part("runtime") + lean_part("kernels")) << " bytes ("
             << WithCommas(lean_part("runtime")) << " runtime + " << WithCommas(lean_part("kernels")) << " kernels"
             << (lean.runs ? ", probe runs" : ", PROBE FAILED TO RUN") << ")\n";
+  // The largest runtime/kernel objects (messages on), for flash budgets.
+  std::vector<std::pair<uint64_t, std::string>> largest;
+  for (const auto& [name, bytes] : flash.objects) largest.emplace_back(bytes, name);
+  std::sort(largest.rbegin(), largest.rend());
+  std::cout << "  largest:   ";
+  for (size_t i = 0; i < largest.size() && i < 8; ++i)
+    std::cout << (i > 0 ? ", " : " ") << largest[i].second << " " << WithCommas(largest[i].first);
+  std::cout << "\n";
   return kExitOk;
 }
 
