@@ -79,6 +79,7 @@ class Progress {
     last_draw_ = Clock::time_point{};
     last_decile_ = -1;
   }
+  bool tty() const { return tty_; }
   void Update(size_t done, size_t total, const std::string& extra = "") {
     if (quiet_ || total == 0) return;
     const double frac = static_cast<double>(done) / static_cast<double>(total);
@@ -134,6 +135,8 @@ struct Options {
   std::string cache;
   double eval_minutes = 60.0;
   int threads = 0;
+  double hard_negative_weight = 1.0;
+  bool balance = true;
   bool quiet = false;
 };
 
@@ -261,6 +264,8 @@ int Run(const Options& opt) {
   tc.seed = opt.seed;
   tc.epochs = opt.epochs;
   tc.threads = opt.threads;
+  tc.hard_negative_weight = opt.hard_negative_weight;
+  tc.balance_classes = opt.balance;
   tc.checkpoint_dir = (std::filesystem::path(out) / "checkpoints").string();
 #ifdef TINYML_HAVE_EVAL
   const double eval_reserve = opt.eval_minutes > 0 ? 5.0 : 1.0;
@@ -273,6 +278,7 @@ int Run(const Options& opt) {
   cb.note = [&](const std::string& s) { progress.Line(s); };
   int32_t current_epoch = 0;
   cb.batch = [&](int32_t epoch, size_t done, size_t total) {
+    if (!progress.tty()) return;  // logs get the one line per epoch below
     if (epoch != current_epoch) {
       current_epoch = epoch;
       progress.Start("epoch " + std::to_string(epoch));
@@ -327,6 +333,8 @@ int Run(const Options& opt) {
   nlohmann::json report;
   report["word"] = opt.word;
   report["seed"] = opt.seed;
+  report["hard_negative_weight"] = opt.hard_negative_weight;
+  report["balance_classes"] = opt.balance;
   report["arch"] = choice.arch.name;
   report["params"] = st.params;
   report["macs"] = st.macs;
@@ -430,6 +438,11 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--threads", opt.threads, "training threads (0 = one per core)")->capture_default_str()
       ->check(CLI::Range(0, 256));
+  app.add_option("--hard-negative-weight", opt.hard_negative_weight,
+                 "loss weight of confusable and partial words against other negatives")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  app.add_flag("!--no-balance", opt.balance, "do not weight the classes to equal total weight");
   app.add_flag("--quiet", opt.quiet, "no progress on stderr");
   bool list = false;
   app.add_flag("--list-models", list, "print the zoo with parameters, MACs, bytes and arena, then exit");

@@ -118,7 +118,8 @@ class Trainer {
   const TrainCallbacks& cb_;
   QatNet net_{nullptr};
   std::unique_ptr<torch::optim::AdamW> opt_;
-  torch::Tensor x_, y_, val_x_, val_y_, class_weights_;
+  torch::Tensor x_, y_, val_x_, val_y_;
+  torch::Tensor weights_;  // per training example: class balance x hard-negative weight
   Plan plan_;
   uint64_t key_ = 0;
   int64_t batches_per_epoch_ = 0;
@@ -255,18 +256,25 @@ TrainResult Trainer::Run() {
   y_ = Labels(train_);
   val_x_ = FeaturesToInput(val_.x.data(), val_.size());
   val_y_ = Labels(val_);
-  if (config_.balance_classes) {
-    class_weights_ = torch::tensor({static_cast<float>(n) / (2.0f * static_cast<float>(n - positives)),
-                                    static_cast<float>(n) / (2.0f * static_cast<float>(positives))});
-  } else {
-    class_weights_ = torch::ones({2});
+  {
+    const float negative_w = config_.balance_classes ? static_cast<float>(n) / (2.0f * static_cast<float>(n - positives)) : 1.0f;
+    const float positive_w = config_.balance_classes ? static_cast<float>(n) / (2.0f * static_cast<float>(positives)) : 1.0f;
+    std::vector<float> w(static_cast<size_t>(n));
+    for (size_t i = 0; i < w.size(); ++i) {
+      w[i] = train_.labels[i] ? positive_w : negative_w;
+      const bool hard = i < train_.kinds.size() && (train_.kinds[i] == static_cast<uint8_t>(ClipKind::kConfusable) ||
+                                                     train_.kinds[i] == static_cast<uint8_t>(ClipKind::kPartialWord));
+      if (hard && !train_.labels[i]) w[i] *= static_cast<float>(config_.hard_negative_weight);
+    }
+    weights_ = torch::tensor(w);
   }
   batches_per_epoch_ = (n + config_.batch_size - 1) / config_.batch_size;
 
   // The run key: what must match for a checkpoint to be resumed.
   std::string desc = arch_.name + "|" + std::to_string(config_.seed) + "|" + std::to_string(config_.epochs) + "|" +
                      std::to_string(config_.batch_size) + "|" + std::to_string(config_.learning_rate) + "|" +
-                     std::to_string(config_.float_fraction) + "|" + std::to_string(config_.spec_augment);
+                     std::to_string(config_.float_fraction) + "|" + std::to_string(config_.spec_augment) + "|" +
+                     std::to_string(config_.balance_classes) + "|" + std::to_string(config_.hard_negative_weight);
   key_ = Fnv(1469598103934665603ull, desc.data(), desc.size());
   key_ = Fnv(key_, train_.x.data(), train_.x.size());
   key_ = Fnv(key_, train_.labels.data(), train_.labels.size());
@@ -318,8 +326,10 @@ TrainResult Trainer::Run() {
       const torch::Tensor yb = y_.index_select(0, idx);
       if (config_.spec_augment) xb = Augment(xb);
       const torch::Tensor logits = net_->forward(xb);
-      const torch::Tensor loss =
-          torch::nn::functional::cross_entropy(logits, yb, torch::nn::functional::CrossEntropyFuncOptions().weight(class_weights_));
+      const torch::Tensor wb = weights_.index_select(0, idx);
+      const torch::Tensor per_example = torch::nn::functional::cross_entropy(
+          logits, yb, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+      const torch::Tensor loss = (per_example * wb).sum() / wb.sum();
       opt_->zero_grad();
       loss.backward();
       opt_->step();

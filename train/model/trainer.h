@@ -40,6 +40,9 @@ struct TrainConfig {
   bool spec_augment = true;
   // Examples per class are weighted so both classes weigh the same in the loss.
   bool balance_classes = true;
+  // Extra loss weight of the hard negatives (ClipKind kConfusable and
+  // kPartialWord), which decide the false accepts.
+  double hard_negative_weight = 1.0;
   // Where checkpoint.pt goes after every epoch (atomically); a matching
   // checkpoint there is resumed. Empty: no checkpoints.
   std::string checkpoint_dir;
