@@ -36,7 +36,7 @@ struct ConvS8Params {
   int32_t pad_height = 0;
   int32_t pad_width = 0;
   int32_t input_offset = 0;  // negated input zero point
-  OutputStage out = {0, -128, 127, 0};
+  OutputStage out = {0, -128, 127, 0, 0};
 };
 
 // Per output channel: the model's bias (nullptr: none), multiplier and

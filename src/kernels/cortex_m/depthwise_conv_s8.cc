@@ -523,12 +523,10 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
           if (n > 0) entry[-1] = 0;
           const int8_t* first_row = filter + first_tap * out_c;
           if (stage.fast) {
+            // The ReLU-style case in assembly (PixelFold4); the rest share
+            // two instantiations with the clamp at run time (flash).
             if (full_range && bias != nullptr && stage.fold && n > 0) {
               PixelFold4(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
-            } else if (full_range && bias != nullptr && stage.fold) {
-              PixelChannels4<true, true, true>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
-            } else if (full_range && bias != nullptr) {
-              PixelChannels4<true, true, false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
             } else if (bias != nullptr) {
               PixelChannels4<false, true, false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
             } else {

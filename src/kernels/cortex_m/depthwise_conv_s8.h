@@ -29,7 +29,7 @@ struct DepthwiseS8Params {
   int32_t pad_width = 0;
   int32_t depth_multiplier = 1;
   int32_t input_offset = 0;
-  OutputStage out = {0, -128, 127, 0};
+  OutputStage out = {0, -128, 127, 0, 0};
 };
 
 // Bound on |accumulator| of output channel oc (for FastRequantOk).

@@ -187,13 +187,23 @@ inline void MacOcts1(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t*
 
 // Depth (a multiple of 8) as 64-deep straight runs, then at most one run
 // each of 32, 16 and 8 (straight-line code for every depth, no loop
-// counter inside a channel).
-TINYML_MM_INLINE void MacDepth8(const uint32_t*& x, const int8_t*& f, int32_t depth, int32_t* a0, int32_t* a1, int32_t* a2,
-                      int32_t* a3) {
-  for (; depth >= 64; depth -= 64) MacOcts8(x, f, a0, a1, a2, a3);
-  if (depth & 32) MacOcts4(x, f, a0, a1, a2, a3);
-  if (depth & 16) MacOcts2(x, f, a0, a1, a2, a3);
-  if (depth & 8) MacOcts1(x, f, a0, a1, a2, a3);
+// counter inside a channel). Out of line, so the 1.5 KB of MAC code exists
+// once (only the hot 64-deep case inlines its own run); the accumulators
+// travel through memory, a few instructions per channel.
+__attribute__((noinline)) void MacDepth8(const uint32_t** x_ref, const int8_t** f_ref, int32_t depth, int32_t* acc) {
+  const uint32_t* x = *x_ref;
+  const int8_t* f = *f_ref;
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  for (; depth >= 64; depth -= 64) MacOcts8(x, f, &a0, &a1, &a2, &a3);
+  if (depth & 32) MacOcts4(x, f, &a0, &a1, &a2, &a3);
+  if (depth & 16) MacOcts2(x, f, &a0, &a1, &a2, &a3);
+  if (depth & 8) MacOcts1(x, f, &a0, &a1, &a2, &a3);
+  *x_ref = x;
+  *f_ref = f;
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
 }
 
 inline void Store4(int8_t* out, int32_t stride, int32_t pixels, int32_t v0, int32_t v1, int32_t v2, int32_t v3) {
@@ -366,7 +376,12 @@ void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t c
     if (kDepth64) {
       MacOcts8(x, f, &a0, &a1, &a2, &a3);
     } else {
-      MacDepth8(x, f, depth, &a0, &a1, &a2, &a3);
+      int32_t acc[4] = {a0, a1, a2, a3};
+      MacDepth8(&x, &f, depth, acc);
+      a0 = acc[0];
+      a1 = acc[1];
+      a2 = acc[2];
+      a3 = acc[3];
     }
     const int32_t m = *mult++;
     const uint32_t pre_shift = ~static_cast<uint32_t>(*shift++);  // only the low byte counts (AsrReg)
@@ -392,22 +407,85 @@ void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t c
   }
 }
 
-// One pixel (the last, partial group of an image), fast requantization:
-// the 4-pixel kernel would compute three repeats of it.
-template <bool kFullRange, bool kFold>
-void MatMulOnePixel(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
-                    const ChannelQuant& quant, const OutputStage& out, int8_t* o) {
+// Any fast output stage with a bias (fold and clamp checked per channel):
+// every layer of any depth % 8 == 0 but the 64-deep ReLU-style int8-range
+// one. Its MAC runs are inline (64-deep runs, then 8-deep ones, about
+// 0.9 KB): out of line they cost ~25 instructions per channel.
+void MatMulWholeBiased(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels,
+                     const ChannelQuant& quant, const OutputStage& out, int8_t* o) {
   const int32_t* bias = quant.bias;
   const int32_t* mult = quant.multiplier;
   const int8_t* shift = quant.shift;
   const int32_t round_offset = RoundOffset(out.output_offset);
+  const bool full = IsFullRange(out);
+  const bool fold = out.fold != 0;
   const int32_t act_min = out.act_min;
   const int32_t act_max = out.act_max;
+  int8_t* const o_end = o + channels;
+  for (; o != o_end; ++o) {
+    int32_t a0 = static_cast<int32_t>(static_cast<uint32_t>(*bias++) << 1);
+    int32_t a1 = a0, a2 = a0, a3 = a0;
+    const uint32_t* x = cols;
+    int32_t d = depth;
+    for (; d >= 64; d -= 64) MacOcts8(x, f, &a0, &a1, &a2, &a3);
+    for (; d >= 8; d -= 8) MacOcts1(x, f, &a0, &a1, &a2, &a3);
+    const int32_t m = *mult++;
+    const uint32_t pre = ~static_cast<uint32_t>(*shift++);
+    if (fold) {
+      const int32_t folded = FoldedOffset(round_offset, pre);
+      a0 = RequantFold2Sat(a0, m, pre, folded);
+      a1 = RequantFold2Sat(a1, m, pre, folded);
+      a2 = RequantFold2Sat(a2, m, pre, folded);
+      a3 = RequantFold2Sat(a3, m, pre, folded);
+    } else {
+      a0 = RequantFast2Sat(a0, m, pre, round_offset);
+      a1 = RequantFast2Sat(a1, m, pre, round_offset);
+      a2 = RequantFast2Sat(a2, m, pre, round_offset);
+      a3 = RequantFast2Sat(a3, m, pre, round_offset);
+    }
+    if (!full) {
+      a0 = ClampRange(a0, act_min, act_max);
+      a1 = ClampRange(a1, act_min, act_max);
+      a2 = ClampRange(a2, act_min, act_max);
+      a3 = ClampRange(a3, act_min, act_max);
+    }
+    StoreStrided4(o, channels, a0, a1, a2, a3);
+  }
+}
+
+// Any fast output stage (fold or not, any clamp, bias or none), runtime
+// choices per channel.
+void MatMulWholeGeneric(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels,
+                        const ChannelQuant& quant, const OutputStage& out, int8_t* o) {
+  const int32_t round_offset = RoundOffset(out.output_offset);
+  const bool fold = out.fold != 0;
+  for (int32_t c = 0; c < channels; ++c) {
+    const int32_t b = quant.bias != nullptr ? static_cast<int32_t>(static_cast<uint32_t>(quant.bias[c]) << 1) : 0;
+    int32_t acc[4] = {b, b, b, b};
+    const uint32_t* x = cols;
+    MacDepth8(&x, &f, depth, acc);
+    const int32_t m = quant.multiplier[c];
+    const uint32_t pre = ~static_cast<uint32_t>(quant.shift[c]);
+    const int32_t folded = FoldedOffset(round_offset, pre);
+    int32_t v[4];
+    for (int32_t i = 0; i < 4; ++i) {
+      v[i] = fold ? RequantFold2Sat(acc[i], m, pre, folded) : RequantFast2Sat(acc[i], m, pre, round_offset);
+      v[i] = ClampRange(v[i], out.act_min, out.act_max);
+    }
+    StoreStrided4(o + c, channels, v[0], v[1], v[2], v[3]);
+  }
+}
+
+// One pixel (the last, partial group of an image), fast requantization:
+// the 4-pixel kernel would compute three repeats of it.
+void MatMulOnePixel(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
+                    const ChannelQuant& quant, const OutputStage& out, int8_t* o) {
+  const int32_t round_offset = RoundOffset(out.output_offset);
   const int32_t blocks = depth >> 2;
   const int32_t rem = depth & 3;
   const int8_t* f = filter;
   for (int32_t c = 0; c < channels; ++c) {
-    int32_t a = bias != nullptr ? static_cast<int32_t>(static_cast<uint32_t>(bias[c]) << 1) : 0;
+    int32_t a = quant.bias != nullptr ? static_cast<int32_t>(static_cast<uint32_t>(quant.bias[c]) << 1) : 0;
     const uint32_t* x = cols;
     for (int32_t b = 0; b < blocks; ++b, f += 4, x += 8) {
       const uint32_t w = Load32(f);
@@ -420,28 +498,28 @@ void MatMulOnePixel(const uint32_t* cols, int32_t depth, const int8_t* filter, i
       a = Smlad(x[0], Sxtb16(w), a);
       a = Smlad(x[1], Sxtb16Ror8(w), a);
     }
-    const uint32_t pre_shift = ~static_cast<uint32_t>(shift[c]);
-    a = kFold ? RequantFold2Sat(a, mult[c], pre_shift, FoldedOffset(round_offset, pre_shift))
-              : RequantFast2Sat(a, mult[c], pre_shift, round_offset);
-    if (!kFullRange) a = ClampRange(a, act_min, act_max);
-    o[c] = static_cast<int8_t>(a);
+    const uint32_t pre = ~static_cast<uint32_t>(quant.shift[c]);
+    a = out.fold ? RequantFold2Sat(a, quant.multiplier[c], pre, FoldedOffset(round_offset, pre))
+                 : RequantFast2Sat(a, quant.multiplier[c], pre, round_offset);
+    o[c] = static_cast<int8_t>(ClampRange(a, out.act_min, out.act_max));
   }
 }
 
-template <bool kFullRange>
-void MatMulWholeBias(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels, const ChannelQuant& quant,
-                     const OutputStage& out, int8_t* o) {
+// Whole-block variants: the KWS-style case (fold, int8 range, bias, depth
+// 64) specialised with its own straight-line MAC run; every other layer
+// with a bias shares MatMulWholeBiased, and layers without one the generic
+// form (flash matters as much as the rarer cases' few extra instructions).
+void MatMulWholeAny(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels, const ChannelQuant& quant,
+                    const OutputStage& out, int8_t* o) {
   if (quant.bias != nullptr) {
-    if (out.fold && depth == 64) {
-      MatMulWhole<kFullRange, true, true, true>(cols, depth, f, channels, quant, out, o);
-    } else if (out.fold) {
-      MatMulWhole<kFullRange, true, true, false>(cols, depth, f, channels, quant, out, o);
+    if (depth == 64 && out.fold && IsFullRange(out)) {
+      MatMulWhole<true, true, true, true>(cols, depth, f, channels, quant, out, o);
     } else {
-      MatMulWhole<kFullRange, true, false, false>(cols, depth, f, channels, quant, out, o);
+      MatMulWholeBiased(cols, depth, f, channels, quant, out, o);
     }
-  } else {
-    MatMulWhole<kFullRange, false, false, false>(cols, depth, f, channels, quant, out, o);
+    return;
   }
+  MatMulWholeGeneric(cols, depth, f, channels, quant, out, o);
 }
 
 }  // namespace
@@ -449,29 +527,12 @@ void MatMulWholeBias(const uint32_t* cols, int32_t depth, const int8_t* f, int32
 void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                    const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
   const bool whole = pixels == 4 && depth > 0 && (depth & 7) == 0;
-  if (out.fast && pixels == 1) {
-    const bool full = IsFullRange(out);
-    if (out.fold) {
-      if (full) {
-        MatMulOnePixel<true, true>(cols, depth, filter, channels, quant, out, output);
-      } else {
-        MatMulOnePixel<false, true>(cols, depth, filter, channels, quant, out, output);
-      }
-    } else if (full) {
-      MatMulOnePixel<true, false>(cols, depth, filter, channels, quant, out, output);
-    } else {
-      MatMulOnePixel<false, false>(cols, depth, filter, channels, quant, out, output);
-    }
-  } else if (!out.fast) {
+  if (!out.fast) {
     MatMulImpl<false, false>(cols, depth, filter, channels, quant, out, pixels, output);
-  } else if (IsFullRange(out)) {
-    if (whole) {
-      MatMulWholeBias<true>(cols, depth, filter, channels, quant, out, output);
-    } else {
-      MatMulImpl<true, true>(cols, depth, filter, channels, quant, out, pixels, output);
-    }
+  } else if (pixels == 1) {
+    MatMulOnePixel(cols, depth, filter, channels, quant, out, output);
   } else if (whole) {
-    MatMulWholeBias<false>(cols, depth, filter, channels, quant, out, output);
+    MatMulWholeAny(cols, depth, filter, channels, quant, out, output);
   } else {
     MatMulImpl<true, false>(cols, depth, filter, channels, quant, out, pixels, output);
   }
