@@ -92,7 +92,8 @@ TEST(TrainCli, UnwritableOutputDirectory) {
 
 TEST(TrainCli, UsageErrors) {
   EXPECT_EQ(RunTrain("").exit_code, 2);  // --word is required
-  EXPECT_EQ(RunTrain("--word marvin --clips 0").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --clips -1").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --val-clips 0").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --bogus").exit_code, 2);
 }
 

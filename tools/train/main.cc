@@ -13,11 +13,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -40,6 +42,9 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 constexpr double kMinAgreement = 0.98;
 constexpr double kDefaultTotalMinutes = 30.0;
+// Default share of the 30 minutes for generating the training set.
+constexpr double kDataMinutes = 11.0;
+constexpr double kFallbackClips = 0.4;
 
 class UsageError : public std::runtime_error {
  public:
@@ -130,8 +135,8 @@ struct Options {
   uint64_t seed = 1;
   std::string arch = "auto";
   int workers = 0;
-  double clips = 1.0;
-  double val_clips = 0.15;
+  double clips = 0.0;  // 0: as many as about kDataMinutes of generation allow
+  double val_clips = 0.06;
   std::string cache;
   double eval_minutes = 60.0;
   int threads = 0;
@@ -209,12 +214,47 @@ void InstallInterruptHandler(const std::string& out) {
 
 void WriteText(const std::string& path, const std::string& text) { tools::WriteFileAtomic(path, text.data(), text.size()); }
 
+// --clips 0: the training-set scale that the measured generation rate of
+// the validation set fits in kDataMinutes (0.1 .. 1), remembered in
+// OUT/data_plan.json so a rerun (whose sets come from the cache) uses the
+// same data. Machine-dependent by nature; pass --clips to reproduce.
+double ChooseClipScale(const Options& opt, const std::string& out, size_t val_clips, double val_seconds,
+                       Progress& progress) {
+  if (opt.clips > 0.0) return opt.clips;
+  const std::string plan_path = (std::filesystem::path(out) / "data_plan.json").string();
+  const std::string key = opt.word + "|" + std::to_string(opt.seed) + "|" + std::to_string(opt.val_clips);
+  try {
+    std::ifstream in(plan_path);
+    if (in) {
+      const nlohmann::json plan = nlohmann::json::parse(in);
+      if (plan.at("key").get<std::string>() == key) return plan.at("clips").get<double>();
+    }
+  } catch (const std::exception&) {
+    // An unreadable plan is replaced below.
+  }
+  size_t default_total = 0;
+  for (size_t c : DatasetConfig{}.clips_per_kind) default_total += c;
+  double scale = kFallbackClips;
+  if (val_seconds > 5.0 && val_clips > 0) {  // generated now, not read from the cache
+    const double rate = static_cast<double>(val_clips) / val_seconds;
+    scale = std::clamp(rate * kDataMinutes * 60.0 / static_cast<double>(default_total), 0.1, 1.0);
+    scale = std::floor(scale * 100.0) / 100.0;
+    char line[160];
+    std::snprintf(line, sizeof(line), "data: %.1f clips/s here, so %.0f training clips (--clips %.2f)", rate,
+                  scale * static_cast<double>(default_total), scale);
+    progress.Line(line);
+  }
+  WriteText(plan_path, nlohmann::json{{"key", key}, {"clips", scale}}.dump() + "\n");
+  return scale;
+}
+
 int Run(const Options& opt) {
   const auto start = Clock::now();
   Progress progress(opt.quiet);
   // Everything that can be checked before spending time is checked here.
   ValidateWord(opt.word);
-  if (opt.clips <= 0.0 || opt.val_clips <= 0.0) throw UsageError("--clips and --val-clips must be above 0");
+  if (opt.clips < 0.0 || opt.clips > 100.0 || opt.val_clips <= 0.0 || opt.val_clips > 100.0)
+    throw UsageError("--clips must be in 0..100 (0 = automatic) and --val-clips in (0, 100]");
   if (opt.minutes < 0.0) throw UsageError("--minutes must not be negative");
   const std::string label = WordLabel(opt.word);
   ArchChoice choice;
@@ -240,21 +280,26 @@ int Run(const Options& opt) {
   (void)model_path;
   throw std::runtime_error("this build has no dataset generator (train/data/dataset.cc is missing)");
 #else
-  DatasetConfig train_cfg;
-  train_cfg.word = opt.word;
-  train_cfg.seed = opt.seed;
-  train_cfg.held_out = false;
-  train_cfg.clips_per_kind = ScaledClips(opt.clips);
-  train_cfg.workers = opt.workers;
-  DatasetConfig val_cfg = train_cfg;
+  DatasetConfig val_cfg;
+  val_cfg.word = opt.word;
   val_cfg.seed = opt.seed + 7777;
   val_cfg.held_out = true;
-  val_cfg.clips_per_kind = ScaledClips(opt.clips * opt.val_clips);
+  val_cfg.clips_per_kind = ScaledClips(opt.val_clips);
+  val_cfg.workers = opt.workers;
+  DatasetConfig train_cfg = val_cfg;
+  train_cfg.seed = opt.seed;
+  train_cfg.held_out = false;
 
-  progress.Start("data: training");
-  const Dataset train = BuildDataset(train_cfg, cache, [&](size_t d, size_t t) { progress.Update(d, t); });
+  // The validation set comes first: its generation rate sizes the training
+  // set when --clips is automatic.
+  const auto val_start = Clock::now();
   progress.Start("data: validation");
   const Dataset val = BuildDataset(val_cfg, cache, [&](size_t d, size_t t) { progress.Update(d, t); });
+  const double val_seconds = Seconds(val_start);
+  const double clips = ChooseClipScale(opt, out, val.size(), val_seconds, progress);
+  train_cfg.clips_per_kind = ScaledClips(clips);
+  progress.Start("data: training");
+  const Dataset train = BuildDataset(train_cfg, cache, [&](size_t d, size_t t) { progress.Update(d, t); });
   size_t positives = 0;
   for (uint8_t l : train.labels) positives += l;
   progress.Line("data: " + std::to_string(train.size()) + " training examples (" + std::to_string(positives) +
@@ -342,6 +387,7 @@ int Run(const Options& opt) {
   report["arena_bytes"] = check.arena_bytes;
   report["size_budget"] = opt.size_budget;
   report["arena_budget"] = opt.arena_budget;
+  report["clips_scale"] = clips;
   report["train_examples"] = train.size();
   report["train_positives"] = positives;
   report["val_examples"] = val.size();
@@ -429,9 +475,10 @@ int Main(int argc, char** argv) {
                  "auto (the largest TC-ResNet that fits, else DS-CNN), a family (tcresnet, dscnn) or one zoo entry (--list-models)")->capture_default_str();
   app.add_option("--workers", opt.workers, "data generation processes (0 = one per core)")->capture_default_str()
       ->check(CLI::Range(0, 256));
-  app.add_option("--clips", opt.clips, "scale factor on the number of training clips (1 = about 15,000)")
-      ->capture_default_str();
-  app.add_option("--val-clips", opt.val_clips, "validation clips as a fraction of the training clips")
+  app.add_option("--clips", opt.clips,
+                 "scale factor on the number of training clips (1 = 15,300; default: what about 11 minutes of "
+                 "generation here gives, at most 1)");
+  app.add_option("--val-clips", opt.val_clips, "the same for the validation clips (held-out voices)")
       ->capture_default_str();
   app.add_option("--cache", opt.cache, "dataset cache directory (default OUT/cache)");
   app.add_option("--eval-minutes", opt.eval_minutes, "minutes of held-out stream audio to choose the threshold on (0 = skip)")
