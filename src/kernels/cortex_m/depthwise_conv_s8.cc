@@ -3,6 +3,10 @@
 #include "kernels/cortex_m/dsp.h"
 #include "kernels/cortex_m/requant.h"
 
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+#endif
+
 namespace tinyml {
 namespace cortex_m {
 namespace {
@@ -389,6 +393,63 @@ void PixelFold4(const uintptr_t* table, int32_t n, const int8_t* first_row, int3
 #endif
 }
 
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+// Helium (M55), depth multiplier 1, fast requantization: four channels per
+// int32 vector. taps[2i] is the input address and taps[2i + 1] the filter
+// row of inside tap i (channel 0). The output stage is the fast form in
+// vector: VQRDMULH is SaturatingRoundingDoublingHighMul exactly (both
+// floor((a * m + 2^30) / 2^31)), then the rounding divide as
+// (y - (y < 0) + 2^(e-1)) >> e with VRSHL by the (negative) shift.
+void PixelMve(const uintptr_t* taps, int32_t n, int32_t channels, int32_t input_offset, const ChannelQuant& quant,
+              const OutputStage& stage, int8_t* out) {
+  const int32x4_t lo = vdupq_n_s32(stage.act_min);
+  const int32x4_t hi = vdupq_n_s32(stage.act_max);
+  auto out_stage = [&](int32x4_t acc, int32_t c) {
+    int32x4_t y = vqrdmulhq_s32(acc, vldrwq_s32(quant.multiplier + c));
+    y = vaddq_s32(y, vshrq_n_s32(y, 31));
+    y = vrshlq_s32(y, vldrbq_s32(quant.shift + c));
+    y = vaddq_n_s32(y, stage.output_offset);
+    y = vminq_s32(vmaxq_s32(y, lo), hi);
+    vstrbq_s32(out + c, y);
+  };
+  int32_t c = 0;
+  // 16 channels per pass: each tap's two addresses are loaded once for four
+  // accumulator vectors (the Q registers hold 4 accumulators + 3 temps).
+  for (; c + 16 <= channels; c += 16) {
+    int32x4_t a0, a1, a2, a3;
+    if (quant.bias != nullptr) {
+      a0 = vldrwq_s32(quant.bias + c);
+      a1 = vldrwq_s32(quant.bias + c + 4);
+      a2 = vldrwq_s32(quant.bias + c + 8);
+      a3 = vldrwq_s32(quant.bias + c + 12);
+    } else {
+      a0 = a1 = a2 = a3 = vdupq_n_s32(0);
+    }
+    for (int32_t i = 0; i < n; ++i) {
+      const int8_t* xp = reinterpret_cast<const int8_t*>(taps[2 * i]) + c;
+      const int8_t* fp = reinterpret_cast<const int8_t*>(taps[2 * i + 1]) + c;
+      a0 = vaddq_s32(a0, vmulq_s32(vaddq_n_s32(vldrbq_s32(xp), input_offset), vldrbq_s32(fp)));
+      a1 = vaddq_s32(a1, vmulq_s32(vaddq_n_s32(vldrbq_s32(xp + 4), input_offset), vldrbq_s32(fp + 4)));
+      a2 = vaddq_s32(a2, vmulq_s32(vaddq_n_s32(vldrbq_s32(xp + 8), input_offset), vldrbq_s32(fp + 8)));
+      a3 = vaddq_s32(a3, vmulq_s32(vaddq_n_s32(vldrbq_s32(xp + 12), input_offset), vldrbq_s32(fp + 12)));
+    }
+    out_stage(a0, c);
+    out_stage(a1, c + 4);
+    out_stage(a2, c + 8);
+    out_stage(a3, c + 12);
+  }
+  for (; c < channels; c += 4) {
+    int32x4_t acc = quant.bias != nullptr ? vldrwq_s32(quant.bias + c) : vdupq_n_s32(0);
+    for (int32_t i = 0; i < n; ++i) {
+      const int32x4_t x = vldrbq_s32(reinterpret_cast<const int8_t*>(taps[2 * i]) + c);
+      const int32x4_t f = vldrbq_s32(reinterpret_cast<const int8_t*>(taps[2 * i + 1]) + c);
+      acc = vaddq_s32(acc, vmulq_s32(vaddq_n_s32(x, input_offset), f));
+    }
+    out_stage(acc, c);
+  }
+}
+#endif
+
 bool LanesByChannel(int32_t depth_multiplier, int32_t output_channels) {
   return depth_multiplier == 1 && (output_channels & 3) == 0;
 }
@@ -476,6 +537,24 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
         const int32_t x0 = ox * params.stride_width - params.pad_width;
         int8_t* out = output + ((b * out_h + oy) * out_w + ox) * out_c;
 
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+        if (lanes_by_channel && stage.fast) {
+          // Inside taps as (input address, filter row) pairs.
+          int32_t n = 0;
+          for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
+            const int32_t y = y0 + fy * params.dilation_height;
+            for (int32_t fx = 0; fx < k_w; ++fx, ++t) {
+              const int32_t x = x0 + fx * params.dilation_width;
+              if (y < 0 || y >= in_h || x < 0 || x >= in_w) continue;
+              tap_addr[2 * n] = reinterpret_cast<uintptr_t>(image + (y * in_w + x) * in_c);
+              tap_addr[2 * n + 1] = reinterpret_cast<uintptr_t>(filter + t * out_c);
+              ++n;
+            }
+          }
+          PixelMve(tap_addr, n, out_c, input_offset, quant, stage, out);
+          continue;
+        }
+#endif
         if (lanes_by_channel) {
           // Inside taps only, as (distance from the tap's filter row to its
           // input row, distance to the next inside tap's filter row).

@@ -7,7 +7,9 @@
 // pixel a table of the taps inside the image is built once and shared by
 // all channels: padded taps contribute (zero point + offset) * f = 0 and are
 // simply left out. The depth-multiplier paths other than 1 keep every tap
-// and point padded ones at a row of input zero points in scratch.
+// and point padded ones at a row of input zero points in scratch. On the
+// M55 (Helium) depth multiplier 1 with fast requantization runs on int32
+// vectors, output stage included (PixelMve).
 #ifndef TINYML_KERNELS_CORTEX_M_DEPTHWISE_CONV_S8_H_
 #define TINYML_KERNELS_CORTEX_M_DEPTHWISE_CONV_S8_H_
 
