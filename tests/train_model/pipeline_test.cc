@@ -35,19 +35,19 @@ TEST(TrainPipeline, TinyConfigurationDetectsTheWordInAStream) {
   DatasetConfig train_cfg;
   train_cfg.word = "marvin";
   train_cfg.seed = 11;
-  train_cfg.clips_per_kind = {200, 50, 50, 30, 40, 40, 10};
+  train_cfg.clips_per_kind = {120, 30, 30, 16, 24, 24, 6};
   DatasetConfig val_cfg = train_cfg;
   val_cfg.seed = 12;
   val_cfg.held_out = true;
-  val_cfg.clips_per_kind = {40, 10, 10, 6, 8, 8, 2};
+  val_cfg.clips_per_kind = {30, 8, 8, 4, 6, 6, 2};
   const Dataset train = BuildDataset(train_cfg, "");
   const Dataset val = BuildDataset(val_cfg, "");
-  ASSERT_EQ(train.size(), 420u);
+  ASSERT_EQ(train.size(), 250u);
   const double data_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   TrainConfig tc;
   tc.seed = 1;
-  tc.epochs = 12;
+  tc.epochs = 10;
   tc.minutes = 0;
   tc.batch_size = 32;
   tc.threads = 2;
@@ -57,15 +57,15 @@ TEST(TrainPipeline, TinyConfigurationDetectsTheWordInAStream) {
   const Agreement a = CompareScores(r.val_scores, RunTflite(file, val.x.data(), val.size()), kModelClasses);
   std::printf("data %.1f s, training %.1f s, val accuracy %.3f, agreement top-1 %.3f equal %.3f max diff %d\n", data_s,
               r.seconds, r.val_accuracy, a.top1, a.equal_outputs, a.max_abs_diff);
-  EXPECT_GE(r.val_accuracy, 0.8);
+  EXPECT_GE(r.val_accuracy, 0.7);  // 47 % of the examples are the word
   EXPECT_GE(a.top1, 0.98);
 
-  // A one-minute stream spoken by the training voices, the word about 5 times.
+  // A 40-second stream spoken by the training voices, the word about 4 times.
   StreamConfig sc;
   sc.word = "marvin";
   sc.seed = 13;
-  sc.duration_s = 60.0;
-  sc.words_per_minute = 5.0;
+  sc.duration_s = 40.0;
+  sc.words_per_minute = 6.0;
   sc.held_out = false;
   sc.noise_probability = 0.0;
   const Stream stream = GenerateStream(sc);
