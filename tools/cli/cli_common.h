@@ -36,6 +36,8 @@ void AddBenchCommand(CLI::App& app, Action* action);
 void AddFeaturesCommand(CLI::App& app, Action* action);
 void AddDetectCommand(CLI::App& app, Action* action);
 void AddListenCommand(CLI::App& app, Action* action);
+void AddEvalCommand(CLI::App& app, Action* action);
+void AddSynthCommand(CLI::App& app, Action* action);
 
 }  // namespace tinyml::cli
 
