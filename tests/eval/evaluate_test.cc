@@ -1,0 +1,135 @@
+// Streaming evaluation: hit matching, and the replayed detector equals the
+// real KwsPipeline (what `tinyml detect` runs) detection for detection.
+#include "eval/evaluate.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "common/model_file.h"
+#include "kws/pipeline.h"
+#include "tinyml/op_resolver.h"
+#include "writer/model_builder.h"
+
+namespace tinyml::train {
+namespace {
+
+// A 2-class classifier over 49x40 int8 features: reshape, FC, softmax, with
+// seeded random weights (its scores move with the audio, which is all the
+// consistency check needs).
+std::vector<uint8_t> RandomClassifier(uint32_t seed) {
+  using namespace writer;
+  ModelBuilder b;
+  const int in = b.AddTensor(TensorType::kInt8, {1, 49, 40}, QuantParams::PerTensor(0.1f, -128));
+  const int flat = b.AddTensor(TensorType::kInt8, {1, 1960}, QuantParams::PerTensor(0.1f, -128));
+  std::mt19937 rng(seed);
+  std::vector<int8_t> w(2 * 1960);
+  for (auto& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+  const int wt = b.AddConst<int8_t>(TensorType::kInt8, {2, 1960}, w, QuantParams::PerTensor(0.0005f, 0));
+  std::vector<int32_t> bias = {0, 0};
+  const int bt = b.AddConst<int32_t>(TensorType::kInt32, {2}, bias, QuantParams::PerTensor(0.00005f, 0));
+  const int logits = b.AddTensor(TensorType::kInt8, {1, 2}, QuantParams::PerTensor(0.05f, 0));
+  const int out = b.AddTensor(TensorType::kInt8, {1, 2}, QuantParams::PerTensor(1.0f / 256, -128));
+  b.AddOperator(BuiltinOp::kReshape, {in}, {flat}, ReshapeOptions{{1, 1960}});
+  b.AddOperator(BuiltinOp::kFullyConnected, {flat, wt, bt}, {logits}, FullyConnectedOptions{});
+  b.AddOperator(BuiltinOp::kSoftmax, {logits}, {out}, SoftmaxOptions{1.0f});
+  b.SetInputs({in});
+  b.SetOutputs({out});
+  return b.Finish();
+}
+
+// Audio whose loudness and spectrum change every 300 ms.
+std::vector<int16_t> ChangingAudio(size_t samples) {
+  std::vector<int16_t> audio(samples);
+  std::mt19937 rng(5);
+  double freq = 300, amp = 2000;
+  for (size_t i = 0; i < samples; ++i) {
+    if (i % 4800 == 0) {
+      freq = 100 + rng() % 3000;
+      amp = 100 + rng() % 12000;
+    }
+    const double noise = static_cast<double>(static_cast<int>(rng() % 2001) - 1000);
+    audio[i] = static_cast<int16_t>(std::lround(amp * std::sin(2 * M_PI * freq * i / 16000.0) + noise));
+  }
+  return audio;
+}
+
+TEST(CountHits, MatchesEachWordOnceAndCountsTheRestAsFalseAccepts) {
+  const std::vector<WordEvent> events = {{1.0, 1.5}, {5.0, 5.4}, {9.0, 9.5}};
+  int64_t fa = 0;
+  // Hit during word 1, hit 0.9 s after word 2, a duplicate for word 2, a
+  // detection long before word 3 and one 1.2 s after it (outside 1 s).
+  EXPECT_EQ(CountHits({1.2, 6.3, 6.35, 7.0, 10.7}, events, 1.0, &fa), 2);
+  EXPECT_EQ(fa, 3);
+  EXPECT_EQ(CountHits({}, events, 1.0, &fa), 0);
+  EXPECT_EQ(fa, 0);
+  EXPECT_EQ(CountHits({0.5}, {}, 1.0, &fa), 0);
+  EXPECT_EQ(fa, 1);
+}
+
+TEST(DetectionTimes, EqualTheKwsPipelinesDetections) {
+  const std::vector<uint8_t> model = RandomClassifier(3);
+  const std::vector<int16_t> audio = ChangingAudio(16000 * 20);
+  EvalConfig config;
+  config.smoothing = 3;
+  config.cooldown_ms = 500;
+  int compared_with_detections = 0;
+  for (double threshold : {0.2, 0.4, 0.5, 0.6, 0.8, 0.95}) {
+    const std::vector<double> replayed = DetectionTimes(model, 1, config, audio, threshold);
+
+    tools::AlignedBuffer bytes(model.size());
+    std::copy(model.begin(), model.end(), bytes.data());
+    Model m;
+    ASSERT_EQ(m.Load(bytes.data(), bytes.size()), Status::kOk);
+    StaticOpResolver<64> resolver;
+    ASSERT_EQ(AddAllBuiltins(resolver), Status::kOk);
+    tools::ArenaInterpreter runner(m, resolver);
+    ASSERT_EQ(runner.Prepare(), Status::kOk) << runner.error();
+    FrontendConfig fc;
+    ASSERT_EQ(FrontendConfigForModel(runner.interpreter(), &fc), Status::kOk);
+    DetectorConfig dc;
+    dc.smoothing_invokes = config.smoothing;
+    char error[160] = {};
+    ASSERT_EQ(DetectorConfigForModel(runner.interpreter(), fc, &dc, error, sizeof(error)), Status::kOk) << error;
+    dc.cooldown_frames = config.cooldown_ms / dc.hop_ms;
+    dc.default_threshold = static_cast<int32_t>(std::lround(threshold * kScoreOne));
+    size_t need = 0;
+    ASSERT_EQ(KwsPipeline::RequiredBytes(fc, dc, &need), Status::kOk);
+    tools::AlignedBuffer memory(need);
+    KwsPipeline pipeline;
+    ASSERT_EQ(pipeline.Init(fc, dc, &runner.interpreter(), memory.data(), memory.size()), Status::kOk);
+    ASSERT_EQ(pipeline.detector().SetBackground(0, true), Status::kOk);
+    std::vector<double> real;
+    auto on_detection = [](void* context, const Detection& d) {
+      static_cast<std::vector<double>*>(context)->push_back(static_cast<double>(d.time_ms) / 1000.0);
+    };
+    for (size_t pos = 0; pos < audio.size(); pos += 1000) {
+      ASSERT_EQ(pipeline.Push(audio.data() + pos, std::min<size_t>(1000, audio.size() - pos), on_detection, &real),
+                Status::kOk);
+    }
+    EXPECT_EQ(replayed, real) << "threshold " << threshold;
+    if (!real.empty()) ++compared_with_detections;
+  }
+  // The comparison must have covered thresholds that fire.
+  EXPECT_GE(compared_with_detections, 2);
+}
+
+TEST(RenderDetSvg, IsAnSvgWithTheOperatingPoint) {
+  EvalReport r;
+  r.curve = {{0.5, 0.01, 10.0}, {0.9, 0.04, 0.5}, {0.99, 0.3, 0.0}};
+  r.chosen_threshold = 0.9;
+  r.frr = 0.04;
+  r.fa_per_hour = 0.5;
+  r.hours = 2.0;
+  r.words = 360;
+  const std::string svg = RenderDetSvg(r, "DET <marvin>");
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  EXPECT_NE(svg.find("threshold 0.9000: FRR 4.00 %, 0.50 FA/h"), std::string::npos);
+  EXPECT_NE(svg.find("DET &lt;marvin&gt;"), std::string::npos);
+  EXPECT_NE(svg.find("<polyline"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tinyml::train
