@@ -133,3 +133,27 @@ TEST(RenderDetSvg, IsAnSvgWithTheOperatingPoint) {
 
 }  // namespace
 }  // namespace tinyml::train
+
+namespace tinyml::train {
+namespace {
+
+TEST(ChooseOperatingPoint, LowestFrrWithinTargetNeverAThresholdThatNeverFires) {
+  const std::vector<DetPoint> curve = {
+      {0.5, 0.02, 40.0}, {0.8, 0.05, 2.0}, {0.9, 0.05, 0.5}, {0.95, 0.10, 0.0}, {0.999, 1.0, 0.0}};
+  bool met = false;
+  DetPoint p = ChooseOperatingPoint(curve, 1.0, &met);
+  EXPECT_TRUE(met);
+  EXPECT_DOUBLE_EQ(p.threshold, 0.9);  // FRR 5 % at 0.5 FA/h
+  p = ChooseOperatingPoint(curve, 5.0, &met);
+  EXPECT_TRUE(met);
+  EXPECT_DOUBLE_EQ(p.threshold, 0.9);  // ties on FRR: the higher threshold
+  // Only the never-firing threshold has no false accepts: not met, and the
+  // fewest false accepts among thresholds that detect.
+  const std::vector<DetPoint> bad = {{0.5, 0.02, 40.0}, {0.9, 0.3, 8.0}, {0.99, 0.3, 8.0}, {0.999, 1.0, 0.0}};
+  p = ChooseOperatingPoint(bad, 1.0, &met);
+  EXPECT_FALSE(met);
+  EXPECT_DOUBLE_EQ(p.threshold, 0.99);
+}
+
+}  // namespace
+}  // namespace tinyml::train

@@ -421,7 +421,7 @@ int Run(const Options& opt) {
       curve.push_back({{"threshold", p.threshold}, {"frr", p.frr}, {"fa_per_hour", p.fa_per_hour}});
     report["eval"] = {{"threshold", er.chosen_threshold}, {"frr", er.frr},      {"fa_per_hour", er.fa_per_hour},
                       {"hours", er.hours},                {"words", er.words},  {"target_fa_per_hour", er.target_fa_per_hour},
-                      {"curve", curve}};
+                      {"target_met", er.target_met}, {"curve", curve}};
     file = ExportTflite(tr.model, Description(opt.word, threshold));
   }
 #endif
@@ -452,7 +452,7 @@ int Run(const Options& opt) {
         if (p["fa_per_hour"].get<double>() <= fa) best = std::min(best, p["frr"].get<double>());
       if (best <= 1.0) std::printf("             FRR %.2f%% at <= %.0f false accepts/hour\n", 100.0 * best, fa);
     }
-    if (report["eval"]["frr"].get<double>() > 0.05)
+    if (!report["eval"]["target_met"].get<bool>() || report["eval"]["frr"].get<double>() > 0.05)
       std::printf("  goal       not met (FRR <= 5%% at <= 1 false accept/hour): more clips, minutes or hard negatives\n");
   } else {
     std::printf("  detection  not evaluated (no streaming evaluation in this build); threshold 0.5\n");

@@ -155,6 +155,26 @@ int64_t CountHits(const std::vector<double>& detection_times_s, const std::vecto
   return hits;
 }
 
+DetPoint ChooseOperatingPoint(const std::vector<DetPoint>& curve, double target_fa_per_hour, bool* target_met) {
+  // A threshold that never fires (FRR 100 %) is no operating point.
+  const DetPoint* best = nullptr;
+  for (const DetPoint& p : curve) {
+    if (p.frr >= 1.0 || p.fa_per_hour > target_fa_per_hour) continue;
+    if (best == nullptr || p.frr <= best->frr) best = &p;
+  }
+  *target_met = best != nullptr;
+  if (best == nullptr) {
+    // Nothing meets the target: the fewest false accepts among thresholds
+    // that still detect something (the highest such threshold on ties).
+    for (const DetPoint& p : curve) {
+      if (p.frr >= 1.0) continue;
+      if (best == nullptr || p.fa_per_hour <= best->fa_per_hour) best = &p;
+    }
+  }
+  if (best == nullptr) return curve.empty() ? DetPoint{} : curve.back();
+  return *best;
+}
+
 std::vector<double> DetectionTimes(const std::vector<uint8_t>& model, int word_label, const EvalConfig& config,
                                    const std::vector<int16_t>& audio, double threshold) {
   Runner runner(model, word_label, config);
@@ -229,14 +249,8 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
     point.fa_per_hour = static_cast<double>(fas) / report.hours;
     report.curve.push_back(point);
   }
-  // The operating point: lowest FRR among thresholds within the FA/h target;
-  // among equals, the highest threshold (most margin against false accepts).
-  const DetPoint* best = nullptr;
-  for (const DetPoint& p : report.curve) {
-    if (p.fa_per_hour > config.target_fa_per_hour) continue;
-    if (best == nullptr || p.frr <= best->frr) best = &p;
-  }
-  if (best == nullptr) best = &report.curve.back();  // nothing meets the target: the strictest threshold
+  report.chosen = ChooseOperatingPoint(report.curve, config.target_fa_per_hour, &report.target_met);
+  const DetPoint* best = &report.chosen;
   report.chosen_threshold = best->threshold;
   report.frr = best->frr;
   report.fa_per_hour = best->fa_per_hour;

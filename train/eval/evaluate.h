@@ -43,7 +43,17 @@ struct EvalReport {
   double hours = 0.0;        // audio evaluated
   size_t words = 0;          // wake words spoken
   double target_fa_per_hour = 1.0;
+  // Whether a threshold that detects something keeps FA/h within the target.
+  bool target_met = false;
+  DetPoint chosen;  // the chosen point (threshold, frr, fa_per_hour as above)
 };
+
+// The operating point on a DET curve: the lowest FRR among thresholds whose
+// FA/h is within the target (the highest threshold on ties), never a
+// threshold that fires on nothing (FRR 100 %). When no threshold meets the
+// target, *target_met = false and the point with the fewest false accepts
+// among those that still detect something is returned.
+DetPoint ChooseOperatingPoint(const std::vector<DetPoint>& curve, double target_fa_per_hour, bool* target_met);
 
 // Evaluates `model` (.tflite bytes) whose output `word_label` is the wake
 // word's score; progress goes through `progress` (stream generation, then
