@@ -10,7 +10,7 @@ cmake --build --preset host-release
 bin=build/host-release
 echo
 echo "== the bundled wake-word model: models/marvin.tflite (model card: models/MODEL_CARD.md) =="
-"$bin/tinyml" inspect models/marvin.tflite | head -n 12
+"$bin/tinyml" inspect models/marvin.tflite
 echo
 echo "== detect 'marvin' in the bundled demo recording (models/demo_marvin.flac) =="
 echo "   spoken at 1.96-2.43 s, 9.94-10.25 s and 17.80-18.31 s, among other sentences and noise"
