@@ -157,3 +157,29 @@ TEST(ChooseOperatingPoint, LowestFrrWithinTargetNeverAThresholdThatNeverFires) {
 
 }  // namespace
 }  // namespace tinyml::train
+
+namespace tinyml::train {
+namespace {
+
+TEST(EvalReportJson, HoldsEveryFigure) {
+  EvalReport r;
+  r.curve = {{0.5, 0.02, 40.0}, {0.9, 0.05, 0.5}};
+  r.chosen_threshold = 0.9;
+  r.frr = 0.05;
+  r.fa_per_hour = 0.5;
+  r.hours = 2.0;
+  r.words = 360;
+  r.target_met = true;
+  const nlohmann::json j = EvalReportJson(r);
+  EXPECT_DOUBLE_EQ(j["threshold"].get<double>(), 0.9);
+  EXPECT_DOUBLE_EQ(j["frr"].get<double>(), 0.05);
+  EXPECT_DOUBLE_EQ(j["fa_per_hour"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(j["hours"].get<double>(), 2.0);
+  EXPECT_EQ(j["words"].get<size_t>(), 360u);
+  EXPECT_TRUE(j["target_met"].get<bool>());
+  ASSERT_EQ(j["curve"].size(), 2u);
+  EXPECT_DOUBLE_EQ(j["curve"][0]["fa_per_hour"].get<double>(), 40.0);
+}
+
+}  // namespace
+}  // namespace tinyml::train

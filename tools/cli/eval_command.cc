@@ -52,9 +52,9 @@ class Progress {
 
 int RunEval(EvalArgs& args) {
   if (args.model.empty()) args.model = DefaultModelPath();
-  const tools::AlignedBuffer bytes = tools::ReadFileAligned(args.model);
-  (void)tools::ModelFile::Load(args.model);  // the model's own problems, reported with its name
-  const auto meta = tools::ParseKwsMetadata(tools::ReadModelDescription(bytes.data(), bytes.size()));
+  // Loading reports the model's own problems with its name.
+  const std::unique_ptr<tools::ModelFile> file = tools::ModelFile::Load(args.model);
+  const auto meta = tools::ParseKwsMetadata(tools::ReadModelDescription(file->file_data(), file->file_bytes()));
   if (args.word.empty()) {
     if (!meta) throw UsageError(args.model + " has no tinyml-kws metadata: pass --word WORD and --word-label N");
     args.word = meta->word;
@@ -73,20 +73,13 @@ int RunEval(EvalArgs& args) {
                  static_cast<unsigned long long>(args.config.seed));
   }
   Progress progress(args.quiet);
-  const std::vector<uint8_t> model(bytes.data(), bytes.data() + bytes.size());
+  const std::vector<uint8_t> model(file->file_data(), file->file_data() + file->file_bytes());
   const train::EvalReport report =
       train::EvaluateModel(model, args.word_label, args.config, [&](size_t d, size_t t) { progress(d, t); });
 
-  nlohmann::json j;
+  nlohmann::json j = train::EvalReportJson(report);
   j["model"] = args.model;
   j["word"] = args.word;
-  j["hours"] = report.hours;
-  j["words"] = report.words;
-  j["target_fa_per_hour"] = report.target_fa_per_hour;
-  j["threshold"] = report.chosen_threshold;
-  j["frr"] = report.frr;
-  j["fa_per_hour"] = report.fa_per_hour;
-  j["target_met"] = report.target_met;
   j["model_threshold"] = meta ? nlohmann::json(meta->threshold) : nlohmann::json(nullptr);
   if (meta) {
     // The model's own threshold on these streams too.
@@ -101,11 +94,6 @@ int RunEval(EvalArgs& args) {
                                  {"fa_per_hour", nearest->fa_per_hour}};
     }
   }
-  nlohmann::json curve = nlohmann::json::array();
-  for (const train::DetPoint& p : report.curve) {
-    curve.push_back({{"threshold", p.threshold}, {"frr", p.frr}, {"fa_per_hour", p.fa_per_hour}});
-  }
-  j["det"] = curve;
   j["seed"] = args.config.seed;
   j["stream_minutes"] = args.config.stream_minutes;
 

@@ -118,10 +118,7 @@ KwsSession::KwsSession(const KwsOptions& given) : options_(given) {
     }
   }
   model_ = tools::ModelFile::Load(options.model);
-  {
-    const tools::AlignedBuffer bytes = tools::ReadFileAligned(options.model);
-    metadata_ = tools::ParseKwsMetadata(tools::ReadModelDescription(bytes.data(), bytes.size()));
-  }
+  metadata_ = tools::ParseKwsMetadata(tools::ReadModelDescription(model_->file_data(), model_->file_bytes()));
   if (metadata_) {
     if (options.labels.empty()) {
       for (size_t i = 0; i < metadata_->labels.size(); ++i) options.labels += (i ? "," : "") + metadata_->labels[i];

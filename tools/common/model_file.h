@@ -80,6 +80,8 @@ class ModelFile {
   const std::string& path() const { return path_; }
   const Model& model() const { return model_; }
   size_t file_bytes() const { return bytes_.size(); }
+  // The file's bytes (what model() points into).
+  const uint8_t* file_data() const { return bytes_.data(); }
 
  private:
   ModelFile() = default;

@@ -416,12 +416,7 @@ int Run(const Options& opt) {
     const EvalReport er = EvaluateModel(file, 1, ec, [&](size_t d, size_t t) { progress.Update(d, t); });
     threshold = er.chosen_threshold;
     WriteText((std::filesystem::path(out) / "det.svg").string(), RenderDetSvg(er, "tinyml train --word " + opt.word));
-    nlohmann::json curve = nlohmann::json::array();
-    for (const DetPoint& p : er.curve)
-      curve.push_back({{"threshold", p.threshold}, {"frr", p.frr}, {"fa_per_hour", p.fa_per_hour}});
-    report["eval"] = {{"threshold", er.chosen_threshold}, {"frr", er.frr},      {"fa_per_hour", er.fa_per_hour},
-                      {"hours", er.hours},                {"words", er.words},  {"target_fa_per_hour", er.target_fa_per_hour},
-                      {"target_met", er.target_met}, {"curve", curve}};
+    report["eval"] = EvalReportJson(er);
     file = ExportTflite(tr.model, Description(opt.word, threshold));
   }
 #endif

@@ -249,12 +249,21 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
     point.fa_per_hour = static_cast<double>(fas) / report.hours;
     report.curve.push_back(point);
   }
-  report.chosen = ChooseOperatingPoint(report.curve, config.target_fa_per_hour, &report.target_met);
-  const DetPoint* best = &report.chosen;
-  report.chosen_threshold = best->threshold;
-  report.frr = best->frr;
-  report.fa_per_hour = best->fa_per_hour;
+  const DetPoint best = ChooseOperatingPoint(report.curve, config.target_fa_per_hour, &report.target_met);
+  report.chosen_threshold = best.threshold;
+  report.frr = best.frr;
+  report.fa_per_hour = best.fa_per_hour;
   return report;
+}
+
+nlohmann::json EvalReportJson(const EvalReport& report) {
+  nlohmann::json curve = nlohmann::json::array();
+  for (const DetPoint& p : report.curve) {
+    curve.push_back({{"threshold", p.threshold}, {"frr", p.frr}, {"fa_per_hour", p.fa_per_hour}});
+  }
+  return {{"threshold", report.chosen_threshold}, {"frr", report.frr}, {"fa_per_hour", report.fa_per_hour},
+          {"hours", report.hours}, {"words", report.words}, {"target_fa_per_hour", report.target_fa_per_hour},
+          {"target_met", report.target_met}, {"curve", curve}};
 }
 
 std::string RenderDetSvg(const EvalReport& report, const std::string& title) {

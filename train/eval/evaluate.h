@@ -7,6 +7,7 @@
 #define TINYML_TRAIN_EVAL_EVALUATE_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,11 @@ struct EvalReport {
   double target_fa_per_hour = 1.0;
   // Whether a threshold that detects something keeps FA/h within the target.
   bool target_met = false;
-  DetPoint chosen;  // the chosen point (threshold, frr, fa_per_hour as above)
 };
+
+// Every figure of `report` as JSON: threshold, frr, fa_per_hour, hours,
+// words, target_fa_per_hour, target_met and the curve (ascending threshold).
+nlohmann::json EvalReportJson(const EvalReport& report);
 
 // The operating point on a DET curve: the lowest FRR among thresholds whose
 // FA/h is within the target (the highest threshold on ties), never a
