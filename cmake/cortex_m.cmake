@@ -21,6 +21,16 @@ if(TINYML_KERNELS STREQUAL "cortex_m")
     message(FATAL_ERROR "TINYML_KERNELS=cortex_m but src/kernels/cortex_m has no sources")
   endif()
   target_sources(tinyml PRIVATE ${TINYML_EXTRA_KERNEL_SOURCES})
+  # Optimization per kernel file, the same in the device library and the -Os
+  # size libraries (ports/cortex_m/CMakeLists.txt applies it there too), so
+  # the flash the bench reports is that of the code it counts: the hot
+  # kernels -O2, the rest of the optimized kernels -Os.
+  set(TINYML_CORTEX_M_O2_SOURCES ${CMAKE_SOURCE_DIR}/src/kernels/cortex_m/mat_mult_s8.cc
+      ${CMAKE_SOURCE_DIR}/src/kernels/cortex_m/conv_s8_1x1.cc ${CMAKE_SOURCE_DIR}/src/kernels/cortex_m/depthwise_conv_s8.cc)
+  set(TINYML_CORTEX_M_OS_SOURCES ${TINYML_EXTRA_KERNEL_SOURCES})
+  list(REMOVE_ITEM TINYML_CORTEX_M_OS_SOURCES ${TINYML_CORTEX_M_O2_SOURCES})
+  set_source_files_properties(${TINYML_CORTEX_M_OS_SOURCES} PROPERTIES COMPILE_OPTIONS -Os)
+  set_source_files_properties(${TINYML_CORTEX_M_O2_SOURCES} PROPERTIES COMPILE_OPTIONS -O2)
 elseif(NOT TINYML_KERNELS STREQUAL "ref")
   message(FATAL_ERROR "TINYML_KERNELS must be ref or cortex_m")
 endif()
