@@ -161,6 +161,29 @@ TEST(ChooseOperatingPoint, LowestFrrWithinTargetNeverAThresholdThatNeverFires) {
 namespace tinyml::train {
 namespace {
 
+TEST(EvaluateModel, ListsTheFalseAcceptsAndMissesOfTheChosenPointWithWhatWasSaid) {
+  // Half a minute of held-out stream (about 6 words) and a random model:
+  // whatever it detects, the incident lists must agree with the figures.
+  EvalConfig config;
+  config.seed = 77;
+  config.stream_minutes = 0.5;
+  config.words_per_minute = 12.0;
+  config.target_fa_per_hour = 1000.0;
+  config.workers = 2;
+  const EvalReport r = EvaluateModel(RandomClassifier(3), 1, config);
+  ASSERT_GT(r.words, 0u);
+  EXPECT_EQ(static_cast<double>(r.false_accepts.size()), std::round(r.fa_per_hour * r.hours));
+  EXPECT_EQ(static_cast<double>(r.misses.size()), std::round(r.frr * static_cast<double>(r.words)));
+  for (const EvalIncident& x : r.misses) {
+    EXPECT_NE(x.text.find("marvin"), std::string::npos) << x.text;
+    EXPECT_GE(x.time_s, 0.0);
+  }
+  for (const EvalIncident& x : r.false_accepts) EXPECT_FALSE(x.text.empty());
+  const nlohmann::json j = EvalReportJson(r);
+  EXPECT_EQ(j["false_accepts"].size(), r.false_accepts.size());
+  EXPECT_EQ(j["misses"].size(), r.misses.size());
+}
+
 TEST(EvalReportJson, HoldsEveryFigure) {
   EvalReport r;
   r.curve = {{0.5, 0.02, 40.0}, {0.9, 0.05, 0.5}};

@@ -77,7 +77,7 @@ DatasetConfig SmallConfig(const std::string& dir) {
   WriteWav(dir + "/noise/hit.wav", hit, 44100);
 
   DatasetConfig c;
-  c.clips_per_kind = {3, 2, 2, 1, 2, 2, 1};
+  c.clips_per_kind = {3, 2, 2, 1, 2, 2, 1, 2, 2};
   c.word_list = dir + "/words.txt";
   c.noise_dirs = {dir + "/noise"};
   c.workers = 2;
@@ -106,14 +106,14 @@ TEST(TrainDataset, SameSeedSameBytesWhateverTheWorkerCount) {
   const Dataset one = BuildDataset(c, "");
   c.workers = 3;
   const Dataset three = BuildDataset(c, "");
-  ASSERT_EQ(one.size(), 13u);
+  ASSERT_EQ(one.size(), 17u);
   EXPECT_EQ(one.x, three.x);
   EXPECT_EQ(one.labels, three.labels);
   EXPECT_EQ(one.kinds, three.kinds);
   EXPECT_FALSE(one.from_cache);
 
   c.seed = 2;
-  c.clips_per_kind = {1, 1, 0, 0, 0, 0, 0};
+  c.clips_per_kind = {1, 1, 0, 0, 0, 0, 0, 0, 0};
   const Dataset other = BuildDataset(c, "");
   ASSERT_EQ(other.size(), 2u);
   const size_t bytes = static_cast<size_t>(one.frames) * one.features;
@@ -126,35 +126,42 @@ TEST(TrainDataset, KindsLabelsAndShape) {
   const DatasetConfig c = SmallConfig(dir.path());
   size_t calls = 0, last = 0;
   const Dataset d = BuildDataset(c, "", [&](size_t done, size_t total) {
-    EXPECT_EQ(total, 13u);
+    EXPECT_EQ(total, 17u);
     EXPECT_GE(done, last);
     last = done;
     ++calls;
   });
-  EXPECT_EQ(last, 13u);
+  EXPECT_EQ(last, 17u);
   EXPECT_GE(calls, 1u);
   EXPECT_EQ(d.frames, 49);
   EXPECT_EQ(d.features, 40);
-  ASSERT_EQ(d.size(), 13u);
-  EXPECT_EQ(d.x.size(), 13u * 49 * 40);
+  ASSERT_EQ(d.size(), 17u);
+  EXPECT_EQ(d.x.size(), 17u * 49 * 40);
   for (int k = 0; k < kNumClipKinds; ++k) {
     EXPECT_EQ(CountKind(d, static_cast<ClipKind>(k)), c.clips_per_kind[k]) << ClipKindName(static_cast<ClipKind>(k));
   }
-  for (size_t i = 0; i < d.size(); ++i) EXPECT_EQ(d.labels[i], d.kinds[i] == 0 ? 1 : 0) << i;
+  for (size_t i = 0; i < d.size(); ++i) {
+    const bool wake = d.kinds[i] == static_cast<uint8_t>(ClipKind::kWakeWord) ||
+                      d.kinds[i] == static_cast<uint8_t>(ClipKind::kWakeInContext);
+    EXPECT_EQ(d.labels[i], wake ? 1 : 0) << i;
+  }
 }
 
 TEST(TrainDataset, WakeWordExamplesHoldSpeechNearTheWindowEnd) {
   TempDir dir;
   DatasetConfig c = SmallConfig(dir.path());
-  c.clips_per_kind = {4, 0, 0, 0, 0, 0, 2};
+  c.clips_per_kind = {4, 0, 0, 0, 0, 0, 2, 3, 0};
   c.noise_probability = 0.0;
   const Dataset d = BuildDataset(c, "");
+  ASSERT_EQ(d.size(), 9u);
+  std::vector<size_t> wake = {0, 1, 2, 3, 6, 7, 8};  // kWakeWord, then kWakeInContext
   // Silence: flat, low features everywhere.
   double silence_peak = -1e9;
   for (size_t i = 4; i < 6; ++i) {
     for (double m : FrameMeans(d, i)) silence_peak = std::max(silence_peak, m);
   }
-  for (size_t i = 0; i < 4; ++i) {
+  for (size_t i : wake) {
+    EXPECT_EQ(d.labels[i], 1) << i;
     const std::vector<double> means = FrameMeans(d, i);
     // The word (at least 0.3 s) ends in the last 40 % of the window, so
     // frames from 40 % on hold some of it, well above silence.
@@ -166,7 +173,7 @@ TEST(TrainDataset, WakeWordExamplesHoldSpeechNearTheWindowEnd) {
 TEST(TrainDataset, CacheHitLoadsTheSameBytesWithoutRewriting) {
   TempDir dir;
   DatasetConfig c = SmallConfig(dir.path());
-  c.clips_per_kind = {2, 1, 1, 1, 1, 1, 1};
+  c.clips_per_kind = {2, 1, 1, 1, 1, 1, 1, 1, 1};
   const std::string cache = dir.path() + "/cache";
   const Dataset first = BuildDataset(c, cache);
   EXPECT_FALSE(first.from_cache);
@@ -202,7 +209,7 @@ TEST(TrainDataset, CacheHitLoadsTheSameBytesWithoutRewriting) {
 TEST(TrainDataset, CorruptOrTruncatedCacheIsRegenerated) {
   TempDir dir;
   DatasetConfig c = SmallConfig(dir.path());
-  c.clips_per_kind = {2, 1, 1, 0, 1, 1, 1};
+  c.clips_per_kind = {2, 1, 1, 0, 1, 1, 1, 1, 1};
   const std::string cache = dir.path() + "/cache";
   const Dataset original = BuildDataset(c, cache);
   const std::string path = DatasetCachePath(c, cache);
@@ -269,7 +276,7 @@ TEST(TrainDataset, MultiWordWakePhrase) {
   TempDir dir;
   DatasetConfig c = SmallConfig(dir.path());
   c.word = "hey tiny";
-  c.clips_per_kind = {2, 2, 0, 0, 2, 0, 0};
+  c.clips_per_kind = {2, 2, 0, 0, 2, 0, 0, 0, 0};
   const Dataset d = BuildDataset(c, "");
   ASSERT_EQ(d.size(), 6u);
   EXPECT_EQ(CountKind(d, ClipKind::kWakeWord), 2u);
@@ -426,6 +433,11 @@ TEST(TrainStream, ScriptPutsTheWordWhereTheTextSaysIt) {
   EXPECT_GT(s.events[1].start_s, (last.start_s + last.end_s) / 2);
   EXPECT_LE(s.events[1].end_s, last.end_s + 0.02);
   EXPECT_GT(s.events[1].start_s, s.speech[1].end_s);
+  // Each span says what was spoken (for evaluation reports).
+  EXPECT_EQ(s.speech[0].text, "marvin wake up.");
+  EXPECT_EQ(s.speech[1].text, "this is only a test");
+  EXPECT_EQ(s.speech[2].text, "please wake up now marvin");
+  EXPECT_EQ(s.events[0].text, "marvin");
 
   c.script = {"hello", "marvin 2"};
   EXPECT_THROW(GenerateStream(c), TtsError);

@@ -35,11 +35,11 @@ TEST(TrainPipeline, TinyConfigurationDetectsTheWordInAStream) {
   DatasetConfig train_cfg;
   train_cfg.word = "marvin";
   train_cfg.seed = 11;
-  train_cfg.clips_per_kind = {120, 30, 30, 16, 24, 24, 6};
+  train_cfg.clips_per_kind = {90, 30, 24, 16, 24, 24, 6, 30, 36};
   DatasetConfig val_cfg = train_cfg;
   val_cfg.seed = 12;
   val_cfg.held_out = true;
-  val_cfg.clips_per_kind = {30, 8, 8, 4, 6, 6, 2};
+  val_cfg.clips_per_kind = {22, 8, 6, 4, 6, 6, 2, 8, 10};
   const Dataset train = BuildDataset(train_cfg, "");
   const Dataset val = BuildDataset(val_cfg, "");
   ASSERT_EQ(train.size(), 250u);

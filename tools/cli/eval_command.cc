@@ -25,7 +25,18 @@ struct EvalArgs {
   std::string json_path;
   bool json = false;
   bool quiet = false;
+  int show_errors = 5;
 };
+
+void PrintIncidents(const char* what, const std::vector<train::EvalIncident>& list, int limit) {
+  if (list.empty() || limit <= 0) return;
+  std::printf("  %s at the chosen threshold (%d of %zu; piece = 5-minute stream piece):\n", what,
+              static_cast<int>(std::min<size_t>(list.size(), static_cast<size_t>(limit))), list.size());
+  for (size_t i = 0; i < list.size() && i < static_cast<size_t>(limit); ++i) {
+    const train::EvalIncident& x = list[i];
+    std::printf("    piece %d at %7.2f s, score %.4f: %s\n", x.piece, x.time_s, x.score, x.text.c_str());
+  }
+}
 
 // A one-line progress bar on stderr when it is a terminal, else a line per 10 %.
 class Progress {
@@ -132,6 +143,8 @@ int RunEval(EvalArgs& args) {
     if (!coarse && !fine) continue;
     std::printf("  %9.4f  %6.2f  %6.2f\n", p.threshold, p.frr * 100.0, p.fa_per_hour);
   }
+  PrintIncidents("false accepts", report.false_accepts, args.show_errors);
+  PrintIncidents("missed words", report.misses, args.show_errors);
   if (!args.det_path.empty()) std::printf("  DET curve: %s\n", args.det_path.c_str());
   return kExitOk;
 }
@@ -174,6 +187,11 @@ void AddEvalCommand(CLI::App& app, Action* action) {
       ->capture_default_str();
   sub->add_option("--det", args->det_path, "write the DET curve as an SVG picture")->type_name("OUT.svg");
   sub->add_option("--report", args->json_path, "write every figure as JSON")->type_name("OUT.json");
+  sub->add_option("--show-errors", args->show_errors,
+                  "list this many false accepts and missed words (with what was said) at the chosen threshold")
+      ->type_name("N")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
   sub->add_flag("--json", args->json, "print the report as one JSON object instead of a table");
   sub->add_flag("--quiet,-q", args->quiet, "no progress on stderr");
   sub->footer(

@@ -141,6 +141,7 @@ struct Options {
   double eval_minutes = 60.0;
   int threads = 0;
   double hard_negative_weight = 1.0;
+  double negative_weight = 1.0;
   bool balance = true;
   bool quiet = false;
 };
@@ -310,6 +311,7 @@ int Run(const Options& opt) {
   tc.epochs = opt.epochs;
   tc.threads = opt.threads;
   tc.hard_negative_weight = opt.hard_negative_weight;
+  tc.negative_weight = opt.negative_weight;
   tc.balance_classes = opt.balance;
   tc.checkpoint_dir = (std::filesystem::path(out) / "checkpoints").string();
 #ifdef TINYML_HAVE_EVAL
@@ -379,6 +381,7 @@ int Run(const Options& opt) {
   report["word"] = opt.word;
   report["seed"] = opt.seed;
   report["hard_negative_weight"] = opt.hard_negative_weight;
+  report["negative_weight"] = opt.negative_weight;
   report["balance_classes"] = opt.balance;
   report["arch"] = choice.arch.name;
   report["params"] = st.params;
@@ -480,9 +483,11 @@ int Main(int argc, char** argv) {
                  "auto (the largest TC-ResNet that fits, else DS-CNN), a family (tcresnet, dscnn) or one zoo entry (--list-models)")->capture_default_str();
   app.add_option("--workers", opt.workers, "data generation processes (0 = one per core)")->capture_default_str()
       ->check(CLI::Range(0, 256));
+  size_t default_clips = 0;
+  for (size_t c : DatasetConfig{}.clips_per_kind) default_clips += c;
   app.add_option("--clips", opt.clips,
-                 "scale factor on the number of training clips (1 = 15,300; default: what about 11 minutes of "
-                 "generation here gives, at most 1)");
+                 "scale factor on the number of training clips (1 = " + std::to_string(default_clips) +
+                     "; default: what about 11 minutes of generation here gives, at most 1)");
   app.add_option("--val-clips", opt.val_clips, "the same for the validation clips (held-out voices)")
       ->capture_default_str();
   app.add_option("--cache", opt.cache, "dataset cache directory (default OUT/cache)");
@@ -494,6 +499,10 @@ int Main(int argc, char** argv) {
                  "loss weight of confusable and partial words against other negatives")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
+  app.add_option("--negative-weight", opt.negative_weight,
+                 "loss weight of every negative after class balancing (above 1: fewer false accepts, more misses)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 100.0));
   app.add_flag("!--no-balance", opt.balance, "do not weight the classes to equal total weight");
   app.add_flag("--quiet", opt.quiet, "no progress on stderr");
   bool list = false;

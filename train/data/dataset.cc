@@ -34,7 +34,7 @@ namespace {
 
 // Bump whenever the generated data changes for the same configuration, so
 // old cache files are not reused.
-constexpr uint32_t kGeneratorVersion = 2;
+constexpr uint32_t kGeneratorVersion = 3;
 constexpr char kCacheMagic[8] = {'T', 'M', 'L', 'D', 'A', 'T', 'A', '1'};
 constexpr size_t kCacheHeaderBytes = 48;
 
@@ -596,6 +596,23 @@ std::string RandomSentence(Rng& rng, const std::vector<std::string>& others) {
   return s;
 }
 
+// One spoken segment of a stream: `pieces` in one voice; the pieces in
+// `wake_pieces` are the wake word.
+struct SegmentPlan {
+  std::vector<std::string> pieces;
+  std::vector<int> wake_pieces;
+};
+
+SegmentPlan PlanOtherSegment(Rng& rng, const WordResources& words) {
+  const double r = rng.Uniform();
+  if (r < 0.25) return {{rng.Pick(words.others)}, {}};
+  if (r < 0.4) return {{rng.Pick(words.confusables)}, {}};
+  if (r < 0.5) {  // a confusable inside a sentence
+    return {{RandomSentence(rng, words.others) + " " + rng.Pick(words.confusables)}, {}};
+  }
+  return {{RandomSentence(rng, words.others)}, {}};
+}
+
 // The clip (lead-in + window) for example `index` of `kind`.
 Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
   const DatasetConfig& cfg = *ctx.config;
@@ -687,6 +704,50 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
     }
     case ClipKind::kSilence:
       break;
+    case ClipKind::kWakeInContext: {
+      const bool left = rng.Chance(0.7);
+      const bool right = !left || rng.Chance(0.7);
+      std::vector<std::string> pieces;
+      auto some_words = [&]() {
+        std::string w;
+        for (int64_t n = rng.Between(1, 4); n > 0; --n) w += (w.empty() ? "" : " ") + rng.Pick(ctx.words.others);
+        return w;
+      };
+      if (left) pieces.push_back(some_words());
+      const int target = static_cast<int>(pieces.size());
+      pieces.push_back(cfg.word);
+      if (right) pieces.push_back(some_words());
+      Utterance u = Speak(rng, ctx.voices, pieces, target);
+      Augment(u, rng, gain_db, 0.25, 0.1);
+      const int64_t len = u.target.size();
+      if (len > ctx.window * 95 / 100) {  // too slow to fit: the word alone, squeezed as for kWakeWord
+        u.audio = TimeStretch(Audio(u.audio.begin() + u.target.begin, u.audio.begin() + u.target.end),
+                              static_cast<double>(ctx.window * 95 / 100 - kTrimFrame) / static_cast<double>(len));
+        u.target = {0, static_cast<int64_t>(u.audio.size())};
+      }
+      const int64_t hi = ctx.lead_in + ctx.window - kTrimFrame;
+      const int64_t lo = std::min(hi, ctx.lead_in + std::max(ctx.window * 6 / 10, u.target.size() + kTrimFrame));
+      const int64_t offset = rng.Between(lo, hi) - u.target.end;
+      AddInto(clip, u.audio, offset);
+      speech = {std::max<int64_t>(0, offset), std::min(length, offset + static_cast<int64_t>(u.audio.size()))};
+      has_speech = true;
+      break;
+    }
+    case ClipKind::kSpeechStream: {
+      // Segments from a random point before the clip until past its end.
+      int64_t t = -rng.Between(0, ctx.lead_in + ctx.window / 2);
+      const int segments = static_cast<int>(rng.Between(2, 4));
+      for (int k = 0; k < segments && t < length; ++k) {
+        const SegmentPlan plan = PlanOtherSegment(rng, ctx.words);
+        Utterance u = Speak(rng, ctx.voices, plan.pieces, -1);
+        Augment(u, rng, gain_db + rng.Range(-4.0, 4.0), 0.2, 0.05);
+        AddInto(clip, u.audio, t);
+        t += static_cast<int64_t>(u.audio.size()) + std::llround(rng.Range(0.1, 1.5) * kSampleRate);
+      }
+      speech = {0, length};
+      has_speech = true;
+      break;
+    }
   }
 
   if (has_speech && rng.Chance(cfg.noise_probability)) {
@@ -829,7 +890,7 @@ bool LoadCache(const std::string& path, uint64_t key_hash, const DatasetConfig& 
     return false;
   }
   for (size_t i = 0; i < count; ++i) {
-    if (d.kinds[i] != static_cast<uint8_t>(KindOf(config, i)) || d.labels[i] != (d.kinds[i] == 0 ? 1 : 0)) {
+    if (d.kinds[i] != static_cast<uint8_t>(KindOf(config, i)) || d.labels[i] != (IsWakeKind(static_cast<ClipKind>(d.kinds[i])) ? 1 : 0)) {
       *why = "labels do not match the configuration";
       return false;
     }
@@ -899,9 +960,15 @@ const char* ClipKindName(ClipKind kind) {
       return "noise";
     case ClipKind::kSilence:
       return "silence";
+    case ClipKind::kWakeInContext:
+      return "wake_in_context";
+    case ClipKind::kSpeechStream:
+      return "speech_stream";
   }
   return "?";
 }
+
+bool IsWakeKind(ClipKind kind) { return kind == ClipKind::kWakeWord || kind == ClipKind::kWakeInContext; }
 
 VoiceSplit SplitVoices() {
   VoiceSplit split;
@@ -976,7 +1043,7 @@ Dataset BuildDataset(const DatasetConfig& config, const std::string& cache_dir, 
   d.kinds.assign(total, 0);
   for (size_t i = 0; i < total; ++i) {
     d.kinds[i] = static_cast<uint8_t>(KindOf(config, i));
-    d.labels[i] = d.kinds[i] == static_cast<uint8_t>(ClipKind::kWakeWord) ? 1 : 0;
+    d.labels[i] = IsWakeKind(static_cast<ClipKind>(d.kinds[i])) ? 1 : 0;
   }
 
   ProgressThrottle throttle(progress, total);
@@ -1003,13 +1070,6 @@ Dataset BuildDataset(const DatasetConfig& config, const std::string& cache_dir, 
 
 
 namespace {
-
-// One spoken segment of a stream: `pieces` in one voice; the pieces in
-// `wake_pieces` are the wake word.
-struct SegmentPlan {
-  std::vector<std::string> pieces;
-  std::vector<int> wake_pieces;
-};
 
 struct SpokenSegment {
   Audio audio;
@@ -1122,16 +1182,6 @@ SegmentPlan PlanWakeSegment(Rng& rng, const std::string& word, const WordResourc
   return plan;
 }
 
-SegmentPlan PlanOtherSegment(Rng& rng, const WordResources& words) {
-  const double r = rng.Uniform();
-  if (r < 0.25) return {{rng.Pick(words.others)}, {}};
-  if (r < 0.4) return {{rng.Pick(words.confusables)}, {}};
-  if (r < 0.5) {  // a confusable inside a sentence
-    return {{RandomSentence(rng, words.others) + " " + rng.Pick(words.confusables)}, {}};
-  }
-  return {{RandomSentence(rng, words.others)}, {}};
-}
-
 void CheckStreamConfig(const StreamConfig& config) {
   ValidateText(config.word);
   for (const auto& sentence : config.script) ValidateText(sentence);
@@ -1217,13 +1267,20 @@ Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
   Audio audio;
   std::vector<Span> speech;
   std::vector<Span> events;
-  auto put = [&](const SpokenSegment& seg, int64_t at) {
+  struct TextSpan {
+    Span span;
+    std::string text;
+  };
+  std::vector<TextSpan> speech_text;
+  auto put = [&](const SpokenSegment& seg, const SegmentPlan& plan, int64_t at) {
     if (static_cast<int64_t>(audio.size()) < at + static_cast<int64_t>(seg.audio.size())) {
       audio.resize(static_cast<size_t>(at + static_cast<int64_t>(seg.audio.size())), 0.0f);
     }
     AddInto(audio, seg.audio, at);
     const Span extent = SpeechSpan(seg.audio);
-    speech.push_back({at + extent.begin, at + extent.end});
+    std::string text;
+    for (const std::string& piece : plan.pieces) text += (text.empty() ? "" : " ") + piece;
+    speech_text.push_back({{at + extent.begin, at + extent.end}, text});
     for (const Span& e : seg.events) events.push_back({at + e.begin, at + e.end});
   };
   auto seconds = [](double s) { return static_cast<int64_t>(std::llround(s * kSampleRate)); };
@@ -1231,7 +1288,7 @@ Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
   if (!config.script.empty()) {
     int64_t t = seconds(plan_rng.Range(0.5, 1.0));
     for (const auto& seg : segments) {
-      put(seg, t);
+      put(seg, plans[static_cast<size_t>(&seg - segments.data())], t);
       t += static_cast<int64_t>(seg.audio.size()) + seconds(plan_rng.Range(0.6, 1.5));
     }
     audio.resize(static_cast<size_t>(t + seconds(0.5)), 0.0f);
@@ -1253,7 +1310,7 @@ Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
     std::sort(offsets.begin(), offsets.end());
     for (size_t k = 0; k < wake_count; ++k) {
       const int64_t at = margin + offsets[k] + static_cast<int64_t>(k) * spacing;
-      put(segments[k], at);
+      put(segments[k], plans[k], at);
       occupied.Add({at - seconds(0.4), at + static_cast<int64_t>(segments[k].audio.size()) + seconds(0.4)});
     }
     // Other speech in the gaps, with pauses (sometimes long ones).
@@ -1271,7 +1328,7 @@ Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
         t = clash->end;
       }
       if (t >= length) break;
-      put(segments[i], t);
+      put(segments[i], plans[i], t);
       occupied.Add({t, t + len});
       t += len;
     }
@@ -1296,9 +1353,18 @@ Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
   stream.audio = ToPcm(audio);
   auto by_start = [](const Span& a, const Span& b) { return a.begin < b.begin; };
   std::sort(events.begin(), events.end(), by_start);
-  std::sort(speech.begin(), speech.end(), by_start);
-  for (const Span& e : events) stream.events.push_back(ToEvent(e));
-  for (const Span& s : speech) stream.speech.push_back(ToEvent(s));
+  std::sort(speech_text.begin(), speech_text.end(),
+            [](const TextSpan& a, const TextSpan& b) { return a.span.begin < b.span.begin; });
+  for (const Span& e : events) {
+    WordEvent w = ToEvent(e);
+    w.text = config.word;
+    stream.events.push_back(w);
+  }
+  for (const TextSpan& s : speech_text) {
+    WordEvent w = ToEvent(s.span);
+    w.text = s.text;
+    stream.speech.push_back(w);
+  }
   return stream;
 }
 

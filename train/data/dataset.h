@@ -41,7 +41,7 @@
 
 namespace tinyml::train {
 
-// What a clip holds. Only kWakeWord is labelled 1. Speech in the negative
+// What a clip holds. Only kWakeWord and kWakeInContext are labelled 1. Speech in the negative
 // kinds has its middle anywhere in the window, so it may straddle either edge.
 enum class ClipKind : uint8_t {
   // The wake word, whole, inside the window, ending in its last 40 %; 30 % of
@@ -63,8 +63,21 @@ enum class ClipKind : uint8_t {
   // backgrounds go under speech clips.
   kNoise = 5,
   kSilence = 6,      // a microphone's noise floor only (white, RMS 0.3..30 of 32768)
+  // The wake word inside running speech, as streams have it: one voice says
+  // 1..4 other words then the word (70 %), and/or 1..4 words after it (70 %;
+  // at least one side), the word ending in the window's last 40 % as for
+  // kWakeWord, so the words after it may enter the window. Labelled 1.
+  kWakeInContext = 7,
+  // A stretch of a stream without the wake word: 2..4 segments (a word, a
+  // confusable, a sentence ending in a confusable, or a sentence: the mix of
+  // GenerateStream's other speech), each in its own voice and level, 0.1..1.5 s
+  // apart, the window anywhere over them.
+  kSpeechStream = 8,
 };
-constexpr int kNumClipKinds = 7;
+constexpr int kNumClipKinds = 9;
+
+// Whether examples of `kind` are labelled 1 (the wake word).
+bool IsWakeKind(ClipKind kind);
 const char* ClipKindName(ClipKind kind);
 
 // The voices used for training and the ones held out for validation,
@@ -84,7 +97,7 @@ struct DatasetConfig {
   // false: training voices; true: held-out voices (validation / test sets).
   bool held_out = false;
   // Number of clips of each ClipKind (index = ClipKind value).
-  std::vector<size_t> clips_per_kind = {6000, 2500, 2500, 1500, 1000, 1500, 300};
+  std::vector<size_t> clips_per_kind = {4500, 2500, 2000, 1500, 1000, 2500, 300, 2500, 4000};
   // Background noise/music mixed over a speech clip (lead-in included) with
   // this probability, at an SNR drawn uniformly from [snr_db_min, snr_db_max]
   // relative to the RMS of the clip's speech span. Speech level: -20.8 dBFS
@@ -189,6 +202,7 @@ struct StreamConfig {
 struct WordEvent {
   double start_s = 0.0;
   double end_s = 0.0;
+  std::string text;  // what is said in the span (for reports; may be empty)
 };
 
 struct Stream {

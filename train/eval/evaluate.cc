@@ -115,6 +115,7 @@ struct Piece {
   std::vector<int64_t> frames;
   std::vector<int32_t> scores;
   std::vector<WordEvent> events;
+  std::vector<WordEvent> speech;
   double seconds = 0.0;
 };
 
@@ -131,6 +132,47 @@ std::vector<int64_t> Replay(const Piece& p, int32_t threshold, int32_t cooldown_
     out.push_back(last);
   }
   return out;
+}
+
+// The text of every speech span overlapping [begin_s, end_s], joined by " / ".
+std::string SpokenBetween(const std::vector<WordEvent>& speech, double begin_s, double end_s) {
+  std::string out;
+  for (const WordEvent& s : speech) {
+    if (s.end_s < begin_s || s.start_s > end_s) continue;
+    out += (out.empty() ? "" : " / ") + s.text;
+  }
+  return out.empty() ? "(no speech: background only)" : out;
+}
+
+// False accepts and misses of one piece at threshold tq, matched as CountHits does.
+void Incidents(const Piece& p, int piece, int32_t tq, const DetectorConfig& dc, double tolerance_s,
+               EvalReport* report) {
+  auto time_of = [&](int64_t frame) { return static_cast<double>(frame * dc.hop_ms + dc.window_ms) / 1000.0; };
+  const std::vector<int64_t> detections = Replay(p, tq, dc.cooldown_frames);
+  std::vector<bool> used(detections.size(), false);
+  for (const WordEvent& e : p.events) {
+    bool hit = false;
+    for (size_t i = 0; i < detections.size() && !hit; ++i) {
+      const double t = time_of(detections[i]);
+      if (used[i] || t < e.start_s || t > e.end_s + tolerance_s) continue;
+      used[i] = hit = true;
+    }
+    if (hit) continue;
+    int32_t best = 0;
+    for (size_t i = 0; i < p.scores.size(); ++i) {
+      const double t = time_of(p.frames[i]);
+      if (t >= e.start_s && t <= e.end_s + tolerance_s) best = std::max(best, p.scores[i]);
+    }
+    report->misses.push_back({e.start_s, piece, static_cast<double>(best) / kScoreOne,
+                              SpokenBetween(p.speech, e.start_s, e.end_s)});
+  }
+  for (size_t i = 0; i < detections.size(); ++i) {
+    if (used[i]) continue;
+    const double t = time_of(detections[i]);
+    const auto at = std::lower_bound(p.frames.begin(), p.frames.end(), detections[i]) - p.frames.begin();
+    report->false_accepts.push_back({t, piece, static_cast<double>(p.scores[static_cast<size_t>(at)]) / kScoreOne,
+                                     SpokenBetween(p.speech, t - dc.window_ms / 1000.0, t)});
+  }
 }
 
 }  // namespace
@@ -213,6 +255,7 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
     });
     Piece& p = results[static_cast<size_t>(i)];
     p.events = stream.events;
+    p.speech = stream.speech;
     p.seconds = stream.duration_s();
     runner.Trace(stream.audio, &p.frames, &p.scores);
     if (progress) progress(base + 4, total);
@@ -229,7 +272,9 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
   // Thresholds: every percent, then finer towards 1 where good models operate.
   std::vector<double> thresholds;
   for (int i = 1; i < 100; ++i) thresholds.push_back(i / 100.0);
-  for (int i = 1; i < 10; ++i) thresholds.push_back(0.99 + i / 1000.0);
+  // int8 softmax scores top out at 255/256 = 0.99609, so the last steps
+  // below it are the ones that separate confident models' detections.
+  for (int i = 1; i < 13; ++i) thresholds.push_back(0.99 + i / 2000.0);
   for (int i = 1; i < 10; ++i) thresholds.push_back(0.999 + i / 10000.0);
   for (double t : thresholds) {
     const int32_t tq = static_cast<int32_t>(std::lround(t * kScoreOne));
@@ -253,6 +298,10 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
   report.chosen_threshold = best.threshold;
   report.frr = best.frr;
   report.fa_per_hour = best.fa_per_hour;
+  const int32_t chosen = static_cast<int32_t>(std::lround(report.chosen_threshold * kScoreOne));
+  for (size_t i = 0; i < results.size(); ++i) {
+    Incidents(results[i], static_cast<int>(i), chosen, dc, config.match_tolerance_s, &report);
+  }
   return report;
 }
 
@@ -261,9 +310,17 @@ nlohmann::json EvalReportJson(const EvalReport& report) {
   for (const DetPoint& p : report.curve) {
     curve.push_back({{"threshold", p.threshold}, {"frr", p.frr}, {"fa_per_hour", p.fa_per_hour}});
   }
+  auto incidents = [](const std::vector<EvalIncident>& list) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const EvalIncident& x : list) {
+      out.push_back({{"piece", x.piece}, {"time_s", x.time_s}, {"score", x.score}, {"text", x.text}});
+    }
+    return out;
+  };
   return {{"threshold", report.chosen_threshold}, {"frr", report.frr}, {"fa_per_hour", report.fa_per_hour},
           {"hours", report.hours}, {"words", report.words}, {"target_fa_per_hour", report.target_fa_per_hour},
-          {"target_met", report.target_met}, {"curve", curve}};
+          {"target_met", report.target_met}, {"false_accepts", incidents(report.false_accepts)},
+          {"misses", incidents(report.misses)}, {"curve", curve}};
 }
 
 std::string RenderDetSvg(const EvalReport& report, const std::string& title) {

@@ -36,6 +36,14 @@ struct DetPoint {
   double fa_per_hour = 0.0;  // detections matching no wake word, per hour of audio
 };
 
+// A false accept or a missed word at the chosen threshold, with what was said.
+struct EvalIncident {
+  double time_s = 0.0;  // detection time (false accept) or the word's start (miss), in its stream piece
+  int piece = 0;        // which stream piece (kPieceMinutes long each)
+  double score = 0.0;   // smoothed score: at the detection, or the highest while the word could be hit
+  std::string text;     // the speech within the second before the detection, or the miss's segment
+};
+
 struct EvalReport {
   std::vector<DetPoint> curve;  // ascending threshold
   double chosen_threshold = 0.5;
@@ -46,6 +54,9 @@ struct EvalReport {
   double target_fa_per_hour = 1.0;
   // Whether a threshold that detects something keeps FA/h within the target.
   bool target_met = false;
+  // At the chosen threshold, in stream order.
+  std::vector<EvalIncident> false_accepts;
+  std::vector<EvalIncident> misses;
 };
 
 // Every figure of `report` as JSON: threshold, frr, fa_per_hour, hours,

@@ -265,6 +265,7 @@ TrainResult Trainer::Run() {
       const bool hard = i < train_.kinds.size() && (train_.kinds[i] == static_cast<uint8_t>(ClipKind::kConfusable) ||
                                                      train_.kinds[i] == static_cast<uint8_t>(ClipKind::kPartialWord));
       if (hard && !train_.labels[i]) w[i] *= static_cast<float>(config_.hard_negative_weight);
+      if (!train_.labels[i]) w[i] *= static_cast<float>(config_.negative_weight);
     }
     weights_ = torch::tensor(w);
   }
@@ -274,7 +275,7 @@ TrainResult Trainer::Run() {
   std::string desc = arch_.name + "|" + std::to_string(config_.seed) + "|" + std::to_string(config_.epochs) + "|" +
                      std::to_string(config_.batch_size) + "|" + std::to_string(config_.learning_rate) + "|" +
                      std::to_string(config_.float_fraction) + "|" + std::to_string(config_.spec_augment) + "|" +
-                     std::to_string(config_.balance_classes) + "|" + std::to_string(config_.hard_negative_weight);
+                     std::to_string(config_.balance_classes) + "|" + std::to_string(config_.hard_negative_weight) + "|" + std::to_string(config_.negative_weight);
   key_ = Fnv(1469598103934665603ull, desc.data(), desc.size());
   key_ = Fnv(key_, train_.x.data(), train_.x.size());
   key_ = Fnv(key_, train_.labels.data(), train_.labels.size());

@@ -43,6 +43,9 @@ struct TrainConfig {
   // Extra loss weight of the hard negatives (ClipKind kConfusable and
   // kPartialWord), which decide the false accepts.
   double hard_negative_weight = 1.0;
+  // Extra loss weight of every negative (after class balancing): above 1 the
+  // model trades false rejects for fewer false accepts.
+  double negative_weight = 1.0;
   // Where checkpoint.pt goes after every epoch (atomically); a matching
   // checkpoint there is resumed. Empty: no checkpoints.
   std::string checkpoint_dir;
