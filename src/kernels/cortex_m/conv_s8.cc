@@ -32,13 +32,17 @@ inline uint32_t* WidenWords(uint32_t* dst, const int8_t* src, int32_t words, con
 
 }  // namespace
 
-int64_t ConvAccBound(const int8_t* filter_row, int32_t depth, int32_t bias, int32_t input_offset) {
+int64_t AccBound(const int8_t* first, int32_t count, int32_t stride, int32_t bias, int32_t input_offset) {
   int64_t abs_sum = 0;
-  for (int32_t k = 0; k < depth; ++k) abs_sum += filter_row[k] < 0 ? -filter_row[k] : filter_row[k];
+  for (int32_t k = 0; k < count; ++k) {
+    const int32_t f = first[k * stride];
+    abs_sum += f < 0 ? -f : f;
+  }
   const int64_t lo = -128 + static_cast<int64_t>(input_offset);
   const int64_t hi = 127 + static_cast<int64_t>(input_offset);
-  const int64_t x_max = (lo < 0 ? -lo : lo) > (hi < 0 ? -hi : hi) ? (lo < 0 ? -lo : lo) : (hi < 0 ? -hi : hi);
-  return abs_sum * x_max + (bias < 0 ? -static_cast<int64_t>(bias) : bias);
+  const int64_t a = lo < 0 ? -lo : lo;
+  const int64_t b = hi < 0 ? -hi : hi;
+  return abs_sum * (a > b ? a : b) + (bias < 0 ? -static_cast<int64_t>(bias) : bias);
 }
 
 size_t ConvS8ColumnBytes(int32_t depth) {

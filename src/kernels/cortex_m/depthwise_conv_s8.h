@@ -35,8 +35,10 @@ struct DepthwiseS8Params {
 };
 
 // Bound on |accumulator| of output channel oc (for FastRequantOk).
-int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, int32_t oc, int32_t bias,
-                          int32_t input_offset);
+inline int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, int32_t oc, int32_t bias,
+                                 int32_t input_offset) {
+  return AccBound(filter + oc, taps, channels, bias, input_offset);
+}
 
 // Arena scratch: 0 for depth multiplier 1 with channels % 4 == 0 and at
 // most kDepthwiseStackTaps taps (the tap table lives on the stack);

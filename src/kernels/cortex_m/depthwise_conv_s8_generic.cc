@@ -204,20 +204,6 @@ void DwPixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filte
   }
 }
 
-int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, int32_t oc, int32_t bias,
-                          int32_t input_offset) {
-  int64_t abs_sum = 0;
-  for (int32_t t = 0; t < taps; ++t) {
-    const int32_t f = filter[t * channels + oc];
-    abs_sum += f < 0 ? -f : f;
-  }
-  const int64_t lo = -128 + static_cast<int64_t>(input_offset);
-  const int64_t hi = 127 + static_cast<int64_t>(input_offset);
-  const int64_t a = lo < 0 ? -lo : lo;
-  const int64_t b = hi < 0 ? -hi : hi;
-  return abs_sum * (a > b ? a : b) + (bias < 0 ? -static_cast<int64_t>(bias) : bias);
-}
-
 size_t DepthwiseConvS8ScratchBytes(int32_t input_channels, int32_t output_channels, int32_t filter_height,
                                    int32_t filter_width) {
   const int32_t taps = filter_height * filter_width;

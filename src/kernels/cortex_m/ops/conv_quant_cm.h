@@ -10,6 +10,7 @@
 #include "core/fixed_point.h"
 #include "kernels/cortex_m/conv_s8.h"
 #include "kernels/ops/conv_quant.h"
+#include "kernels/ops/op_common.h"
 
 namespace tinyml {
 namespace cortex_m {
@@ -26,23 +27,21 @@ inline ChannelQuant ChannelBlock(void* block, int32_t n, const int32_t* model_bi
   return q;
 }
 
-// Fills the block's multipliers and shifts exactly as ComputeConvMultipliers
-// (which the reference plan has already run on this op, so the
-// quantization is valid and every shift is in [-128, 31]).
-inline void FillChannelMultipliers(const TensorMeta& input, const TensorMeta& filter, const TensorMeta& output,
-                                   int32_t n, void* block) {
-  int32_t* multiplier = static_cast<int32_t*>(block);
-  int8_t* shift = reinterpret_cast<int8_t*>(multiplier + n);
-  const QuantView& fq = filter.quant;
-  const double input_scale = static_cast<double>(input.quant.scale(0));
-  const double output_scale = static_cast<double>(output.quant.scale(0));
-  for (int32_t c = 0; c < n; ++c) {
-    const double effective = input_scale * static_cast<double>(fq.scale(fq.count > 1 ? c : 0)) / output_scale;
-    int s = 0;
-    QuantizeMultiplier(effective, &multiplier[c], &s);
-    shift[c] = static_cast<int8_t>(s);
-  }
-}
+// The prepare step shared by the CONV_2D and DEPTHWISE_CONV_2D glue, after
+// the reference plan has validated the op (so the quantization is valid
+// and every shift is in [-128, 31]): the input offset, the output stage
+// (zero point, activation range, fast/fold forms) and the channel block's
+// multipliers and shifts (exactly as ComputeConvMultipliers). Output
+// channel c's filter values are weights[c * channel_step + k * stride],
+// k < count.
+struct ChannelFilter {
+  int32_t channels;
+  int32_t count;
+  int32_t channel_step;
+  int32_t stride;
+};
+Status PrepareChannelQuant(OpContext& ctx, Activation activation, const ChannelFilter& filter, int bias_input,
+                           void* block, int32_t* input_offset, OutputStage* out);
 
 // The model's bias data, or nullptr when the op has none.
 inline const int32_t* ModelBias(OpContext& ctx, int bias_input) {

@@ -76,29 +76,10 @@ Status PrepareOptimized(OpContext& ctx) {
   p.dilation_width = options.Scalar<int32_t>(5, 1);
   p.dilation_height = options.Scalar<int32_t>(6, 1);
   TINYML_RETURN_IF_ERROR(ConvPaddings(ctx, padding, in, f, out, &p));
-  p.input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
-  p.out.output_offset = static_cast<int32_t>(output.quant.zero_point(0));
-  TINYML_RETURN_IF_ERROR(ActivationRangeQuantized(ctx, activation, output.quant.scale(0), p.out.output_offset, -128,
-                                                  127, &p.out.act_min, &p.out.act_max));
-
   const int32_t n = out.dims[3];
-  const int32_t taps = f.dims[1] * f.dims[2];
   data->num_channels = n;
-  cortex_m::FillChannelMultipliers(input, filter, output, n, data + 1);
-  const int32_t* model_bias = cortex_m::ModelBias(ctx, kBias);
-  const int8_t* shift = reinterpret_cast<const int8_t*>(reinterpret_cast<const int32_t*>(data + 1) + n);
-  const int8_t* weights = reinterpret_cast<const int8_t*>(filter.const_data);
-  bool fast = true;
-  for (int32_t c = 0; c < n && fast; ++c) {
-    const int64_t bound = cortex_m::DepthwiseAccBound(weights, taps, n, c, model_bias != nullptr ? model_bias[c] : 0,
-                                                      p.input_offset);
-    fast = cortex_m::FastRequantOk(shift[c], bound);
-  }
-  p.out.fast = fast ? 1 : 0;
-  bool fold = fast;
-  for (int32_t c = 0; c < n && fold; ++c) fold = cortex_m::FoldOk(shift[c], p.out.output_offset, p.out.act_min);
-  p.out.fold = fold ? 1 : 0;
-  return Status::kOk;
+  return cortex_m::PrepareChannelQuant(ctx, activation, {n, f.dims[1] * f.dims[2], 1, n}, kBias, data + 1,
+                                       &p.input_offset, &p.out);
 }
 
 Status Prepare(OpContext& ctx) {

@@ -1,10 +1,12 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D on the Cortex-M kernels (pooling_s8.h).
 // The reference glue validates the model and prepares ref::PoolParams (its
 // op data; plan and prepare run first, always); float runs the reference.
-// The int8-only registrations take plan and prepare from the reference
-// int8-only ones (Register_X_INT8), so no float code is linked.
+// The int8-only registrations take plan and prepare from kernels/ops/plans.h
+// (the reference int8-only steps), so no float code and no reference
+// pooling kernel is linked.
 #include "kernels/cortex_m/pooling_s8.h"
 #include "kernels/ops/op_common.h"
+#include "kernels/ops/plans.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/cortex_m_ops.h"
 
@@ -26,12 +28,6 @@ Status EvalAverage(OpContext& ctx) {
              : ctx.Fail(Status::kInternal, TINYML_MSG("pooling window outside the input"));
 }
 
-Status PlanAverageInt8(OpContext& ctx, OpMemory* memory) {
-  return Register_AVERAGE_POOL_2D_INT8()->plan(ctx, memory);
-}
-Status PrepareAverageInt8(OpContext& ctx) { return Register_AVERAGE_POOL_2D_INT8()->prepare(ctx); }
-Status PlanMaxInt8(OpContext& ctx, OpMemory* memory) { return Register_MAX_POOL_2D_INT8()->plan(ctx, memory); }
-Status PrepareMaxInt8(OpContext& ctx) { return Register_MAX_POOL_2D_INT8()->prepare(ctx); }
 
 Status EvalAverageInt8(OpContext& ctx) {
   const Tensor& input = ctx.input(0);
@@ -75,13 +71,14 @@ const OpRegistration* Register_MAX_POOL_2D_CORTEX_M() {
 }
 
 const OpRegistration* Register_AVERAGE_POOL_2D_CORTEX_M_INT8() {
-  static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", PlanAverageInt8, PrepareAverageInt8, EvalAverageInt8,
+  static const OpRegistration kRegistration = {"AVERAGE_POOL_2D", PlanAveragePool2dS8, PrepareAveragePool2dS8,
+                                               EvalAverageInt8,
                                                nullptr, kOpFlagNone};
   return &kRegistration;
 }
 
 const OpRegistration* Register_MAX_POOL_2D_CORTEX_M_INT8() {
-  static const OpRegistration kRegistration = {"MAX_POOL_2D", PlanMaxInt8, PrepareMaxInt8, EvalMaxInt8, nullptr,
+  static const OpRegistration kRegistration = {"MAX_POOL_2D", PlanMaxPool2dS8, PrepareMaxPool2dS8, EvalMaxInt8, nullptr,
                                                kOpFlagNone};
   return &kRegistration;
 }
