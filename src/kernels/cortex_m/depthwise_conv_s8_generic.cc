@@ -182,10 +182,65 @@ void PixelBroadcast4(uintptr_t* rows, int32_t taps, int32_t depth_multiplier, co
   }
 }
 
+// RequantFast2Sat of the doubled accumulator, then the activation clamp.
+inline int32_t OutFastClamp(int32_t acc, int32_t multiplier, uint32_t pre_shift, int32_t round_offset,
+                            int32_t act_min, int32_t act_max) {
+  const int32_t acc2 = static_cast<int32_t>(static_cast<uint32_t>(acc) << 1);
+  return ClampRange(RequantFast2Sat(acc2, multiplier, pre_shift, round_offset), act_min, act_max);
+}
+
+// Depth multiplier 1, channels % 4 == 0, fast requantization: all output
+// channels of one pixel. `entries` (delta, step) pairs (DwTaps4) for the
+// taps inside the image, the first of which reads filter row `filter`, so
+// one pointer walks input and filter and the tap loop needs few registers.
+// Kept out of line, free of the caller's state.
+// The fast output stage without the fold, with a bias (e.g. layers without
+// activation), straight-line per group of four channels.
+void PixelChannelsBiased(const uintptr_t* deltas, int32_t taps, const int8_t* filter, int32_t channels, uint32_t off,
+                         const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
+  const int32_t* bias = quant.bias;
+  const int32_t* mult = quant.multiplier;
+  const int8_t* shift = quant.shift;
+  const int32_t round_offset = RoundOffset(stage.output_offset);
+  const int32_t act_min = stage.act_min;
+  const int32_t act_max = stage.act_max;
+  const uintptr_t* const deltas_end = deltas + 2 * taps;
+  const bool by3 = taps % 3 == 0;
+  const int8_t* const out_end = out + channels;
+  const int8_t* filter_c = filter;
+  for (; out != out_end; out += 4, filter_c += 4, mult += 4, shift += 4) {
+    int32_t a0, a1, a2, a3;
+    a0 = bias[0];
+    a1 = bias[1];
+    a2 = bias[2];
+    a3 = bias[3];
+    bias += 4;
+    if (taps > 0) DwTaps4(filter_c, deltas, deltas_end, off, by3, a0, a1, a2, a3);
+    // The four pre-shifts (~shift) as bytes of one word: ASR/LSL by
+    // register read only the low byte.
+    uint32_t pre = ~Load32(shift);
+    a0 = OutFastClamp(a0, mult[0], pre, round_offset, act_min, act_max);
+    pre >>= 8;
+    a1 = OutFastClamp(a1, mult[1], pre, round_offset, act_min, act_max);
+    pre >>= 8;
+    a2 = OutFastClamp(a2, mult[2], pre, round_offset, act_min, act_max);
+    pre >>= 8;
+    a3 = OutFastClamp(a3, mult[3], pre, round_offset, act_min, act_max);
+    out[0] = static_cast<int8_t>(a0);
+    out[1] = static_cast<int8_t>(a1);
+    out[2] = static_cast<int8_t>(a2);
+    out[3] = static_cast<int8_t>(a3);
+  }
+}
+
 }  // namespace
 
 void DwPixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filter, int32_t channels, uint32_t off,
                       const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
+  if (stage.fast && !stage.fold && quant.bias != nullptr) {
+    PixelChannelsBiased(deltas, taps, filter, channels, off, quant, stage, out);
+    return;
+  }
   const int32_t round_offset = RoundOffset(stage.output_offset);
   const uintptr_t* const deltas_end = deltas + 2 * taps;
   const bool by3 = taps % 3 == 0;
