@@ -24,8 +24,10 @@ if(TINYML_KERNELS STREQUAL "cortex_m")
   # Optimization per kernel file, the same in the device library and the -Os
   # size libraries (ports/cortex_m/CMakeLists.txt applies it there too), so
   # the flash the bench reports is that of the code it counts: the compute
-  # kernels -O2, the op glue (prepare-time code) -Os.
+  # kernels -O2; the op glue (prepare-time code) and the kernels' rarely
+  # run paths (*_cold.cc) -Os.
   file(GLOB TINYML_CORTEX_M_O2_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/kernels/cortex_m/*.cc)
+  list(FILTER TINYML_CORTEX_M_O2_SOURCES EXCLUDE REGEX "_cold\\.cc$")
   set(TINYML_CORTEX_M_OS_SOURCES ${TINYML_EXTRA_KERNEL_SOURCES})
   list(REMOVE_ITEM TINYML_CORTEX_M_OS_SOURCES ${TINYML_CORTEX_M_O2_SOURCES})
   set_source_files_properties(${TINYML_CORTEX_M_OS_SOURCES} PROPERTIES COMPILE_OPTIONS -Os)

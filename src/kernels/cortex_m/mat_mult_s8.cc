@@ -44,16 +44,13 @@ void MatMulWhole64Fold(const uint32_t* cols, const int8_t* f, int32_t channels, 
   }
 }
 
-// Any fast output stage, bias or none (fold and clamp checked per channel),
+// Any fast output stage with a bias (fold and clamp checked per channel),
 // 4 pixels, depth % 8 == 0: every such layer but the 64-deep ReLU-style
-// one above. Its MAC runs are inline (64-deep runs, then 8-deep
+// one above. (Layers without a bias take MatMulS8Cols4Rest.) Its MAC runs are inline (64-deep runs, then 8-deep
 // ones, about 0.9 KB): out of line they cost ~25 instructions per channel.
 void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels,
                      const ChannelQuant& quant, const OutputStage& out, int8_t* o) {
-  // Without a bias the bias pointer stays on a zero.
-  static const int32_t kNoBias = 0;
-  const int32_t* bias = quant.bias != nullptr ? quant.bias : &kNoBias;
-  const int32_t bias_step = quant.bias != nullptr ? 1 : 0;
+  const int32_t* bias = quant.bias;
   const int32_t* mult = quant.multiplier;
   const int8_t* shift = quant.shift;
   const int32_t round_offset = RoundOffset(out.output_offset);
@@ -63,8 +60,7 @@ void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t c
   const int32_t act_max = out.act_max;
   int8_t* const o_end = o + channels;
   for (; o != o_end; ++o) {
-    int32_t a0 = static_cast<int32_t>(static_cast<uint32_t>(*bias) << 1);
-    bias += bias_step;
+    int32_t a0 = static_cast<int32_t>(static_cast<uint32_t>(*bias++) << 1);
     int32_t a1 = a0, a2 = a0, a3 = a0;
     const uint32_t* x = cols;
     int32_t d = depth;
@@ -129,7 +125,7 @@ void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, in
                    const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
   if (out.fast && pixels == 1) {
     MatMulOnePixel(cols, depth, filter, channels, quant, out, output);
-  } else if (!out.fast || pixels != 4 || depth <= 0 || (depth & 7) != 0) {
+  } else if (!out.fast || pixels != 4 || depth <= 0 || (depth & 7) != 0 || quant.bias == nullptr) {
     MatMulS8Cols4Rest(cols, depth, filter, channels, quant, out, pixels, output);
   } else if (depth == 64 && quant.bias != nullptr && out.fold && IsFullRange(out)) {
     MatMulWhole64Fold(cols, filter, channels, quant, out, output);

@@ -79,9 +79,12 @@ void WidenPadTail(uint32_t* cols, int32_t p, int32_t depth) {
 
 namespace {
 
-// Any depth and output stage, the MAC loop 8 deep (depth tail zero-padded):
-// layers whose depth is not a multiple of 8, groups of 2-3 pixels, and the
-// exact (not fast) requantization.
+// Any depth, the MAC loop 8 deep (depth tail zero-padded): layers whose
+// depth is not a multiple of 8, groups of 2-3 pixels, layers without a
+// bias; kFast: the fast requantization (columns doubled), else the exact
+// one (hot in some models, e.g. MLPerf VWW: one instantiation each, a
+// run-time choice cost VWW 1% through spills around the MAC asm).
+template <bool kFast>
 void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                 const ChannelQuant& quant_ref, const OutputStage& out_ref, int32_t pixels, int8_t* output) {
   // Local copies: int8 stores may alias anything, which would otherwise
@@ -91,12 +94,11 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
   const int32_t round_offset = RoundOffset(out.output_offset);
   const int32_t blocks = depth >> 2;
   const int32_t rem = depth & 3;
-  const bool fast = out.fast != 0;
   const uint32_t* tail_cols = cols + blocks * 8;
   for (int32_t c = 0; c < channels; ++c) {
     const int8_t* f = filter + c * depth;
     const int32_t bias = quant.bias != nullptr ? quant.bias[c] : 0;
-    int32_t a0 = fast ? static_cast<int32_t>(static_cast<uint32_t>(bias) << 1) : bias;
+    int32_t a0 = kFast ? static_cast<int32_t>(static_cast<uint32_t>(bias) << 1) : bias;
     int32_t a1 = a0, a2 = a0, a3 = a0;
     const uint32_t* x = cols;
     int32_t n = blocks;
@@ -125,7 +127,7 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
     }
     const int32_t multiplier = quant.multiplier[c];
     const int32_t shift = quant.shift[c];
-    if (fast) {
+    if (kFast) {
       const uint32_t pre_shift = static_cast<uint32_t>(~shift) & 0xffu;
       a0 = ClampRange(RequantFast2Sat(a0, multiplier, pre_shift, round_offset), out.act_min, out.act_max);
       a1 = ClampRange(RequantFast2Sat(a1, multiplier, pre_shift, round_offset), out.act_min, out.act_max);
@@ -145,10 +147,10 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
 
 void MatMulS8Cols4Rest(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                           const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
-  if (!out.fast) {
-    MatMulImpl(cols, depth, filter, channels, quant, out, pixels, output);
+  if (out.fast) {
+    MatMulImpl<true>(cols, depth, filter, channels, quant, out, pixels, output);
   } else {
-    MatMulImpl(cols, depth, filter, channels, quant, out, pixels, output);
+    MatMulImpl<false>(cols, depth, filter, channels, quant, out, pixels, output);
   }
 }
 
