@@ -185,7 +185,7 @@ struct DwPixelArgs {
   int8_t* out_end;             // 28
   uint32_t off_pair;           // 32
   int32_t round_offset;        // 36
-  int32_t tap_mode;            // 40: 2 if n == 9, else 1 if n % 3 == 0, else 0
+  int32_t tap_mode;            // 40: 2 if n <= 9, else 0
 };
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
@@ -202,6 +202,29 @@ extern "C" void tinyml_cm_dw_pixel_fold4(const DwPixelArgs* args);
   "ldr     r8, [r4, r10]\n\t"             \
   "ldr     r9, [r4]\n\t"                  \
   "add     r4, r4, r12\n\t"               \
+  "sxtab16 r10, r7, r8\n\t"               \
+  "sxtab16 r8, r7, r8, ror #8\n\t"        \
+  "sxtb16  r11, r9\n\t"                   \
+  "sxtb16  r9, r9, ror #8\n\t"            \
+  "smlabb  r0, r10, r11, r0\n\t"          \
+  "smlatt  r2, r10, r11, r2\n\t"          \
+  "smlabb  r1, r8, r9, r1\n\t"            \
+  "smlatt  r3, r8, r9, r3\n\t"
+// Output stage of accumulator A with multiplier M; r5 holds the remaining
+// pre-shift bytes, r4 the round offset.
+#define TINYML_DW_ASM_OUT(A, M)           \
+  "lsls    " A ", " A ", #1\n\t"          \
+  "lsl     r12, r4, r5\n\t"               \
+  "smmlar  " A ", " A ", " M ", r12\n\t"  \
+  "asr     " A ", " A ", r5\n\t"          \
+  "ssat    " A ", #8, " A ", asr #1\n\t"
+// The same tap, every instruction 32-bit (48 bytes), for the computed entry
+// into the straight 9-tap run.
+#define TINYML_DW_ASM_TAP_W                \
+  "ldrd    r10, r12, [r5], #8\n\t"        \
+  "ldr     r8, [r4, r10]\n\t"             \
+  "ldr     r9, [r4]\n\t"                  \
+  "add.w   r4, r4, r12\n\t"               \
   "sxtab16 r10, r7, r8\n\t"               \
   "sxtab16 r8, r7, r8, ror #8\n\t"        \
   "sxtb16  r11, r9\n\t"                   \
@@ -293,15 +316,23 @@ __asm__(
     "str     r1, [sp, #24]\n\t"
     "ldr     r6, [r0, #4]\n\t"
     "ldr     r7, [r0, #32]\n\t"
-    "ldr     r8, [r0, #40]\n\t"              // tap mode: 0 any, 1 multiple of 3, 2 exactly 9
-    "cmp     r8, #1\n\t"
-    "beq     .Ltinyml_dw_g3\n\t"
-    "bhi     .Ltinyml_dw_g9\n"
+    "ldr     r8, [r0, #40]\n\t"              // tap mode: 0 any n, 2 n <= 9
+    "cmp     r8, #2\n\t"
+    "bne     .Ltinyml_dw_g1\n\t"
+    // n <= 9: r6 = the entry into the 9-tap run that leaves n taps,
+    // .Ltinyml_dw_t9_end - 48 n (each tap is 48 bytes; table_end - table
+    // is 8 n).
+    "ldr     r8, [r0, #0]\n\t"
+    "sub     r9, r6, r8\n\t"
+    "add     r9, r9, r9, lsl #1\n\t"
+    "adr.w   r6, .Ltinyml_dw_t9_end\n\t"
+    "sub     r6, r6, r9, lsl #1\n\t"
+    "b       .Ltinyml_dw_g9\n"
     TINYML_DW_ASM_GROUP("1", TINYML_DW_ASM_TAPS_LOOP("1", TINYML_DW_ASM_TAP))
-    TINYML_DW_ASM_GROUP("3", TINYML_DW_ASM_TAPS_LOOP("3", TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP))
-    TINYML_DW_ASM_GROUP("9", "\t" TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP
-                                 TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP TINYML_DW_ASM_TAP
-                                     TINYML_DW_ASM_TAP)
+    TINYML_DW_ASM_GROUP("9", "\tmov     pc, r6\n\t"
+                             TINYML_DW_ASM_TAP_W TINYML_DW_ASM_TAP_W TINYML_DW_ASM_TAP_W TINYML_DW_ASM_TAP_W
+                             TINYML_DW_ASM_TAP_W TINYML_DW_ASM_TAP_W TINYML_DW_ASM_TAP_W TINYML_DW_ASM_TAP_W
+                             TINYML_DW_ASM_TAP_W ".Ltinyml_dw_t9_end:\n\t")
     ".Ltinyml_dw_exit:\n\t"
     "add     sp, sp, #32\n\t"
     "pop     {r4-r11, pc}\n\t"
@@ -309,6 +340,7 @@ __asm__(
 #undef TINYML_DW_ASM_GROUP
 #undef TINYML_DW_ASM_TAPS_LOOP
 #undef TINYML_DW_ASM_TAP
+#undef TINYML_DW_ASM_TAP_W
 #undef TINYML_DW_ASM_OUT
 #endif
 
@@ -328,7 +360,7 @@ void PixelFold4(const uintptr_t* table, int32_t n, const int8_t* first_row, int3
   a.out_end = out + channels;
   a.off_pair = off;
   a.round_offset = RoundOffset(stage.output_offset);
-  a.tap_mode = n == 9 ? 2 : (n % 3 == 0 ? 1 : 0);
+  a.tap_mode = n <= 9 ? 2 : 0;
   tinyml_cm_dw_pixel_fold4(&a);
 #else
   DwPixelChannels4(table, n, first_row, channels, off, quant, stage, out);
