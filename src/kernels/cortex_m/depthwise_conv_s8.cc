@@ -422,6 +422,45 @@ void PixelMve(const uintptr_t* taps, int32_t n, int32_t channels, int32_t input_
     out_stage(acc, c);
   }
 }
+
+// The pixel loop on the M55 (depth multiplier 1, fast requantization): the
+// inside taps of each pixel as (input address, filter row) pairs, then
+// PixelMve. Its own function, so the vector loop is allocated apart from the
+// DSP paths.
+void DepthwiseMve(const DepthwiseS8Params& params, const ChannelQuant& quant, const Shape& input_shape,
+                  const int8_t* input, const Shape& filter_shape, const int8_t* filter, const Shape& output_shape,
+                  int8_t* output, uintptr_t* tap_addr) {
+  const int32_t in_h = input_shape.dims[1];
+  const int32_t in_w = input_shape.dims[2];
+  const int32_t in_c = input_shape.dims[3];
+  const int32_t k_h = filter_shape.dims[1];
+  const int32_t k_w = filter_shape.dims[2];
+  const int32_t out_h = output_shape.dims[1];
+  const int32_t out_w = output_shape.dims[2];
+  const int32_t out_c = output_shape.dims[3];
+  for (int32_t b = 0; b < input_shape.dims[0]; ++b) {
+    const int8_t* image = input + b * in_h * in_w * in_c;
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+      for (int32_t ox = 0; ox < out_w; ++ox) {
+        const int32_t y0 = oy * params.stride_height - params.pad_height;
+        const int32_t x0 = ox * params.stride_width - params.pad_width;
+        int32_t n = 0;
+        for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
+          const int32_t y = y0 + fy * params.dilation_height;
+          for (int32_t fx = 0; fx < k_w; ++fx, ++t) {
+            const int32_t x = x0 + fx * params.dilation_width;
+            if (y < 0 || y >= in_h || x < 0 || x >= in_w) continue;
+            tap_addr[2 * n] = reinterpret_cast<uintptr_t>(image + (y * in_w + x) * in_c);
+            tap_addr[2 * n + 1] = reinterpret_cast<uintptr_t>(filter + t * out_c);
+            ++n;
+          }
+        }
+        PixelMve(tap_addr, n, out_c, params.input_offset, quant, params.out,
+                 output + ((b * out_h + oy) * out_w + ox) * out_c);
+      }
+    }
+  }
+}
 #endif
 
 }  // namespace
@@ -468,6 +507,12 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
 
   uintptr_t stack_taps[2 * kDepthwiseStackTaps];
   uintptr_t* tap_addr = taps <= kDepthwiseStackTaps ? stack_taps : static_cast<uintptr_t*>(scratch);
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+  if (stage.fast) {
+    DepthwiseMve(params, quant, input_shape, input, filter_shape, filter, output_shape, output, tap_addr);
+    return;
+  }
+#endif
 
   for (int32_t b = 0; b < batches; ++b) {
     const int8_t* image = input + b * in_h * in_w * in_c;
@@ -477,24 +522,6 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
         const int32_t x0 = ox * params.stride_width - params.pad_width;
         int8_t* out = output + ((b * out_h + oy) * out_w + ox) * out_c;
 
-#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-        if (stage.fast) {
-          // Inside taps as (input address, filter row) pairs.
-          int32_t n = 0;
-          for (int32_t fy = 0, t = 0; fy < k_h; ++fy) {
-            const int32_t y = y0 + fy * params.dilation_height;
-            for (int32_t fx = 0; fx < k_w; ++fx, ++t) {
-              const int32_t x = x0 + fx * params.dilation_width;
-              if (y < 0 || y >= in_h || x < 0 || x >= in_w) continue;
-              tap_addr[2 * n] = reinterpret_cast<uintptr_t>(image + (y * in_w + x) * in_c);
-              tap_addr[2 * n + 1] = reinterpret_cast<uintptr_t>(filter + t * out_c);
-              ++n;
-            }
-          }
-          PixelMve(tap_addr, n, out_c, input_offset, quant, stage, out);
-          continue;
-        }
-#endif
         {
           // Inside taps only, as (distance from the tap's filter row to its
           // input row, distance to the next inside tap's filter row).
