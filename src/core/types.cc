@@ -16,6 +16,9 @@ float QuantView::scale(int i) const {
 }
 
 int64_t QuantView::zero_point(int i) const {
+  // One zero point for many scales stands for all of them (TFLite Micro
+  // accepts this space saving for per-channel weights).
+  if (zero_point_count == 1) i = 0;
   if (i >= zero_point_count) return 0;
   int64_t v;
   memcpy(&v, zero_points + 8 * i, 8);

@@ -199,7 +199,7 @@ Status Model::VerifyTensor(int32_t index) {
   }
   const QuantView& q = m.quant;
   if (q.count > 0) {
-    if (q.zero_point_count != 0 && q.zero_point_count != q.count)
+    if (q.zero_point_count > 1 && q.zero_point_count != q.count)
       return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("scale and zero_point counts differ"));
     if (q.count > 1) {
       // Some converters write a meaningless quantized_dimension on rank-1

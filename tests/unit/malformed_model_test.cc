@@ -441,6 +441,24 @@ TEST(MalformedModel, QuantizationMismatches) {
     ExpectLoadFails(b.Finish(), "zero_point");
   }
   {
+    // One zero point for several scales: TFLite Micro's space saving for
+    // per-channel weights; it stands for every channel.
+    ModelBuilder b;
+    QuantParams q = QuantParams::PerChannel({0.1f, 0.2f, 0.3f}, 0);
+    q.zero_point = {0};
+    const std::vector<int8_t> w(3 * 2, 1);
+    b.AddConst<int8_t>(TensorType::kInt8, {3, 2}, w, q);
+    const std::vector<uint8_t> bytes = b.Finish();
+    testing::AlignedBuffer buffer(bytes.size());
+    std::memcpy(buffer.data(), bytes.data(), bytes.size());
+    Model m;
+    ASSERT_EQ(m.Load(buffer.data(), bytes.size()), Status::kOk) << m.error();
+    const TensorMeta meta = m.tensor(0);
+    EXPECT_EQ(meta.quant.count, 3);
+    EXPECT_EQ(meta.quant.zero_point_count, 1);
+    for (int c = 0; c < 3; ++c) EXPECT_EQ(meta.quant.zero_point(c), 0) << c;
+  }
+  {
     ModelBuilder b;
     QuantParams q = QuantParams::PerChannel({0.1f, 0.2f}, -1);
     b.AddTensor(TensorType::kInt8, {2}, q);
