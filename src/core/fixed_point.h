@@ -81,7 +81,10 @@ inline int64_t RoundHalfAway(double x) {
 }
 
 // TFLite's QuantizeMultiplier: real = multiplier * 2^(shift - 31).
-inline void QuantizeMultiplier(double real_multiplier, int32_t* quantized_multiplier, int* shift) {
+// Prepare-time only: not inlined, so a firmware links one copy of the
+// double arithmetic however many ops call it.
+__attribute__((noinline)) inline void QuantizeMultiplier(double real_multiplier, int32_t* quantized_multiplier,
+                                                         int* shift) {
   if (real_multiplier == 0.0) {
     *quantized_multiplier = 0;
     *shift = 0;

@@ -20,7 +20,9 @@ struct ConvSetup {
   int32_t num_channels = 0;
 };
 
-Status Setup(OpContext& ctx, ConvSetup* s) {
+// With `multipliers` non-null (int8 only), also stores the per-channel
+// multipliers there and the int8 shifts in `shifts8`.
+Status Setup(OpContext& ctx, ConvSetup* s, int32_t* multipliers = nullptr, int8_t* shifts8 = nullptr) {
   TensorMeta input;
   TensorMeta filter;
   TensorMeta output;
@@ -58,7 +60,8 @@ Status Setup(OpContext& ctx, ConvSetup* s) {
   TINYML_RETURN_IF_ERROR(CheckConvWindowOptions(ctx, padding_raw, p.stride_width, p.stride_height,
                                                 p.dilation_width, p.dilation_height, &padding));
   TINYML_RETURN_IF_ERROR(ConvPaddings(ctx, padding, in, f, out, &p));
-  return ConvOutputParams(ctx, activation, input, filter, output, kChannelDim, s->num_channels, &p);
+  return ConvOutputParams(ctx, activation, input, filter, output, kChannelDim, s->num_channels, &p, multipliers,
+                          shifts8);
 }
 
 }  // namespace
@@ -74,6 +77,13 @@ Status PlanConv2d(OpContext& ctx, OpMemory* memory) {
 Status PlanConv2dS8(OpContext& ctx, OpMemory* memory) {
   TINYML_RETURN_IF_ERROR(PlanConv2d(ctx, memory));
   return RequireInt8Input(ctx, kConvInput);
+}
+
+Status SetupConv2dS8(OpContext& ctx, ref::ConvParams* params, int32_t* multipliers, int8_t* shifts) {
+  ConvSetup s;
+  TINYML_RETURN_IF_ERROR(Setup(ctx, &s, multipliers, shifts));
+  *params = s.params;
+  return Status::kOk;
 }
 
 namespace {

@@ -98,7 +98,7 @@ Status ConvWindowPadding(OpContext& ctx, Padding padding, int32_t in_size, int32
 
 Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const TensorMeta& filter,
                               const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* multipliers,
-                              int32_t* shifts) {
+                              int32_t* shifts, int8_t* shifts8) {
   TINYML_RETURN_IF_ERROR(CheckActivationQuant(
       ctx, input, TINYML_MSG("int8 input needs one finite positive scale; scales given:"),
       TINYML_MSG("int8 input zero point outside [-128, 127]:")));
@@ -132,7 +132,11 @@ Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const Ten
       return ctx.Fail(Status::kInvalidModel, TINYML_MSG("requantization scale too large at output channel"), c);
     if (multipliers != nullptr) {
       multipliers[c] = multiplier;
-      shifts[c] = shift;
+      if (shifts != nullptr) {
+        shifts[c] = shift;
+      } else {
+        shifts8[c] = static_cast<int8_t>(shift);  // in [-31, 31] here
+      }
     }
   }
   return Status::kOk;
@@ -141,10 +145,10 @@ Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const Ten
 Status ConvOutputRange(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
                        const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* input_offset,
                        int32_t* output_offset, int32_t* quantized_min, int32_t* quantized_max, float* float_min,
-                       float* float_max) {
+                       float* float_max, int32_t* multipliers, int8_t* shifts8) {
   if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, float_min, float_max);
   TINYML_RETURN_IF_ERROR(
-      ComputeConvMultipliers(ctx, input, filter, output, channel_dim, num_channels, nullptr, nullptr));
+      ComputeConvMultipliers(ctx, input, filter, output, channel_dim, num_channels, multipliers, nullptr, shifts8));
   *input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
   *output_offset = static_cast<int32_t>(output.quant.zero_point(0));
   return ActivationRangeQuantized(ctx, activation, output.quant.scale(0), *output_offset, -128, 127, quantized_min,

@@ -47,11 +47,12 @@ Status ConvWindowPadding(OpContext& ctx, Padding padding, int32_t in_size, int32
 //  - filter: 1 or `num_channels` scales (finite, >= 0), per-channel along
 //    `channel_dim` (0 for CONV_2D, 3 for DEPTHWISE_CONV_2D), all zero points 0;
 //  - every resulting shift <= 31 (larger would overflow the requantization).
-// `multipliers` / `shifts` may both be nullptr to validate only (plan time);
-// otherwise they hold num_channels entries each.
+// `multipliers` nullptr validates only (plan time); otherwise it holds
+// num_channels entries, and so does `shifts` or, when `shifts` is nullptr,
+// `shifts8` (the int8 shifts of the Cortex-M channel block).
 Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const TensorMeta& filter,
                               const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* multipliers,
-                              int32_t* shifts);
+                              int32_t* shifts, int8_t* shifts8 = nullptr);
 
 // Both axes' leading padding into p (ConvWindowPadding, height first).
 template <typename Params>
@@ -65,16 +66,20 @@ Status ConvPaddings(OpContext& ctx, Padding padding, const Shape& in, const Shap
 
 // The fused activation clamp; for int8 also the zero points, after checking
 // that the per-channel multipliers can be computed (prepare computes them).
+// With `multipliers` non-null (int8), the multipliers and int8 shifts are
+// stored there and in `shifts8` (ComputeConvMultipliers).
 Status ConvOutputRange(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
                        const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* input_offset,
                        int32_t* output_offset, int32_t* quantized_min, int32_t* quantized_max, float* float_min,
-                       float* float_max);
+                       float* float_max, int32_t* multipliers, int8_t* shifts8);
 
 template <typename Params>
 Status ConvOutputParams(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
-                        const TensorMeta& output, int channel_dim, int32_t num_channels, Params* p) {
+                        const TensorMeta& output, int channel_dim, int32_t num_channels, Params* p,
+                        int32_t* multipliers, int8_t* shifts8) {
   return ConvOutputRange(ctx, activation, input, filter, output, channel_dim, num_channels, &p->input_offset,
-                         &p->output_offset, &p->quantized_min, &p->quantized_max, &p->float_min, &p->float_max);
+                         &p->output_offset, &p->quantized_min, &p->quantized_max, &p->float_min, &p->float_max,
+                         multipliers, shifts8);
 }
 
 // Persistent op data: the params, then for int8 int32

@@ -20,7 +20,9 @@ struct DepthwiseSetup {
   int32_t num_channels = 0;
 };
 
-Status Setup(OpContext& ctx, DepthwiseSetup* s) {
+// With `multipliers` non-null (int8 only), also stores the per-channel
+// multipliers there and the int8 shifts in `shifts8`.
+Status Setup(OpContext& ctx, DepthwiseSetup* s, int32_t* multipliers = nullptr, int8_t* shifts8 = nullptr) {
   TensorMeta input;
   TensorMeta filter;
   TensorMeta output;
@@ -61,7 +63,8 @@ Status Setup(OpContext& ctx, DepthwiseSetup* s) {
                     TINYML_MSG("output channels != input channels * depth_multiplier; depth_multiplier"),
                     p.depth_multiplier);
   TINYML_RETURN_IF_ERROR(ConvPaddings(ctx, padding, in, f, out, &p));
-  return ConvOutputParams(ctx, activation, input, filter, output, kChannelDim, s->num_channels, &p);
+  return ConvOutputParams(ctx, activation, input, filter, output, kChannelDim, s->num_channels, &p, multipliers,
+                          shifts8);
 }
 
 }  // namespace
@@ -77,6 +80,13 @@ Status PlanDepthwiseConv2d(OpContext& ctx, OpMemory* memory) {
 Status PlanDepthwiseConv2dS8(OpContext& ctx, OpMemory* memory) {
   TINYML_RETURN_IF_ERROR(PlanDepthwiseConv2d(ctx, memory));
   return RequireInt8Input(ctx, kConvInput);
+}
+
+Status SetupDepthwiseConv2dS8(OpContext& ctx, ref::DepthwiseConvParams* params, int32_t* multipliers, int8_t* shifts) {
+  DepthwiseSetup s;
+  TINYML_RETURN_IF_ERROR(Setup(ctx, &s, multipliers, shifts));
+  *params = s.params;
+  return Status::kOk;
 }
 
 namespace {

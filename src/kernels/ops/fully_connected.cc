@@ -209,6 +209,13 @@ Status Plan(OpContext& ctx, OpMemory* memory) {
 Status PlanFullyConnected(OpContext& ctx, OpMemory* memory) { return Plan<false>(ctx, memory); }
 Status PlanFullyConnectedS8(OpContext& ctx, OpMemory* memory) { return Plan<true>(ctx, memory); }
 
+Status SetupFullyConnectedS8(OpContext& ctx, ref::FullyConnectedParams* params) {
+  FullyConnectedSetup s;
+  TINYML_RETURN_IF_ERROR(Setup<true>(ctx, &s, nullptr, nullptr));
+  *params = s.params;
+  return Status::kOk;
+}
+
 namespace {
 
 template <bool kInt8Only>

@@ -8,6 +8,7 @@
 #include "kernels/ops/conv_quant.h"
 #include "kernels/ops/op_common.h"
 #include "kernels/ops/plans.h"
+#include "kernels/ref/conv.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/cortex_m_ops.h"
 
@@ -59,33 +60,35 @@ Status PlanInt8(OpContext& ctx, OpMemory* memory) {
   return PlanOptimized(ctx, memory);
 }
 
+// The reference setup (the plan's validation) fills the channel block and
+// the params; only the output stage's forms and the 1x1 case are added here.
 Status PrepareOptimized(OpContext& ctx) {
-  const TensorMeta input = ctx.input_meta(kInput);
-  const TensorMeta filter = ctx.input_meta(kFilter);
-  const TensorMeta output = ctx.output_meta(0);
-  const Shape& in = input.shape;
-  const Shape& f = filter.shape;
-  const Shape& out = output.shape;
+  const Shape& in = ctx.input_meta(kInput).shape;
+  const Shape& f = ctx.input_meta(kFilter).shape;
+  const Shape& out = ctx.output_meta(0).shape;
   OpData* data = ctx.op_data_as<OpData>();
-  ConvS8Params& p = data->params;
-
-  FbTable options;
-  TINYML_RETURN_IF_ERROR(GetOptions(ctx, options_type::kConv2d, &options));
-  const Padding padding = static_cast<Padding>(options.Scalar<int8_t>(0, 0));
-  p.stride_width = options.Scalar<int32_t>(1, 0);
-  p.stride_height = options.Scalar<int32_t>(2, 0);
-  const Activation activation = static_cast<Activation>(options.Scalar<int8_t>(3, 0));
-  p.dilation_width = options.Scalar<int32_t>(4, 1);
-  p.dilation_height = options.Scalar<int32_t>(5, 1);
-  TINYML_RETURN_IF_ERROR(ConvPaddings(ctx, padding, in, f, out, &p));
   const int32_t n = f.dims[0];
-  const int32_t depth = Depth(f);
   data->num_channels = n;
+  int32_t* multipliers = reinterpret_cast<int32_t*>(data + 1);
+  ref::ConvParams r;
+  TINYML_RETURN_IF_ERROR(SetupConv2dS8(ctx, &r, multipliers, reinterpret_cast<int8_t*>(multipliers + n)));
+  ConvS8Params& p = data->params;
+  p.stride_height = r.stride_height;
+  p.stride_width = r.stride_width;
+  p.dilation_height = r.dilation_height;
+  p.dilation_width = r.dilation_width;
+  p.pad_height = r.pad_height;
+  p.pad_width = r.pad_width;
+  p.input_offset = r.input_offset;
+  p.out.output_offset = r.output_offset;
+  p.out.act_min = r.quantized_min;
+  p.out.act_max = r.quantized_max;
+  const int32_t depth = Depth(f);
+  cortex_m::PrepareOutputStage(ctx, {n, depth, depth, 1}, kBias, data + 1, p.input_offset, &p.out);
   data->one_by_one = f.dims[1] == 1 && f.dims[2] == 1 && p.stride_width == 1 && p.stride_height == 1 &&
                      p.pad_width == 0 && p.pad_height == 0 && out.dims[1] == in.dims[1] &&
                      out.dims[2] == in.dims[2];
-  return cortex_m::PrepareChannelQuant(ctx, activation, {n, depth, depth, 1}, kBias, data + 1, &p.input_offset,
-                                       &p.out);
+  return Status::kOk;
 }
 
 Status Prepare(OpContext& ctx) {
@@ -100,13 +103,10 @@ Status EvalOptimized(OpContext& ctx) {
   const Tensor& input = ctx.input(kInput);
   const Tensor& filter = ctx.input(kFilter);
   Tensor& output = ctx.output(0);
-  if (data->one_by_one) {
-    cortex_m::ConvS8_1x1(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter.shape(),
-                         ctx.input_data<int8_t>(kFilter), output.shape(), ctx.output_data<int8_t>(0), ctx.scratch());
-  } else {
-    cortex_m::ConvS8(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter.shape(),
-                     ctx.input_data<int8_t>(kFilter), output.shape(), ctx.output_data<int8_t>(0), ctx.scratch());
-  }
+  // One call site for both kernels (same signature): smaller glue.
+  const auto kernel = data->one_by_one ? cortex_m::ConvS8_1x1 : cortex_m::ConvS8;
+  kernel(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter.shape(),
+         ctx.input_data<int8_t>(kFilter), output.shape(), ctx.output_data<int8_t>(0), ctx.scratch());
   return Status::kOk;
 }
 

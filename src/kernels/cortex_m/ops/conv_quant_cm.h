@@ -1,5 +1,6 @@
 // Prepare-time pieces shared by the Cortex-M CONV_2D and DEPTHWISE_CONV_2D
-// glue: the persistent per-channel block (multiplier, shift). The kernels
+// glue: the persistent per-channel block (multiplier, shift) and the output
+// stage's forms. The kernels
 // add the input offset while widening, so the model's bias is used in place
 // and costs no arena.
 #ifndef TINYML_KERNELS_CORTEX_M_OPS_CONV_QUANT_CM_H_
@@ -18,8 +19,8 @@ namespace cortex_m {
 // After a fixed header: int32 multiplier[n], int8 shift[n].
 inline uint32_t ChannelBlockBytes(int32_t n) { return static_cast<uint32_t>(n) * 5u; }
 
-inline ChannelQuant ChannelBlock(void* block, int32_t n, const int32_t* model_bias) {
-  int32_t* multiplier = static_cast<int32_t*>(block);
+inline ChannelQuant ChannelBlock(const void* block, int32_t n, const int32_t* model_bias) {
+  const int32_t* multiplier = static_cast<const int32_t*>(block);
   ChannelQuant q;
   q.bias = model_bias;
   q.multiplier = multiplier;
@@ -28,20 +29,18 @@ inline ChannelQuant ChannelBlock(void* block, int32_t n, const int32_t* model_bi
 }
 
 // The prepare step shared by the CONV_2D and DEPTHWISE_CONV_2D glue, after
-// the reference plan has validated the op (so the quantization is valid
-// and every shift is in [-128, 31]): the input offset, the output stage
-// (zero point, activation range, fast/fold forms) and the channel block's
-// multipliers and shifts (exactly as ComputeConvMultipliers). Output
-// channel c's filter values are weights[c * channel_step + k * stride],
-// k < count.
+// SetupConv2dS8 / SetupDepthwiseConv2dS8 (kernels/ops/plans.h) filled the
+// channel block's multipliers and shifts and `out`'s zero point and
+// activation range: sets the output stage's fast/fold forms. Output channel
+// c's filter values are weights[c * channel_step + k * stride], k < count.
 struct ChannelFilter {
   int32_t channels;
   int32_t count;
   int32_t channel_step;
   int32_t stride;
 };
-Status PrepareChannelQuant(OpContext& ctx, Activation activation, const ChannelFilter& filter, int bias_input,
-                           void* block, int32_t* input_offset, OutputStage* out);
+void PrepareOutputStage(OpContext& ctx, const ChannelFilter& filter, int bias_input, const void* block,
+                        int32_t input_offset, OutputStage* out);
 
 // The model's bias data, or nullptr when the op has none.
 inline const int32_t* ModelBias(OpContext& ctx, int bias_input) {

@@ -8,6 +8,7 @@
 #include "kernels/ops/conv_quant.h"
 #include "kernels/ops/op_common.h"
 #include "kernels/ops/plans.h"
+#include "kernels/ref/depthwise_conv.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/cortex_m_ops.h"
 
@@ -20,7 +21,6 @@ using cortex_m::DepthwiseS8Params;
 constexpr int kInput = 0;
 constexpr int kFilter = 1;
 constexpr int kBias = 2;
-constexpr int kChannelDim = 3;
 
 struct OpData {
   DepthwiseS8Params params;
@@ -56,30 +56,30 @@ Status PlanInt8(OpContext& ctx, OpMemory* memory) {
   return PlanOptimized(ctx, memory);
 }
 
+// The reference setup (the plan's validation) fills the channel block and
+// the params; only the output stage's forms are added here.
 Status PrepareOptimized(OpContext& ctx) {
-  const TensorMeta input = ctx.input_meta(kInput);
-  const TensorMeta filter = ctx.input_meta(kFilter);
-  const TensorMeta output = ctx.output_meta(0);
-  const Shape& in = input.shape;
-  const Shape& f = filter.shape;
-  const Shape& out = output.shape;
+  const Shape& f = ctx.input_meta(kFilter).shape;
   OpData* data = ctx.op_data_as<OpData>();
-  DepthwiseS8Params& p = data->params;
-
-  FbTable options;
-  TINYML_RETURN_IF_ERROR(GetOptions(ctx, options_type::kDepthwiseConv2d, &options));
-  const Padding padding = static_cast<Padding>(options.Scalar<int8_t>(0, 0));
-  p.stride_width = options.Scalar<int32_t>(1, 0);
-  p.stride_height = options.Scalar<int32_t>(2, 0);
-  p.depth_multiplier = out.dims[3] / in.dims[3];
-  const Activation activation = static_cast<Activation>(options.Scalar<int8_t>(4, 0));
-  p.dilation_width = options.Scalar<int32_t>(5, 1);
-  p.dilation_height = options.Scalar<int32_t>(6, 1);
-  TINYML_RETURN_IF_ERROR(ConvPaddings(ctx, padding, in, f, out, &p));
-  const int32_t n = out.dims[3];
+  const int32_t n = f.dims[3];
   data->num_channels = n;
-  return cortex_m::PrepareChannelQuant(ctx, activation, {n, f.dims[1] * f.dims[2], 1, n}, kBias, data + 1,
-                                       &p.input_offset, &p.out);
+  int32_t* multipliers = reinterpret_cast<int32_t*>(data + 1);
+  ref::DepthwiseConvParams r;
+  TINYML_RETURN_IF_ERROR(SetupDepthwiseConv2dS8(ctx, &r, multipliers, reinterpret_cast<int8_t*>(multipliers + n)));
+  DepthwiseS8Params& p = data->params;
+  p.stride_height = r.stride_height;
+  p.stride_width = r.stride_width;
+  p.dilation_height = r.dilation_height;
+  p.dilation_width = r.dilation_width;
+  p.pad_height = r.pad_height;
+  p.pad_width = r.pad_width;
+  p.depth_multiplier = r.depth_multiplier;
+  p.input_offset = r.input_offset;
+  p.out.output_offset = r.output_offset;
+  p.out.act_min = r.quantized_min;
+  p.out.act_max = r.quantized_max;
+  cortex_m::PrepareOutputStage(ctx, {n, f.dims[1] * f.dims[2], 1, n}, kBias, data + 1, p.input_offset, &p.out);
+  return Status::kOk;
 }
 
 Status Prepare(OpContext& ctx) {

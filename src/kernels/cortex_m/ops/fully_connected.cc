@@ -3,10 +3,10 @@
 // first, always). The full registration runs the reference kernel for
 // float, per-channel and nonzero filter zero points; the int8-only one
 // refuses those in plan and links no reference kernel.
-#include "core/fixed_point.h"
 #include "kernels/cortex_m/fully_connected_s8.h"
 #include "kernels/ops/op_common.h"
 #include "kernels/ops/plans.h"
+#include "kernels/ref/fully_connected.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/cortex_m_ops.h"
 
@@ -48,32 +48,20 @@ Status PlanInt8(OpContext& ctx, OpMemory* memory) {
   return PlanOptimized(memory);
 }
 
+// The reference setup (the plan's validation) computes everything.
 Status PrepareOptimized(OpContext& ctx) {
-  const TensorMeta input = ctx.input_meta(kInput);
-  const TensorMeta filter = ctx.input_meta(kFilter);
-  const TensorMeta output = ctx.output_meta(0);
+  ref::FullyConnectedParams r;
+  TINYML_RETURN_IF_ERROR(SetupFullyConnectedS8(ctx, &r));
   cortex_m::FullyConnectedS8Params& p = ctx.op_data_as<OpData>()->params;
-
-  FbTable options;
-  TINYML_RETURN_IF_ERROR(GetOptions(ctx, options_type::kFullyConnected, &options));
-  const Activation activation = static_cast<Activation>(options.Scalar<int8_t>(0, 0));
-  // Shapes and quantization were validated by the reference plan.
-  p.units = filter.shape.dims[0];
-  p.depth = filter.shape.dims[1];
-  p.batches = static_cast<int32_t>(input.shape.FlatSize() / p.depth);
-  p.input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
-  p.output_offset = static_cast<int32_t>(output.quant.zero_point(0));
-  TINYML_RETURN_IF_ERROR(ActivationRangeQuantized(ctx, activation, output.quant.scale(0), p.output_offset, -128,
-                                                  127, &p.act_min, &p.act_max));
-  // The same multiplier computation as the reference glue.
-  const double real = static_cast<double>(input.quant.scale(0)) * static_cast<double>(filter.quant.scale(0)) /
-                      static_cast<double>(output.quant.scale(0));
-  int shift = 0;
-  QuantizeMultiplier(real, &p.multiplier, &shift);
-  if (shift > 31)
-    return ctx.Fail(Status::kInvalidModel,
-                    TINYML_MSG("input*filter/output scale too large to requantize (>= 2^31); shift"), shift);
-  p.shift = shift;
+  p.batches = r.batches;
+  p.depth = r.accum_depth;
+  p.units = r.output_depth;
+  p.input_offset = r.input_offset;
+  p.output_offset = r.output_offset;
+  p.multiplier = r.output_multiplier;
+  p.shift = r.output_shift;
+  p.act_min = r.quantized_min;
+  p.act_max = r.quantized_max;
   return Status::kOk;
 }
 
