@@ -142,17 +142,82 @@ Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const Ten
   return Status::kOk;
 }
 
-Status ConvOutputRange(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
-                       const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* input_offset,
-                       int32_t* output_offset, int32_t* quantized_min, int32_t* quantized_max, float* float_min,
-                       float* float_max, int32_t* multipliers, int8_t* shifts8) {
-  if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, float_min, float_max);
+Status SetupConvOp(OpContext& ctx, bool depthwise, ConvSetup* s, int32_t* multipliers, int8_t* shifts8) {
+  TensorMeta input;
+  TensorMeta filter;
+  TensorMeta output;
+  TINYML_RETURN_IF_ERROR(CheckConvTensors(ctx, &input, &filter, &output));
+  s->type = input.type;
+
+  const Shape& in = input.shape;
+  const Shape& f = filter.shape;
+  const Shape& out = output.shape;
+  if (depthwise) {
+    // Depthwise filters [1, kh, kw, out_c] are quantized per output channel (dim 3).
+    if (f.dims[0] != 1)
+      return ctx.Fail(Status::kInvalidShape, TINYML_MSG("filter must be [1, kh, kw, out_c]; dim 0 is"), f.dims[0]);
+    if (f.dims[1] < 1 || f.dims[2] < 1 || f.dims[3] < 1)
+      return ctx.Fail(Status::kInvalidShape, TINYML_MSG("filter has an empty dimension"));
+    if (out.dims[0] != in.dims[0])
+      return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output batch differs from input batch"), out.dims[0]);
+    if (out.dims[3] != f.dims[3])
+      return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output channels differ from filter channels"), out.dims[3]);
+    s->num_channels = f.dims[3];
+  } else {
+    // Conv filters [out_c, kh, kw, in_c] are quantized per output channel (dim 0).
+    if (f.dims[0] < 1 || f.dims[1] < 1 || f.dims[2] < 1 || f.dims[3] < 1)
+      return ctx.Fail(Status::kInvalidShape, TINYML_MSG("filter has an empty dimension"));
+    if (out.dims[0] != in.dims[0])
+      return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output batch differs from input batch"), out.dims[0]);
+    if (out.dims[3] != f.dims[0])
+      return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output channels differ from filter outputs"), out.dims[3]);
+    if (in.dims[3] < 1 || in.dims[3] % f.dims[3] != 0)
+      return ctx.Fail(Status::kInvalidShape, TINYML_MSG("input channels not a multiple of filter input channels"),
+                      in.dims[3]);
+    const int32_t groups = in.dims[3] / f.dims[3];
+    if (f.dims[0] % groups != 0)
+      return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output channels not divisible by the group count"), groups);
+    s->num_channels = f.dims[0];
+  }
+  TINYML_RETURN_IF_ERROR(CheckConvBias(ctx, input.type, s->num_channels));
+
+  // Conv2DOptions: padding, stride_w, stride_h, activation, dilation_w,
+  // dilation_h; DepthwiseConv2DOptions has depth_multiplier before activation.
+  FbTable options;
   TINYML_RETURN_IF_ERROR(
-      ComputeConvMultipliers(ctx, input, filter, output, channel_dim, num_channels, multipliers, nullptr, shifts8));
-  *input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
-  *output_offset = static_cast<int32_t>(output.quant.zero_point(0));
-  return ActivationRangeQuantized(ctx, activation, output.quant.scale(0), *output_offset, -128, 127, quantized_min,
-                                  quantized_max);
+      GetOptions(ctx, depthwise ? options_type::kDepthwiseConv2d : options_type::kConv2d, &options));
+  const int d = depthwise ? 1 : 0;
+  const int8_t padding_raw = options.Scalar<int8_t>(0, 0);
+  s->stride_width = options.Scalar<int32_t>(1, 0);
+  s->stride_height = options.Scalar<int32_t>(2, 0);
+  if (depthwise) s->depth_multiplier = options.Scalar<int32_t>(3, 0);
+  const Activation activation = static_cast<Activation>(options.Scalar<int8_t>(3 + d, 0));
+  s->dilation_width = options.Scalar<int32_t>(4 + d, 1);
+  s->dilation_height = options.Scalar<int32_t>(5 + d, 1);
+  Padding padding = Padding::kSame;
+  TINYML_RETURN_IF_ERROR(CheckConvWindowOptions(ctx, padding_raw, s->stride_width, s->stride_height,
+                                                s->dilation_width, s->dilation_height, &padding));
+  // TFLite's depthwise kernel loops over in_c * depth_multiplier output
+  // channels, so the option must agree with the shapes exactly.
+  if (depthwise &&
+      (s->depth_multiplier < 1 || static_cast<int64_t>(in.dims[3]) * s->depth_multiplier != out.dims[3]))
+    return ctx.Fail(Status::kInvalidShape,
+                    TINYML_MSG("output channels != input channels * depth_multiplier; depth_multiplier"),
+                    s->depth_multiplier);
+  TINYML_RETURN_IF_ERROR(ConvWindowPadding(ctx, padding, in.dims[1], f.dims[1], s->stride_height,
+                                           s->dilation_height, out.dims[1], &s->pad_height));
+  TINYML_RETURN_IF_ERROR(ConvWindowPadding(ctx, padding, in.dims[2], f.dims[2], s->stride_width, s->dilation_width,
+                                           out.dims[2], &s->pad_width));
+
+  // The fused activation clamp; for int8 also the zero points, after checking
+  // that the per-channel multipliers can be computed.
+  if (input.type == TensorType::kFloat32) return ActivationRangeFloat(ctx, activation, &s->float_min, &s->float_max);
+  TINYML_RETURN_IF_ERROR(ComputeConvMultipliers(ctx, input, filter, output, depthwise ? 3 : 0, s->num_channels,
+                                                multipliers, nullptr, shifts8));
+  s->input_offset = -static_cast<int32_t>(input.quant.zero_point(0));
+  s->output_offset = static_cast<int32_t>(output.quant.zero_point(0));
+  return ActivationRangeQuantized(ctx, activation, output.quant.scale(0), s->output_offset, -128, 127,
+                                  &s->quantized_min, &s->quantized_max);
 }
 
 }  // namespace tinyml

@@ -54,32 +54,51 @@ Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const Ten
                               const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* multipliers,
                               int32_t* shifts, int8_t* shifts8 = nullptr);
 
-// Both axes' leading padding into p (ConvWindowPadding, height first).
-template <typename Params>
-Status ConvPaddings(OpContext& ctx, Padding padding, const Shape& in, const Shape& filter, const Shape& out,
-                    Params* p) {
-  TINYML_RETURN_IF_ERROR(ConvWindowPadding(ctx, padding, in.dims[1], filter.dims[1], p->stride_height,
-                                           p->dilation_height, out.dims[1], &p->pad_height));
-  return ConvWindowPadding(ctx, padding, in.dims[2], filter.dims[2], p->stride_width, p->dilation_width, out.dims[2],
-                           &p->pad_width);
-}
+// Everything CONV_2D or DEPTHWISE_CONV_2D derives from the model, fully
+// validated (SetupConvOp). Field meanings as in ref::ConvParams.
+struct ConvSetup {
+  int32_t stride_height = 1;
+  int32_t stride_width = 1;
+  int32_t dilation_height = 1;
+  int32_t dilation_width = 1;
+  int32_t pad_height = 0;
+  int32_t pad_width = 0;
+  int32_t depth_multiplier = 1;  // DEPTHWISE_CONV_2D only
+  int32_t input_offset = 0;
+  int32_t output_offset = 0;
+  int32_t quantized_min = -128;
+  int32_t quantized_max = 127;
+  float float_min = 0.0f;
+  float float_max = 0.0f;
+  TensorType type = TensorType::kFloat32;
+  int32_t num_channels = 0;
+};
 
-// The fused activation clamp; for int8 also the zero points, after checking
-// that the per-channel multipliers can be computed (prepare computes them).
-// With `multipliers` non-null (int8), the multipliers and int8 shifts are
-// stored there and in `shifts8` (ComputeConvMultipliers).
-Status ConvOutputRange(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
-                       const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* input_offset,
-                       int32_t* output_offset, int32_t* quantized_min, int32_t* quantized_max, float* float_min,
-                       float* float_max, int32_t* multipliers, int8_t* shifts8);
+// The plan/prepare validation of CONV_2D (depthwise false) or
+// DEPTHWISE_CONV_2D (true): tensors, shapes, bias, options, window geometry,
+// activation range and, for int8, the per-channel requantization
+// (ComputeConvMultipliers). With `multipliers` non-null (int8 only), the
+// multipliers and int8 shifts are stored there and in `shifts8`
+// (num_channels entries each). One function for both ops, so a firmware
+// with both links one copy.
+Status SetupConvOp(OpContext& ctx, bool depthwise, ConvSetup* s, int32_t* multipliers = nullptr,
+                   int8_t* shifts8 = nullptr);
 
+// The params of either reference kernel from a ConvSetup.
 template <typename Params>
-Status ConvOutputParams(OpContext& ctx, Activation activation, const TensorMeta& input, const TensorMeta& filter,
-                        const TensorMeta& output, int channel_dim, int32_t num_channels, Params* p,
-                        int32_t* multipliers, int8_t* shifts8) {
-  return ConvOutputRange(ctx, activation, input, filter, output, channel_dim, num_channels, &p->input_offset,
-                         &p->output_offset, &p->quantized_min, &p->quantized_max, &p->float_min, &p->float_max,
-                         multipliers, shifts8);
+void CopyConvSetup(const ConvSetup& s, Params* p) {
+  p->stride_height = s.stride_height;
+  p->stride_width = s.stride_width;
+  p->dilation_height = s.dilation_height;
+  p->dilation_width = s.dilation_width;
+  p->pad_height = s.pad_height;
+  p->pad_width = s.pad_width;
+  p->input_offset = s.input_offset;
+  p->output_offset = s.output_offset;
+  p->quantized_min = s.quantized_min;
+  p->quantized_max = s.quantized_max;
+  p->float_min = s.float_min;
+  p->float_max = s.float_max;
 }
 
 // Persistent op data: the params, then for int8 int32

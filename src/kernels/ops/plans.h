@@ -13,15 +13,11 @@
 #ifndef TINYML_KERNELS_OPS_PLANS_H_
 #define TINYML_KERNELS_OPS_PLANS_H_
 
-#include <stdint.h>
-
 #include "tinyml/op.h"
 #include "tinyml/status.h"
 
 namespace tinyml {
 namespace ref {
-struct ConvParams;
-struct DepthwiseConvParams;
 struct FullyConnectedParams;
 }  // namespace ref
 
@@ -32,15 +28,11 @@ Status PlanDepthwiseConv2dS8(OpContext& ctx, OpMemory* memory);
 Status PlanFullyConnected(OpContext& ctx, OpMemory* memory);
 Status PlanFullyConnectedS8(OpContext& ctx, OpMemory* memory);
 
-// The validation these plans run, for an op whose int8 plan passed, also
-// returning what a prepare step needs: the reference params and, for the
-// convolutions, one multiplier and int8 shift (> 0 = left) per output
-// channel stored in `multipliers` / `shifts` (num_channels entries each).
-// An optimized prepare calls these instead of computing the same again.
-Status SetupConv2dS8(OpContext& ctx, ref::ConvParams* params, int32_t* multipliers, int8_t* shifts);
-Status SetupDepthwiseConv2dS8(OpContext& ctx, ref::DepthwiseConvParams* params, int32_t* multipliers,
-                              int8_t* shifts);
-// Per-tensor int8 filters only (output_multiplier/output_shift filled).
+// The validation PlanFullyConnectedS8 runs, for an op whose plan passed
+// and whose filter is per-tensor, also returning the params a prepare step
+// needs (output_multiplier/output_shift included), so an optimized prepare
+// does not compute them again. (CONV_2D and DEPTHWISE_CONV_2D: SetupConvOp
+// in kernels/ops/conv_quant.h.)
 Status SetupFullyConnectedS8(OpContext& ctx, ref::FullyConnectedParams* params);
 
 // Plan and prepare of Register_{AVERAGE,MAX}_POOL_2D_INT8: the op data is a

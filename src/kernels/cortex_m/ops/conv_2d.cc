@@ -8,7 +8,6 @@
 #include "kernels/ops/conv_quant.h"
 #include "kernels/ops/op_common.h"
 #include "kernels/ops/plans.h"
-#include "kernels/ref/conv.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/cortex_m_ops.h"
 
@@ -60,8 +59,8 @@ Status PlanInt8(OpContext& ctx, OpMemory* memory) {
   return PlanOptimized(ctx, memory);
 }
 
-// The reference setup (the plan's validation) fills the channel block and
-// the params; only the output stage's forms and the 1x1 case are added here.
+// The reference setup (SetupConvOp: the plan's validation) fills the
+// channel block and the params; only the output stage's forms and the 1x1 case are added here.
 Status PrepareOptimized(OpContext& ctx) {
   const Shape& in = ctx.input_meta(kInput).shape;
   const Shape& f = ctx.input_meta(kFilter).shape;
@@ -70,8 +69,8 @@ Status PrepareOptimized(OpContext& ctx) {
   const int32_t n = f.dims[0];
   data->num_channels = n;
   int32_t* multipliers = reinterpret_cast<int32_t*>(data + 1);
-  ref::ConvParams r;
-  TINYML_RETURN_IF_ERROR(SetupConv2dS8(ctx, &r, multipliers, reinterpret_cast<int8_t*>(multipliers + n)));
+  ConvSetup r;
+  TINYML_RETURN_IF_ERROR(SetupConvOp(ctx, false, &r, multipliers, reinterpret_cast<int8_t*>(multipliers + n)));
   ConvS8Params& p = data->params;
   p.stride_height = r.stride_height;
   p.stride_width = r.stride_width;

@@ -8,7 +8,6 @@
 #include "kernels/ops/conv_quant.h"
 #include "kernels/ops/op_common.h"
 #include "kernels/ops/plans.h"
-#include "kernels/ref/depthwise_conv.h"
 #include "tinyml/builtin_ops.h"
 #include "tinyml/cortex_m_ops.h"
 
@@ -56,16 +55,16 @@ Status PlanInt8(OpContext& ctx, OpMemory* memory) {
   return PlanOptimized(ctx, memory);
 }
 
-// The reference setup (the plan's validation) fills the channel block and
-// the params; only the output stage's forms are added here.
+// The reference setup (SetupConvOp: the plan's validation) fills the
+// channel block and the params; only the output stage's forms are added here.
 Status PrepareOptimized(OpContext& ctx) {
   const Shape& f = ctx.input_meta(kFilter).shape;
   OpData* data = ctx.op_data_as<OpData>();
   const int32_t n = f.dims[3];
   data->num_channels = n;
   int32_t* multipliers = reinterpret_cast<int32_t*>(data + 1);
-  ref::DepthwiseConvParams r;
-  TINYML_RETURN_IF_ERROR(SetupDepthwiseConv2dS8(ctx, &r, multipliers, reinterpret_cast<int8_t*>(multipliers + n)));
+  ConvSetup r;
+  TINYML_RETURN_IF_ERROR(SetupConvOp(ctx, true, &r, multipliers, reinterpret_cast<int8_t*>(multipliers + n)));
   DepthwiseS8Params& p = data->params;
   p.stride_height = r.stride_height;
   p.stride_width = r.stride_width;
