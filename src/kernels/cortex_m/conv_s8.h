@@ -28,6 +28,8 @@
 namespace tinyml {
 namespace cortex_m {
 
+// Also the params of DepthwiseConvS8 (DepthwiseS8Params), so both ops'
+// glue shares one prepare step (ops/conv_quant_cm.h).
 struct ConvS8Params {
   int32_t stride_height = 1;
   int32_t stride_width = 1;
@@ -35,7 +37,8 @@ struct ConvS8Params {
   int32_t dilation_width = 1;
   int32_t pad_height = 0;
   int32_t pad_width = 0;
-  int32_t input_offset = 0;  // negated input zero point
+  int32_t depth_multiplier = 1;  // DepthwiseConvS8 only
+  int32_t input_offset = 0;      // negated input zero point
   OutputStage out = {0, -128, 127, 0, 0};
 };
 

@@ -22,17 +22,8 @@
 namespace tinyml {
 namespace cortex_m {
 
-struct DepthwiseS8Params {
-  int32_t stride_height = 1;
-  int32_t stride_width = 1;
-  int32_t dilation_height = 1;
-  int32_t dilation_width = 1;
-  int32_t pad_height = 0;
-  int32_t pad_width = 0;
-  int32_t depth_multiplier = 1;
-  int32_t input_offset = 0;
-  OutputStage out = {0, -128, 127, 0, 0};
-};
+// The convolution's params (conv_s8.h), depth_multiplier included.
+using DepthwiseS8Params = ConvS8Params;
 
 // Bound on |accumulator| of output channel oc (for FastRequantOk).
 inline int64_t DepthwiseAccBound(const int8_t* filter, int32_t taps, int32_t channels, int32_t oc, int32_t bias,

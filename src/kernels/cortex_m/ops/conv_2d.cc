@@ -23,9 +23,9 @@ constexpr int kBias = 2;
 
 struct OpData {
   ConvS8Params params;
-  int32_t num_channels;
   int32_t one_by_one;
-  // Followed by the channel block (conv_quant_cm.h).
+  // Followed by the channel block (conv_quant_cm.h) of the filter's
+  // dims[0] output channels.
 };
 
 bool UseRef(OpContext& ctx) {
@@ -59,31 +59,13 @@ Status PlanInt8(OpContext& ctx, OpMemory* memory) {
   return PlanOptimized(ctx, memory);
 }
 
-// The reference setup (SetupConvOp: the plan's validation) fills the
-// channel block and the params; only the output stage's forms and the 1x1 case are added here.
 Status PrepareOptimized(OpContext& ctx) {
   const Shape& in = ctx.input_meta(kInput).shape;
   const Shape& f = ctx.input_meta(kFilter).shape;
   const Shape& out = ctx.output_meta(0).shape;
   OpData* data = ctx.op_data_as<OpData>();
-  const int32_t n = f.dims[0];
-  data->num_channels = n;
-  int32_t* multipliers = reinterpret_cast<int32_t*>(data + 1);
-  ConvSetup r;
-  TINYML_RETURN_IF_ERROR(SetupConvOp(ctx, false, &r, multipliers, reinterpret_cast<int8_t*>(multipliers + n)));
   ConvS8Params& p = data->params;
-  p.stride_height = r.stride_height;
-  p.stride_width = r.stride_width;
-  p.dilation_height = r.dilation_height;
-  p.dilation_width = r.dilation_width;
-  p.pad_height = r.pad_height;
-  p.pad_width = r.pad_width;
-  p.input_offset = r.input_offset;
-  p.out.output_offset = r.output_offset;
-  p.out.act_min = r.quantized_min;
-  p.out.act_max = r.quantized_max;
-  const int32_t depth = Depth(f);
-  cortex_m::PrepareOutputStage(ctx, {n, depth, depth, 1}, kBias, data + 1, p.input_offset, &p.out);
+  TINYML_RETURN_IF_ERROR(cortex_m::PrepareConvS8(ctx, false, f.dims[0], data + 1, &p));
   data->one_by_one = f.dims[1] == 1 && f.dims[2] == 1 && p.stride_width == 1 && p.stride_height == 1 &&
                      p.pad_width == 0 && p.pad_height == 0 && out.dims[1] == in.dims[1] &&
                      out.dims[2] == in.dims[2];
@@ -98,13 +80,14 @@ Status Prepare(OpContext& ctx) {
 
 Status EvalOptimized(OpContext& ctx) {
   OpData* data = ctx.op_data_as<OpData>();
-  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels, cortex_m::ModelBias(ctx, kBias));
   const Tensor& input = ctx.input(kInput);
   const Tensor& filter = ctx.input(kFilter);
   Tensor& output = ctx.output(0);
+  const Shape filter_shape = filter.shape();
+  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, filter_shape.dims[0], cortex_m::ModelBias(ctx, kBias));
   // One call site for both kernels (same signature): smaller glue.
   const auto kernel = data->one_by_one ? cortex_m::ConvS8_1x1 : cortex_m::ConvS8;
-  kernel(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter.shape(),
+  kernel(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter_shape,
          ctx.input_data<int8_t>(kFilter), output.shape(), ctx.output_data<int8_t>(0), ctx.scratch());
   return Status::kOk;
 }

@@ -28,19 +28,13 @@ inline ChannelQuant ChannelBlock(const void* block, int32_t n, const int32_t* mo
   return q;
 }
 
-// The prepare step shared by the CONV_2D and DEPTHWISE_CONV_2D glue, after
-// SetupConv2dS8 / SetupDepthwiseConv2dS8 (kernels/ops/plans.h) filled the
-// channel block's multipliers and shifts and `out`'s zero point and
-// activation range: sets the output stage's fast/fold forms. Output channel
-// c's filter values are weights[c * channel_step + k * stride], k < count.
-struct ChannelFilter {
-  int32_t channels;
-  int32_t count;
-  int32_t channel_step;
-  int32_t stride;
-};
-void PrepareOutputStage(OpContext& ctx, const ChannelFilter& filter, int bias_input, const void* block,
-                        int32_t input_offset, OutputStage* out);
+// The prepare step shared by the CONV_2D (depthwise false) and
+// DEPTHWISE_CONV_2D (true) glue, for an op whose int8 plan passed: the
+// reference setup (SetupConvOp, kernels/ops/conv_quant.h: the plan's
+// validation) fills `params` and the channel block's `n` multipliers and
+// shifts, then the output stage's fast/fold forms are chosen from the
+// filter and bias.
+Status PrepareConvS8(OpContext& ctx, bool depthwise, int32_t n, void* block, ConvS8Params* params);
 
 // The model's bias data, or nullptr when the op has none.
 inline const int32_t* ModelBias(OpContext& ctx, int bias_input) {

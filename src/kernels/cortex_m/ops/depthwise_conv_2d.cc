@@ -24,7 +24,6 @@ constexpr int kBias = 2;
 struct OpData {
   DepthwiseS8Params params;
   int32_t num_channels;
-  int32_t reserved;
 };
 
 bool UseRef(OpContext& ctx) {
@@ -55,30 +54,10 @@ Status PlanInt8(OpContext& ctx, OpMemory* memory) {
   return PlanOptimized(ctx, memory);
 }
 
-// The reference setup (SetupConvOp: the plan's validation) fills the
-// channel block and the params; only the output stage's forms are added here.
 Status PrepareOptimized(OpContext& ctx) {
-  const Shape& f = ctx.input_meta(kFilter).shape;
   OpData* data = ctx.op_data_as<OpData>();
-  const int32_t n = f.dims[3];
-  data->num_channels = n;
-  int32_t* multipliers = reinterpret_cast<int32_t*>(data + 1);
-  ConvSetup r;
-  TINYML_RETURN_IF_ERROR(SetupConvOp(ctx, true, &r, multipliers, reinterpret_cast<int8_t*>(multipliers + n)));
-  DepthwiseS8Params& p = data->params;
-  p.stride_height = r.stride_height;
-  p.stride_width = r.stride_width;
-  p.dilation_height = r.dilation_height;
-  p.dilation_width = r.dilation_width;
-  p.pad_height = r.pad_height;
-  p.pad_width = r.pad_width;
-  p.depth_multiplier = r.depth_multiplier;
-  p.input_offset = r.input_offset;
-  p.out.output_offset = r.output_offset;
-  p.out.act_min = r.quantized_min;
-  p.out.act_max = r.quantized_max;
-  cortex_m::PrepareOutputStage(ctx, {n, f.dims[1] * f.dims[2], 1, n}, kBias, data + 1, p.input_offset, &p.out);
-  return Status::kOk;
+  data->num_channels = ctx.input_meta(kFilter).shape.dims[3];
+  return cortex_m::PrepareConvS8(ctx, true, data->num_channels, data + 1, &data->params);
 }
 
 Status Prepare(OpContext& ctx) {
