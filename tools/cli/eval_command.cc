@@ -138,8 +138,11 @@ int RunEval(EvalArgs& args) {
   std::printf("  threshold   FRR %%   FA/h\n");
   for (const train::DetPoint& p : report.curve) {
     const double t100 = p.threshold * 100.0;
-    const bool coarse = std::fabs(t100 - std::round(t100 / 10.0) * 10.0) < 1e-6 && p.threshold < 0.95;
-    const bool fine = p.threshold >= 0.95 && (std::fabs(t100 - std::round(t100)) < 1e-6 || p.threshold > 0.99);
+    const double t2000 = p.threshold * 2000.0;
+    const bool coarse = std::fabs(t100 - std::round(t100 / 10.0) * 10.0) < 1e-6 && p.threshold < 0.8;
+    const bool fine = p.threshold >= 0.8 && (std::fabs(t100 - std::round(t100)) < 1e-6 ||
+                                             (p.threshold > 0.99 && p.threshold < 0.9965 &&
+                                              std::fabs(t2000 - std::round(t2000)) < 1e-6));
     if (!coarse && !fine) continue;
     std::printf("  %9.4f  %6.2f  %6.2f\n", p.threshold, p.frr * 100.0, p.fa_per_hour);
   }

@@ -170,8 +170,11 @@ void Incidents(const Piece& p, int piece, int32_t tq, const DetectorConfig& dc, 
     if (used[i]) continue;
     const double t = time_of(detections[i]);
     const auto at = std::lower_bound(p.frames.begin(), p.frames.end(), detections[i]) - p.frames.begin();
+    // The audio the model's input window covered, and half a second more
+    // for the smoothing's lag.
+    const double seen_s = static_cast<double>((dc.window_frames - 1) * dc.hop_ms + dc.window_ms) / 1000.0;
     report->false_accepts.push_back({t, piece, static_cast<double>(p.scores[static_cast<size_t>(at)]) / kScoreOne,
-                                     SpokenBetween(p.speech, t - dc.window_ms / 1000.0, t)});
+                                     SpokenBetween(p.speech, t - seen_s - 0.5, t)});
   }
 }
 
@@ -269,13 +272,13 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
   }
   if (report.words == 0) throw std::runtime_error("the evaluation streams hold no wake word");
 
-  // Thresholds: every percent, then finer towards 1 where good models operate.
+  // Thresholds: every 0.001, and 0.0005 steps just below the int8 softmax
+  // ceiling (255/256 = 0.99609), where confident models operate.
   std::vector<double> thresholds;
-  for (int i = 1; i < 100; ++i) thresholds.push_back(i / 100.0);
-  // int8 softmax scores top out at 255/256 = 0.99609, so the last steps
-  // below it are the ones that separate confident models' detections.
-  for (int i = 1; i < 13; ++i) thresholds.push_back(0.99 + i / 2000.0);
+  for (int i = 1; i < 1000; ++i) thresholds.push_back(i / 1000.0);
+  for (int i = 0; i < 6; ++i) thresholds.push_back(0.9905 + i / 1000.0);
   for (int i = 1; i < 10; ++i) thresholds.push_back(0.999 + i / 10000.0);
+  std::sort(thresholds.begin(), thresholds.end());
   for (double t : thresholds) {
     const int32_t tq = static_cast<int32_t>(std::lround(t * kScoreOne));
     int64_t hits = 0, fas = 0;

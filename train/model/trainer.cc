@@ -164,8 +164,9 @@ int32_t Trainer::EstimateEpochs() {
   probe->train();
   const int64_t n = x_.size(0);
   const int32_t batches = 8;
-  const auto t0 = Clock::now();
-  for (int32_t b = 0; b < batches; ++b) {
+  auto t0 = Clock::now();
+  for (int32_t b = -2; b < batches; ++b) {  // two untimed warm-up batches first
+    if (b == 0) t0 = Clock::now();
     const int64_t begin = (b * config_.batch_size) % n;
     const int64_t end = std::min(n, begin + config_.batch_size);
     const torch::Tensor loss = torch::nn::functional::cross_entropy(probe->forward(Augment(x_.slice(0, begin, end))),
@@ -275,7 +276,8 @@ TrainResult Trainer::Run() {
   std::string desc = arch_.name + "|" + std::to_string(config_.seed) + "|" + std::to_string(config_.epochs) + "|" +
                      std::to_string(config_.batch_size) + "|" + std::to_string(config_.learning_rate) + "|" +
                      std::to_string(config_.float_fraction) + "|" + std::to_string(config_.spec_augment) + "|" +
-                     std::to_string(config_.balance_classes) + "|" + std::to_string(config_.hard_negative_weight) + "|" + std::to_string(config_.negative_weight);
+                     std::to_string(config_.balance_classes) + "|" + std::to_string(config_.hard_negative_weight) + "|" + std::to_string(config_.negative_weight) + "|" +
+                     std::to_string(config_.label_smoothing);
   key_ = Fnv(1469598103934665603ull, desc.data(), desc.size());
   key_ = Fnv(key_, train_.x.data(), train_.x.size());
   key_ = Fnv(key_, train_.labels.data(), train_.labels.size());
@@ -283,11 +285,13 @@ TrainResult Trainer::Run() {
 
   TrainResult result;
   int32_t done = 0;
+  bool replan = false;  // a time-based plan of a fresh run
   if (TryResume(&done)) {
     result.resumed_epochs = done;
     Note("resuming from " + CheckpointPath() + " after epoch " + std::to_string(done) + " of " +
          std::to_string(plan_.epochs));
   } else {
+    replan = config_.epochs <= 0 && config_.minutes > 0;
     const int32_t epochs = config_.epochs > 0 ? config_.epochs : EstimateEpochs();
     plan_ = MakePlan(epochs, config_.float_fraction);
     opt_ = MakeOptimizer(false);
@@ -329,7 +333,8 @@ TrainResult Trainer::Run() {
       const torch::Tensor logits = net_->forward(xb);
       const torch::Tensor wb = weights_.index_select(0, idx);
       const torch::Tensor per_example = torch::nn::functional::cross_entropy(
-          logits, yb, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+          logits, yb,
+          torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone).label_smoothing(config_.label_smoothing));
       const torch::Tensor loss = (per_example * wb).sum() / wb.sum();
       opt_->zero_grad();
       loss.backward();
@@ -345,6 +350,20 @@ TrainResult Trainer::Run() {
       break;
     }
     ++epochs_this_run;
+    if (replan && epochs_this_run == 1 && !qat) {
+      // The probe's timing can be far off (a busy machine, warm-up): plan
+      // again from the first real epoch, before it is checkpointed.
+      const double epoch_s = std::max(1e-3, Seconds(start_) - epoch_start_s);
+      const double ff = config_.float_fraction;
+      const double left = config_.minutes * 60.0 * 0.9 - Seconds(start_);
+      const int32_t total =
+          std::clamp(1 + static_cast<int32_t>(left / (epoch_s * (ff + kQatCostFactor * (1.0 - ff)))), 2, 400);
+      if (std::abs(total - plan_.epochs) > plan_.epochs / 5) {
+        Note("epoch 1 took " + std::to_string(static_cast<int>(epoch_s + 0.5)) + " s: " + std::to_string(total) +
+             " epochs instead of " + std::to_string(plan_.epochs) + " fit the time budget");
+        plan_ = MakePlan(total, ff);
+      }
+    }
     EpochReport r;
     r.epoch = epoch + 1;
     r.epochs = plan_.epochs;

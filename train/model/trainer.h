@@ -45,7 +45,11 @@ struct TrainConfig {
   double hard_negative_weight = 1.0;
   // Extra loss weight of every negative (after class balancing): above 1 the
   // model trades false rejects for fewer false accepts.
-  double negative_weight = 1.0;
+  double negative_weight = 3.0;
+  // Targets (1 - s, s) instead of (1, 0): keeps the network from saturating
+  // its softmax, whose int8 output tops out at 255/256, so that detection
+  // thresholds still separate confident words from confident mistakes.
+  double label_smoothing = 0.1;
   // Where checkpoint.pt goes after every epoch (atomically); a matching
   // checkpoint there is resumed. Empty: no checkpoints.
   std::string checkpoint_dir;
