@@ -3,6 +3,7 @@
 // synthetic task, determinism and checkpoint resume.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -170,6 +171,25 @@ TEST(Qat, ResumeGivesTheUninterruptedResult) {
   other.seed = 99;
   EXPECT_EQ(TrainModel(arch, train, val, other).resumed_epochs, 0);
   std::filesystem::remove_all(dir);
+}
+
+TEST(Qat, TimeBudgetPlansEpochsAndStopsInTime) {
+  // epochs = 0: the trainer times a few batches, plans, re-plans after the
+  // first real epoch, and must finish within its budget (plus one epoch).
+  const Dataset train = SyntheticDataset(512, 7), val = SyntheticDataset(64, 8);
+  TrainConfig c = SmallConfig(0);
+  c.minutes = 0.1;
+  std::vector<std::string> notes;
+  TrainCallbacks cb;
+  cb.note = [&](const std::string& s) { notes.push_back(s); };
+  const auto t0 = std::chrono::steady_clock::now();
+  const TrainResult r = TrainModel(MakeDsCnn(12, 2, 9), train, val, c, cb);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(r.epochs_planned, 2);
+  EXPECT_GE(r.epochs_run, 1);
+  EXPECT_TRUE(r.epochs_run == r.epochs_planned || r.stopped_on_time) << r.epochs_run << " of " << r.epochs_planned;
+  EXPECT_LT(seconds, 0.1 * 60.0 * 2.0 + 10.0);
+  EXPECT_FALSE(Export(r).empty());
 }
 
 TEST(Qat, RejectsDataThatDoesNotFit) {
