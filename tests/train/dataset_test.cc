@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 #include <sndfile.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -168,6 +170,27 @@ TEST(TrainDataset, WakeWordExamplesHoldSpeechNearTheWindowEnd) {
     const double loudest = *std::max_element(means.begin() + d.frames * 2 / 5, means.end());
     EXPECT_GT(loudest, silence_peak + 40) << "example " << i;
   }
+}
+
+TEST(TrainDataset, TempFilesOfKilledGenerationsAreRemoved) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.clips_per_kind = {1, 1, 0, 0, 0, 0, 0, 0, 0};
+  const std::string cache = dir.path() + "/cache";
+  fs::create_directories(cache);
+  const std::string name = fs::path(DatasetCachePath(c, cache)).filename().string();
+  // A process id that is not running: a killed generation's leftover.
+  pid_t dead = 4000000;
+  while (kill(dead, 0) == 0 || errno != ESRCH) --dead;
+  const std::string stale = cache + "/." + name + ".tmp." + std::to_string(dead);
+  const std::string live = cache + "/." + name + ".tmp." + std::to_string(getppid());
+  const std::string other = cache + "/unrelated.tmp." + std::to_string(dead);
+  for (const std::string& f : {stale, live, other}) std::ofstream(f) << "x";
+  BuildDataset(c, cache);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(live));   // its process still runs
+  EXPECT_TRUE(fs::exists(other));  // not this cache's file
+  EXPECT_TRUE(fs::exists(cache + "/" + name));
 }
 
 TEST(TrainDataset, CacheHitLoadsTheSameBytesWithoutRewriting) {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -911,6 +912,7 @@ class CacheWriter {
       throw std::runtime_error("dataset cache directory '" + dir + "' cannot be created" +
                                (ec ? ": " + ec.message() : ""));
     }
+    RemoveStaleTemps(dir, "." + name + ".tmp.");
     temp_ = dir + "/." + name + ".tmp." + std::to_string(getpid());
     fd_ = open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) {
@@ -921,6 +923,24 @@ class CacheWriter {
     if (fd_ >= 0) close(fd_);
     if (!committed_) unlink(temp_.c_str());
   }
+  // Temp files of this cache file left by generations that were killed
+  // (their process no longer exists); a live generation's file is kept.
+  static void RemoveStaleTemps(const std::string& dir, const std::string& prefix) {
+    std::error_code ec;
+    std::filesystem::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      const std::string f = it->path().filename().string();
+      if (f.rfind(prefix, 0) != 0) continue;
+      char* rest = nullptr;
+      const long pid = std::strtol(f.c_str() + prefix.size(), &rest, 10);
+      if (rest == nullptr || *rest != '\0' || pid <= 0) continue;
+      if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+        std::error_code rm;
+        std::filesystem::remove(it->path(), rm);
+      }
+    }
+  }
+
   void Commit(const std::string& header, const Dataset& d) {
     bool ok = WriteAllToFd(fd_, header.data(), header.size()) && WriteAllToFd(fd_, d.x.data(), d.x.size()) &&
               WriteAllToFd(fd_, d.labels.data(), d.labels.size()) && WriteAllToFd(fd_, d.kinds.data(), d.kinds.size());

@@ -146,7 +146,8 @@ struct Dataset {
 // (paths, lengths, rates), the voice split and the espeak-ng version. It holds
 // a 48-byte header (magic, version, key hash, count, frames, features,
 // checksum of the arrays) then x, labels, kinds, and is written to a temp
-// file in cache_dir and renamed into place. A file of the wrong size, with a
+// file in cache_dir and renamed into place (temp files that killed
+// generations left behind are removed when the next one starts). A file of the wrong size, with a
 // bad header or checksum, or with kinds/labels that do not match the config
 // is never trusted: a warning goes to stderr and the data is regenerated.
 //
