@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -378,6 +379,22 @@ TEST(TrainWorkers, FailuresAreClearErrorsNotHangs) {
                    4, 2, [](size_t) { return std::string("x"); },
                    [](size_t, std::string&&) { throw std::runtime_error("consumer failed"); }),
                std::runtime_error);
+  // A worker that hangs (a speech engine that never returns) is killed after
+  // the stall limit instead of blocking the whole generation.
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    RunInWorkers(
+        6, 2,
+        [](size_t i) -> std::string {
+          if (i == 3) pause();
+          return "ok";
+        },
+        consume, 1.0);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("stalled"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10.0);
 }
 
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -35,7 +36,7 @@ bool WriteAllToFd(int fd, const void* data, size_t size) {
 }
 
 void RunInWorkers(size_t count, int workers, const std::function<std::string(size_t)>& produce,
-                  const std::function<void(size_t, std::string&&)>& consume) {
+                  const std::function<void(size_t, std::string&&)>& consume, double stall_seconds) {
   if (count == 0) return;
   workers = std::max(1, std::min<int>(workers, static_cast<int>(std::min<size_t>(count, 256))));
   struct Child {
@@ -43,6 +44,7 @@ void RunInWorkers(size_t count, int workers, const std::function<std::string(siz
     int fd = -1;
     std::string buffer;
     bool open = false;
+    std::chrono::steady_clock::time_point last_data;  // when its pipe last delivered bytes
   };
   std::vector<Child> children(static_cast<size_t>(workers));
   auto stop_all = [&children]() {
@@ -106,6 +108,7 @@ void RunInWorkers(size_t count, int workers, const std::function<std::string(siz
     children[w].pid = pid;
     children[w].fd = fds[0];
     children[w].open = true;
+    children[w].last_data = std::chrono::steady_clock::now();
   }
 
   std::string error;
@@ -118,7 +121,7 @@ void RunInWorkers(size_t count, int workers, const std::function<std::string(siz
       for (auto& c : children) {
         if (c.open) polls.push_back({c.fd, POLLIN, 0});
       }
-      if (poll(polls.data(), polls.size(), -1) < 0) {
+      if (poll(polls.data(), polls.size(), 1000) < 0) {
         if (errno == EINTR) continue;
         throw std::runtime_error(std::string("worker processes: poll: ") + std::strerror(errno));
       }
@@ -136,6 +139,7 @@ void RunInWorkers(size_t count, int workers, const std::function<std::string(siz
           --open_count;
           continue;
         }
+        c->last_data = std::chrono::steady_clock::now();
         c->buffer.append(chunk, static_cast<size_t>(n));
         size_t pos = 0;
         while (c->buffer.size() - pos >= 16) {
@@ -154,6 +158,18 @@ void RunInWorkers(size_t count, int workers, const std::function<std::string(siz
         c->buffer.erase(0, pos);
       }
       if (!error.empty()) break;
+      if (stall_seconds > 0) {
+        const auto now = std::chrono::steady_clock::now();
+        for (size_t w = 0; w < children.size(); ++w) {
+          const Child& c = children[w];
+          if (c.open && std::chrono::duration<double>(now - c.last_data).count() > stall_seconds) {
+            error = "worker " + std::to_string(w) + " stalled: no result for " +
+                    std::to_string(static_cast<long long>(stall_seconds)) + " s";
+            break;
+          }
+        }
+        if (!error.empty()) break;
+      }
     }
   } catch (...) {
     stop_all();

@@ -24,9 +24,11 @@ namespace tinyml::train {
 // A worker that throws, exits early or crashes makes this throw
 // std::runtime_error with one line saying why (the exception's message, the
 // exit status or the signal) once every worker has been stopped and reaped;
-// an exception from consume() also stops the workers and propagates.
+// an exception from consume() also stops the workers and propagates. So
+// does a worker that delivers nothing for `stall_seconds` (a hung speech
+// engine): it is killed with the others ("worker N stalled"); <= 0: no limit.
 void RunInWorkers(size_t count, int workers, const std::function<std::string(size_t)>& produce,
-                  const std::function<void(size_t, std::string&&)>& consume);
+                  const std::function<void(size_t, std::string&&)>& consume, double stall_seconds = 600.0);
 
 // `workers`, or the number of online cores when it is 0 or less.
 int DefaultWorkers(int workers);
