@@ -3,11 +3,15 @@
 // exactly, and PickArch honours the budgets.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
 
 #include "common/kws_metadata.h"
+#include "common/model_file.h"
+#include "tinyml/model.h"
 #include "model/zoo.h"
 
 namespace tinyml::train {
@@ -29,6 +33,41 @@ TEST(ModelZoo, EveryEntryExportsLoadsAndPrepares) {
     EXPECT_EQ(tools::ReadModelDescription(file.data(), file.size()), kDescription);
   }
   EXPECT_EQ(families, (std::set<std::string>{"dscnn", "tcresnet"}));
+}
+
+// builtin code -> version of every operator in a .tflite.
+std::map<int32_t, int32_t> OpVersions(const uint8_t* data, size_t size) {
+  tools::AlignedBuffer bytes(size);
+  std::copy(data, data + size, bytes.data());
+  Model m;
+  EXPECT_EQ(m.Load(bytes.data(), size), Status::kOk) << m.error();
+  std::map<int32_t, int32_t> versions;
+  for (int32_t i = 0; i < m.num_operators(); ++i) versions[m.op(i).builtin_code] = m.op(i).version;
+  return versions;
+}
+
+TEST(ModelZoo, OperatorVersionsAreTheConvertersForInt8) {
+  // The TFLite converter's versions for the same int8 ops, read from
+  // converter-made models in ../shared: KWS DS-CNN (CONV_2D, DEPTHWISE,
+  // AVERAGE_POOL_2D, FULLY_CONNECTED, SOFTMAX) and IC ResNet-8 (ADD).
+  const std::string shared = TINYML_SHARED_DIR;
+  const std::string kws = shared + "/models/mlperf_tiny_kws/kws_ref_model.tflite";
+  const std::string resnet = shared + "/models/mlperf_tiny_ic/pretrainedResnet_quant.tflite";
+  if (!std::filesystem::exists(kws) || !std::filesystem::exists(resnet)) {
+    GTEST_SKIP() << "needs " << kws << " and " << resnet << " (../shared absent)";
+  }
+  std::map<int32_t, int32_t> reference;
+  for (const std::string& path : {kws, resnet}) {
+    const tools::AlignedBuffer file = tools::ReadFileAligned(path);
+    for (const auto& [code, version] : OpVersions(file.data(), file.size())) reference[code] = version;
+  }
+  for (const ArchSpec& a : {MakeDsCnn(16, 2, 9), MakeTcResNet(8, 2, 9)}) {
+    const std::vector<uint8_t> file = ExportTflite(PlaceholderQuantModel(a), kDescription);
+    for (const auto& [code, version] : OpVersions(file.data(), file.size())) {
+      ASSERT_TRUE(reference.count(code)) << a.name << ": op " << code << " not in the reference models";
+      EXPECT_EQ(version, reference[code]) << a.name << ": op " << code;
+    }
+  }
 }
 
 TEST(ModelZoo, LayerShapesFollowSamePadding) {
