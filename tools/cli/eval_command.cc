@@ -30,7 +30,7 @@ struct EvalArgs {
 
 void PrintIncidents(const char* what, const std::vector<train::EvalIncident>& list, int limit) {
   if (list.empty() || limit <= 0) return;
-  std::printf("  %s at the chosen threshold (%d of %zu; piece = 5-minute stream piece):\n", what,
+  std::printf("  %s at the chosen threshold (%d of %zu; times within each generated stream piece):\n", what,
               static_cast<int>(std::min<size_t>(list.size(), static_cast<size_t>(limit))), list.size());
   for (size_t i = 0; i < list.size() && i < static_cast<size_t>(limit); ++i) {
     const train::EvalIncident& x = list[i];

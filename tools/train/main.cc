@@ -141,9 +141,9 @@ struct Options {
   double eval_minutes = 60.0;
   double target_fa_per_hour = 1.0;
   int threads = 0;
-  double hard_negative_weight = 1.0;
-  double negative_weight = 3.0;
-  double label_smoothing = 0.1;
+  double hard_negative_weight = TrainConfig{}.hard_negative_weight;
+  double negative_weight = TrainConfig{}.negative_weight;
+  double label_smoothing = TrainConfig{}.label_smoothing;
   bool balance = true;
   bool quiet = false;
 };
@@ -186,6 +186,13 @@ void PrepareOutDir(const std::string& out) {
   const char byte = 0;
   tools::WriteFileAtomic(probe, &byte, 1);  // throws FileError naming the file
   std::filesystem::remove(probe, ec);
+}
+
+// Training clips at --clips 1.
+size_t DefaultClipTotal() {
+  size_t total = 0;
+  for (size_t c : DatasetConfig{}.clips_per_kind) total += c;
+  return total;
 }
 
 std::vector<size_t> ScaledClips(double scale) {
@@ -235,8 +242,7 @@ double ChooseClipScale(const Options& opt, const std::string& out, size_t val_cl
   } catch (const std::exception&) {
     // An unreadable plan is replaced below.
   }
-  size_t default_total = 0;
-  for (size_t c : DatasetConfig{}.clips_per_kind) default_total += c;
+  const size_t default_total = DefaultClipTotal();
   double scale = kFallbackClips;
   if (val_seconds > 5.0 && val_clips > 0) {  // generated now, not read from the cache
     const double rate = static_cast<double>(val_clips) / val_seconds;
@@ -488,10 +494,8 @@ int Main(int argc, char** argv) {
                  "auto (the largest TC-ResNet that fits, else DS-CNN), a family (tcresnet, dscnn) or one zoo entry (--list-models)")->capture_default_str();
   app.add_option("--workers", opt.workers, "data generation processes (0 = one per core)")->capture_default_str()
       ->check(CLI::Range(0, 256));
-  size_t default_clips = 0;
-  for (size_t c : DatasetConfig{}.clips_per_kind) default_clips += c;
   app.add_option("--clips", opt.clips,
-                 "scale factor on the number of training clips (1 = " + std::to_string(default_clips) +
+                 "scale factor on the number of training clips (1 = " + std::to_string(DefaultClipTotal()) +
                      "; default: what about 11 minutes of generation here gives, at most 1)");
   app.add_option("--val-clips", opt.val_clips, "the same for the validation clips (held-out voices)")
       ->capture_default_str();

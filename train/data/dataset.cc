@@ -590,6 +590,13 @@ std::vector<std::string> CarrierPieces(Rng& rng, const std::string& word, int* t
   return {word, "please"};
 }
 
+// 1..4 random words, as one piece of text.
+std::string SomeWords(Rng& rng, const std::vector<std::string>& others) {
+  std::string w;
+  for (int64_t n = rng.Between(1, 4); n > 0; --n) w += (w.empty() ? "" : " ") + rng.Pick(others);
+  return w;
+}
+
 std::string RandomSentence(Rng& rng, const std::vector<std::string>& others) {
   const int n = static_cast<int>(rng.Between(3, 8));
   std::string s;
@@ -631,6 +638,13 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
     if (speech.size() <= 0) speech = {ctx.lead_in, length};
     has_speech = true;
   };
+  // The offset that puts the target's end in the window's last 40 %, the
+  // target wholly inside the window (the wake word's place in positives).
+  auto late_offset = [&](const Utterance& u) {
+    const int64_t hi = ctx.lead_in + ctx.window - kTrimFrame;
+    const int64_t lo = std::min(hi, ctx.lead_in + std::max(ctx.window * 6 / 10, u.target.size() + kTrimFrame));
+    return rng.Between(lo, hi) - u.target.end;
+  };
   const double gain_db = rng.Range(-20.0, 6.0);
 
   switch (kind) {
@@ -640,20 +654,15 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       if (rng.Chance(0.3)) pieces = CarrierPieces(rng, cfg.word, &target);
       Utterance u = Speak(rng, ctx.voices, pieces, target);
       Augment(u, rng, gain_db, 0.25, 0.1);
-      int64_t len = u.target.size();
+      const int64_t len = u.target.size();
       const int64_t max_len = ctx.window * 95 / 100;
       if (len > max_len) {  // a slow long phrase: squeeze it into the window
         const double stretch = static_cast<double>(max_len - kTrimFrame) / static_cast<double>(len);
         u.audio = TimeStretch(u.audio, stretch);
         u.target.begin = std::llround(u.target.begin * stretch);
         u.target.end = std::min<int64_t>(u.target.begin + max_len - kTrimFrame, static_cast<int64_t>(u.audio.size()));
-        len = u.target.size();
       }
-      // The word ends in the window's last 40 %, wholly inside it.
-      const int64_t hi = ctx.lead_in + ctx.window - kTrimFrame;
-      const int64_t lo = std::min(hi, ctx.lead_in + std::max(ctx.window * 6 / 10, len + kTrimFrame));
-      const int64_t end = rng.Between(lo, hi);
-      const int64_t offset = end - u.target.end;
+      const int64_t offset = late_offset(u);
       AddInto(clip, u.audio, offset);
       speech = {u.target.begin + offset, u.target.end + offset};
       has_speech = true;
@@ -709,15 +718,10 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       const bool left = rng.Chance(0.7);
       const bool right = !left || rng.Chance(0.7);
       std::vector<std::string> pieces;
-      auto some_words = [&]() {
-        std::string w;
-        for (int64_t n = rng.Between(1, 4); n > 0; --n) w += (w.empty() ? "" : " ") + rng.Pick(ctx.words.others);
-        return w;
-      };
-      if (left) pieces.push_back(some_words());
+      if (left) pieces.push_back(SomeWords(rng, ctx.words.others));
       const int target = static_cast<int>(pieces.size());
       pieces.push_back(cfg.word);
-      if (right) pieces.push_back(some_words());
+      if (right) pieces.push_back(SomeWords(rng, ctx.words.others));
       Utterance u = Speak(rng, ctx.voices, pieces, target);
       Augment(u, rng, gain_db, 0.25, 0.1);
       const int64_t len = u.target.size();
@@ -726,9 +730,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
                               static_cast<double>(ctx.window * 95 / 100 - kTrimFrame) / static_cast<double>(len));
         u.target = {0, static_cast<int64_t>(u.audio.size())};
       }
-      const int64_t hi = ctx.lead_in + ctx.window - kTrimFrame;
-      const int64_t lo = std::min(hi, ctx.lead_in + std::max(ctx.window * 6 / 10, u.target.size() + kTrimFrame));
-      const int64_t offset = rng.Between(lo, hi) - u.target.end;
+      const int64_t offset = late_offset(u);
       AddInto(clip, u.audio, offset);
       speech = {std::max<int64_t>(0, offset), std::min(length, offset + static_cast<int64_t>(u.audio.size()))};
       has_speech = true;
@@ -1186,18 +1188,10 @@ SegmentPlan PlanWakeSegment(Rng& rng, const std::string& word, const WordResourc
     plan.pieces = CarrierPieces(rng, word, &target);
     plan.wake_pieces = {target};
   } else {  // inside a sentence of random words
-    if (rng.Chance(0.7)) {
-      std::string left;
-      for (int64_t n = rng.Between(1, 4); n > 0; --n) left += (left.empty() ? "" : " ") + rng.Pick(words.others);
-      plan.pieces.push_back(left);
-    }
+    if (rng.Chance(0.7)) plan.pieces.push_back(SomeWords(rng, words.others));
     plan.wake_pieces = {static_cast<int>(plan.pieces.size())};
     plan.pieces.push_back(word);
-    if (rng.Chance(0.7)) {
-      std::string right;
-      for (int64_t n = rng.Between(1, 4); n > 0; --n) right += (right.empty() ? "" : " ") + rng.Pick(words.others);
-      plan.pieces.push_back(right);
-    }
+    if (rng.Chance(0.7)) plan.pieces.push_back(SomeWords(rng, words.others));
   }
   return plan;
 }
@@ -1285,31 +1279,25 @@ Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
 
   Stream stream;
   Audio audio;
-  std::vector<Span> speech;
   std::vector<Span> events;
-  struct TextSpan {
-    Span span;
-    std::string text;
-  };
-  std::vector<TextSpan> speech_text;
   auto put = [&](const SpokenSegment& seg, const SegmentPlan& plan, int64_t at) {
     if (static_cast<int64_t>(audio.size()) < at + static_cast<int64_t>(seg.audio.size())) {
       audio.resize(static_cast<size_t>(at + static_cast<int64_t>(seg.audio.size())), 0.0f);
     }
     AddInto(audio, seg.audio, at);
     const Span extent = SpeechSpan(seg.audio);
-    std::string text;
-    for (const std::string& piece : plan.pieces) text += (text.empty() ? "" : " ") + piece;
-    speech_text.push_back({{at + extent.begin, at + extent.end}, text});
+    WordEvent spoken = ToEvent({at + extent.begin, at + extent.end});
+    for (const std::string& piece : plan.pieces) spoken.text += (spoken.text.empty() ? "" : " ") + piece;
+    stream.speech.push_back(std::move(spoken));
     for (const Span& e : seg.events) events.push_back({at + e.begin, at + e.end});
   };
   auto seconds = [](double s) { return static_cast<int64_t>(std::llround(s * kSampleRate)); };
 
   if (!config.script.empty()) {
     int64_t t = seconds(plan_rng.Range(0.5, 1.0));
-    for (const auto& seg : segments) {
-      put(seg, plans[static_cast<size_t>(&seg - segments.data())], t);
-      t += static_cast<int64_t>(seg.audio.size()) + seconds(plan_rng.Range(0.6, 1.5));
+    for (size_t i = 0; i < segments.size(); ++i) {
+      put(segments[i], plans[i], t);
+      t += static_cast<int64_t>(segments[i].audio.size()) + seconds(plan_rng.Range(0.6, 1.5));
     }
     audio.resize(static_cast<size_t>(t + seconds(0.5)), 0.0f);
   } else {
@@ -1373,17 +1361,12 @@ Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
   stream.audio = ToPcm(audio);
   auto by_start = [](const Span& a, const Span& b) { return a.begin < b.begin; };
   std::sort(events.begin(), events.end(), by_start);
-  std::sort(speech_text.begin(), speech_text.end(),
-            [](const TextSpan& a, const TextSpan& b) { return a.span.begin < b.span.begin; });
+  std::stable_sort(stream.speech.begin(), stream.speech.end(),
+                   [](const WordEvent& a, const WordEvent& b) { return a.start_s < b.start_s; });
   for (const Span& e : events) {
     WordEvent w = ToEvent(e);
     w.text = config.word;
-    stream.events.push_back(w);
-  }
-  for (const TextSpan& s : speech_text) {
-    WordEvent w = ToEvent(s.span);
-    w.text = s.text;
-    stream.speech.push_back(w);
+    stream.events.push_back(std::move(w));
   }
   return stream;
 }

@@ -134,6 +134,34 @@ std::vector<int64_t> Replay(const Piece& p, int32_t threshold, int32_t cooldown_
   return out;
 }
 
+// Replay's detections as times in seconds (what Detection::time_ms says).
+std::vector<double> ReplayTimes(const Piece& p, int32_t threshold, const DetectorConfig& dc) {
+  std::vector<double> times;
+  for (int64_t f : Replay(p, threshold, dc.cooldown_frames)) {
+    times.push_back(static_cast<double>(f * dc.hop_ms + dc.window_ms) / 1000.0);
+  }
+  return times;
+}
+
+// CountHits's matching: in word order, each word takes the first unused
+// detection in [start_s, end_s + tolerance_s]. Returns whether each word was
+// hit; *used says which detections were taken.
+std::vector<bool> MatchWords(const std::vector<double>& detection_times_s, const std::vector<WordEvent>& events,
+                             double tolerance_s, std::vector<bool>* used) {
+  used->assign(detection_times_s.size(), false);
+  std::vector<bool> hit(events.size(), false);
+  for (size_t w = 0; w < events.size(); ++w) {
+    for (size_t i = 0; i < detection_times_s.size(); ++i) {
+      const double t = detection_times_s[i];
+      if ((*used)[i] || t < events[w].start_s || t > events[w].end_s + tolerance_s) continue;
+      (*used)[i] = true;
+      hit[w] = true;
+      break;
+    }
+  }
+  return hit;
+}
+
 // The text of every speech span overlapping [begin_s, end_s], joined by " / ".
 std::string SpokenBetween(const std::vector<WordEvent>& speech, double begin_s, double end_s) {
   std::string out;
@@ -147,34 +175,31 @@ std::string SpokenBetween(const std::vector<WordEvent>& speech, double begin_s, 
 // False accepts and misses of one piece at threshold tq, matched as CountHits does.
 void Incidents(const Piece& p, int piece, int32_t tq, const DetectorConfig& dc, double tolerance_s,
                EvalReport* report) {
-  auto time_of = [&](int64_t frame) { return static_cast<double>(frame * dc.hop_ms + dc.window_ms) / 1000.0; };
-  const std::vector<int64_t> detections = Replay(p, tq, dc.cooldown_frames);
-  std::vector<bool> used(detections.size(), false);
-  for (const WordEvent& e : p.events) {
-    bool hit = false;
-    for (size_t i = 0; i < detections.size() && !hit; ++i) {
-      const double t = time_of(detections[i]);
-      if (used[i] || t < e.start_s || t > e.end_s + tolerance_s) continue;
-      used[i] = hit = true;
-    }
-    if (hit) continue;
+  const std::vector<double> times = ReplayTimes(p, tq, dc);
+  std::vector<bool> used;
+  const std::vector<bool> hit = MatchWords(times, p.events, tolerance_s, &used);
+  // The time of invoke i, as ReplayTimes gives detections.
+  auto time_of = [&](size_t i) { return static_cast<double>(p.frames[i] * dc.hop_ms + dc.window_ms) / 1000.0; };
+  for (size_t w = 0; w < p.events.size(); ++w) {
+    if (hit[w]) continue;
+    const WordEvent& e = p.events[w];
     int32_t best = 0;
     for (size_t i = 0; i < p.scores.size(); ++i) {
-      const double t = time_of(p.frames[i]);
+      const double t = time_of(i);
       if (t >= e.start_s && t <= e.end_s + tolerance_s) best = std::max(best, p.scores[i]);
     }
     report->misses.push_back({e.start_s, piece, static_cast<double>(best) / kScoreOne,
                               SpokenBetween(p.speech, e.start_s, e.end_s)});
   }
-  for (size_t i = 0; i < detections.size(); ++i) {
+  // The audio the model's input window covered, and half a second more for
+  // the smoothing's lag.
+  const double seen_s = static_cast<double>((dc.window_frames - 1) * dc.hop_ms + dc.window_ms) / 1000.0;
+  size_t at = 0;  // the invoke of each detection (times ascend)
+  for (size_t i = 0; i < times.size(); ++i) {
+    while (at + 1 < p.frames.size() && time_of(at) < times[i]) ++at;
     if (used[i]) continue;
-    const double t = time_of(detections[i]);
-    const auto at = std::lower_bound(p.frames.begin(), p.frames.end(), detections[i]) - p.frames.begin();
-    // The audio the model's input window covered, and half a second more
-    // for the smoothing's lag.
-    const double seen_s = static_cast<double>((dc.window_frames - 1) * dc.hop_ms + dc.window_ms) / 1000.0;
-    report->false_accepts.push_back({t, piece, static_cast<double>(p.scores[static_cast<size_t>(at)]) / kScoreOne,
-                                     SpokenBetween(p.speech, t - seen_s - 0.5, t)});
+    report->false_accepts.push_back({times[i], piece, static_cast<double>(p.scores[at]) / kScoreOne,
+                                     SpokenBetween(p.speech, times[i] - seen_s - 0.5, times[i])});
   }
 }
 
@@ -185,19 +210,10 @@ void Incidents(const Piece& p, int piece, int32_t tq, const DetectorConfig& dc, 
 // false accept.
 int64_t CountHits(const std::vector<double>& detection_times_s, const std::vector<WordEvent>& events,
                   double tolerance_s, int64_t* false_accepts) {
-  std::vector<bool> used(detection_times_s.size(), false);
-  int64_t hits = 0;
-  for (const WordEvent& e : events) {
-    for (size_t i = 0; i < detection_times_s.size(); ++i) {
-      const double t = detection_times_s[i];
-      if (used[i] || t < e.start_s || t > e.end_s + tolerance_s) continue;
-      used[i] = true;
-      ++hits;
-      break;
-    }
-  }
+  std::vector<bool> used;
+  const std::vector<bool> hit = MatchWords(detection_times_s, events, tolerance_s, &used);
   *false_accepts = static_cast<int64_t>(std::count(used.begin(), used.end(), false));
-  return hits;
+  return static_cast<int64_t>(std::count(hit.begin(), hit.end(), true));
 }
 
 DetPoint ChooseOperatingPoint(const std::vector<DetPoint>& curve, double target_fa_per_hour, bool* target_met) {
@@ -226,11 +242,7 @@ std::vector<double> DetectionTimes(const std::vector<uint8_t>& model, int word_l
   const DetectorConfig& dc = runner.detector_config();
   Piece p;
   runner.Trace(audio, &p.frames, &p.scores);
-  std::vector<double> times;
-  for (int64_t f : Replay(p, static_cast<int32_t>(std::lround(threshold * kScoreOne)), dc.cooldown_frames)) {
-    times.push_back(static_cast<double>(f * dc.hop_ms + dc.window_ms) / 1000.0);
-  }
-  return times;
+  return ReplayTimes(p, static_cast<int32_t>(std::lround(threshold * kScoreOne)), dc);
 }
 
 EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, const EvalConfig& config,
@@ -283,12 +295,8 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
     const int32_t tq = static_cast<int32_t>(std::lround(t * kScoreOne));
     int64_t hits = 0, fas = 0;
     for (const Piece& p : results) {
-      std::vector<double> times;
-      for (int64_t f : Replay(p, tq, dc.cooldown_frames)) {
-        times.push_back(static_cast<double>(f * dc.hop_ms + dc.window_ms) / 1000.0);
-      }
       int64_t fa = 0;
-      hits += CountHits(times, p.events, config.match_tolerance_s, &fa);
+      hits += CountHits(ReplayTimes(p, tq, dc), p.events, config.match_tolerance_s, &fa);
       fas += fa;
     }
     DetPoint point;

@@ -39,7 +39,7 @@ struct DetPoint {
 // A false accept or a missed word at the chosen threshold, with what was said.
 struct EvalIncident {
   double time_s = 0.0;  // detection time (false accept) or the word's start (miss), in its stream piece
-  int piece = 0;        // which stream piece (kPieceMinutes long each)
+  int piece = 0;        // which generated stream piece (at most 5 minutes each)
   double score = 0.0;   // smoothed score: at the detection, or the highest while the word could be hit
   std::string text;     // the speech in the 1.5 s before the detection, or the miss's segment
 };

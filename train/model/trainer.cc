@@ -106,6 +106,9 @@ class Trainer {
   void EnterQat();
   double Accuracy(const torch::Tensor& x, const torch::Tensor& y);
   int32_t EstimateEpochs();
+  // Epochs (2..400, float and QAT at the planned split) that fit `seconds`
+  // when a float epoch takes float_epoch_s.
+  int32_t EpochsFitting(double seconds, double float_epoch_s) const;
   bool TryResume(int32_t* done);
   void SaveCheckpoint(int32_t epochs_done);
   std::string CheckpointPath() const { return (std::filesystem::path(config_.checkpoint_dir) / "checkpoint.pt").string(); }
@@ -178,10 +181,13 @@ int32_t Trainer::EstimateEpochs() {
   const double per_batch = Seconds(t0) / batches;
   const double float_epoch = per_batch * static_cast<double>(batches_per_epoch_) +
                              per_batch / 3.0 * static_cast<double>(val_.size() + 1) / config_.batch_size;
-  const double budget = config_.minutes * 60.0 * 0.9;
+  return EpochsFitting(config_.minutes * 60.0 * 0.9, float_epoch);
+}
+
+int32_t Trainer::EpochsFitting(double seconds, double float_epoch_s) const {
   const double ff = config_.float_fraction;
-  const double per_epoch = float_epoch * (ff + kQatCostFactor * (1.0 - ff));
-  return std::clamp(static_cast<int32_t>(budget / per_epoch), 2, 400);
+  const double per_epoch = std::max(1e-3, float_epoch_s) * (ff + kQatCostFactor * (1.0 - ff));
+  return std::clamp(static_cast<int32_t>(seconds / per_epoch), 2, 400);
 }
 
 bool Trainer::TryResume(int32_t* done_epochs) {
@@ -353,15 +359,12 @@ TrainResult Trainer::Run() {
     if (replan && epochs_this_run == 1 && !qat) {
       // The probe's timing can be far off (a busy machine, warm-up): plan
       // again from the first real epoch, before it is checkpointed.
-      const double epoch_s = std::max(1e-3, Seconds(start_) - epoch_start_s);
-      const double ff = config_.float_fraction;
-      const double left = config_.minutes * 60.0 * 0.9 - Seconds(start_);
-      const int32_t total =
-          std::clamp(1 + static_cast<int32_t>(left / (epoch_s * (ff + kQatCostFactor * (1.0 - ff)))), 2, 400);
+      const double epoch_s = Seconds(start_) - epoch_start_s;
+      const int32_t total = 1 + EpochsFitting(config_.minutes * 60.0 * 0.9 - Seconds(start_), epoch_s);
       if (std::abs(total - plan_.epochs) > plan_.epochs / 5) {
         Note("epoch 1 took " + std::to_string(static_cast<int>(epoch_s + 0.5)) + " s: " + std::to_string(total) +
              " epochs instead of " + std::to_string(plan_.epochs) + " fit the time budget");
-        plan_ = MakePlan(total, ff);
+        plan_ = MakePlan(total, config_.float_fraction);
       }
     }
     EpochReport r;
