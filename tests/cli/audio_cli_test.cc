@@ -232,6 +232,7 @@ TEST_F(AudioCliTest, UsageErrors) {
   ExpectOneLineError(Run("features"), 2);
   ExpectOneLineError(Run("detect"), 2);
   ExpectOneLineError(Run("detect " + Quote(File("a.wav")) + " --threshold 2"), 2);
+  ExpectOneLineError(Run("eval --show-errors -1"), 2);
   line = ExpectOneLineError(Run("listen somefile.wav --model m.tflite"), 2);
   EXPECT_NE(line.find("tinyml detect"), std::string::npos) << line;
   // Unwritable output: nothing left behind.

@@ -95,6 +95,10 @@ TEST(TrainCli, UsageErrors) {
   EXPECT_EQ(RunTrain("--word marvin --clips -1").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --val-clips 0").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --bogus").exit_code, 2);
+  // Loss and threshold settings out of range.
+  EXPECT_EQ(RunTrain("--word marvin --negative-weight 0").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --label-smoothing 0.9").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --target-fa-per-hour -1").exit_code, 2);
 }
 
 TEST(TrainCli, ListModels) {
