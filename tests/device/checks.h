@@ -12,6 +12,14 @@ void PlannerChecks();
 // when `shared_dir` has no models.
 void InterpreterChecks(const char* shared_dir);
 
+// The kernel battery (kernel_battery.h; TINYML_KERNELS=cortex_m builds
+// only): `random_cases` seeded random cases, then the group's edge battery.
+void KernelBatteryConv(uint32_t seed, int32_t random_cases);
+void KernelBatteryDepthwise(uint32_t seed, int32_t random_cases);
+void KernelBatteryFullyConnected(uint32_t seed, int32_t random_cases);
+void KernelBatteryPooling(uint32_t seed, int32_t random_cases);
+void KernelBatteryAdd(uint32_t seed, int32_t random_cases);
+
 // Deterministic helpers shared by the groups.
 uint32_t Mix(uint32_t h, uint32_t v);
 uint32_t NextRandom(uint32_t* state);

@@ -3,6 +3,9 @@
 //   unit SHARED_DIR                               core, planner, interpreter checks
 //   conformance MODEL INPUT OUTPUT [STRIDE]       one conformance case
 //   conformance_int8 MODEL INPUT OUTPUT [STRIDE]  the same with int8-only registrations
+//   kernels GROUP [SEED]                          optimized kernels against the reference
+//                                                 (cortex_m builds; GROUP: conv, depthwise,
+//                                                 fully_connected, pooling, add or all)
 // Exit status: 0 pass, 1 fail, 77 skipped (ctest SKIP_RETURN_CODE),
 // 98 forbidden libc call, 99 fault.
 #include <stdint.h>
@@ -42,9 +45,60 @@ bool Equal(const char* a, const char* b) {
 
 int Usage() {
   tinyml::device_test::Print(
-      "usage (QEMU -append): unit SHARED_DIR | conformance[_int8] MODEL INPUT OUTPUT [STRIDE]\n");
+      "usage (QEMU -append): unit SHARED_DIR | conformance[_int8] MODEL INPUT OUTPUT [STRIDE] | "
+      "kernels GROUP [SEED]\n");
   return 2;
 }
+
+int Summary() {
+  using namespace tinyml::device_test;
+  const Tally& t = GetTally();
+  Print(t.failures == 0 ? "PASSED: " : "FAILED: ");
+  PrintInt(t.checks);
+  Print(" checks, ");
+  PrintInt(t.failures);
+  Print(" failed, ");
+  PrintInt(t.skipped);
+  Print(" skipped\n");
+  return t.failures == 0 ? 0 : 1;
+}
+
+#if TINYML_DEVICE_KERNEL_BATTERY
+// The kernel battery's groups with their random-case counts (chosen so
+// each ctest case stays at a few seconds under QEMU; see README.md).
+struct BatteryGroup {
+  const char* name;
+  void (*run)(uint32_t seed, int32_t random_cases);
+  int32_t random_cases;
+};
+constexpr BatteryGroup kBatteryGroups[] = {
+    {"conv", tinyml::device_test::KernelBatteryConv, 3000},
+    {"depthwise", tinyml::device_test::KernelBatteryDepthwise, 3000},
+    {"fully_connected", tinyml::device_test::KernelBatteryFullyConnected, 2000},
+    {"pooling", tinyml::device_test::KernelBatteryPooling, 2000},
+    {"add", tinyml::device_test::KernelBatteryAdd, 2000},
+};
+constexpr uint32_t kBatterySeed = 20251126;
+
+int RunBattery(const char* group, uint32_t seed) {
+  using namespace tinyml::device_test;
+  static const BatteryGroup* current = nullptr;
+  static uint32_t current_seed = 0;
+  bool found = false;
+  Print("kernel battery seed ");
+  PrintInt(seed);
+  Print("\n");
+  for (const BatteryGroup& g : kBatteryGroups) {
+    if (!Equal(group, "all") && !Equal(group, g.name)) continue;
+    found = true;
+    current = &g;
+    current_seed = seed;
+    RunGroup(g.name, [] { current->run(current_seed, current->random_cases); });
+  }
+  if (!found) return Usage();
+  return Summary();
+}
+#endif
 
 }  // namespace
 
@@ -60,15 +114,15 @@ int main() {
     RunGroup("memory_planner", PlannerChecks);
     static const char* shared_dir = words[2];
     RunGroup("interpreter", [] { InterpreterChecks(shared_dir); });
-    const Tally& t = GetTally();
-    Print(t.failures == 0 ? "PASSED: " : "FAILED: ");
-    PrintInt(t.checks);
-    Print(" checks, ");
-    PrintInt(t.failures);
-    Print(" failed, ");
-    PrintInt(t.skipped);
-    Print(" skipped\n");
-    return t.failures == 0 ? 0 : 1;
+    return Summary();
+  }
+  if ((n == 3 || n == 4) && Equal(words[1], "kernels")) {
+#if TINYML_DEVICE_KERNEL_BATTERY
+    return RunBattery(words[2], n == 4 ? ParseUnsigned(words[3]) : kBatterySeed);
+#else
+    Print("SKIP kernels: this firmware has the reference kernels only (TINYML_KERNELS=ref)\n");
+    return 77;
+#endif
   }
   if ((n == 5 || n == 6) && (Equal(words[1], "conformance") || Equal(words[1], "conformance_int8"))) {
     return RunConformanceCase(words[2], words[3], words[4], n == 6 ? ParseUnsigned(words[5]) : 0,
