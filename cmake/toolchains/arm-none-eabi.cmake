@@ -11,6 +11,10 @@ set(CMAKE_C_COMPILER arm-none-eabi-gcc)
 set(CMAKE_CXX_COMPILER arm-none-eabi-g++)
 set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
 set(CMAKE_SIZE arm-none-eabi-size CACHE FILEPATH "arm-none-eabi-size")
+# The LTO-aware archiver (cmake/cortex_m.cmake compiles the libraries -flto):
+# gcc-ar/gcc-ranlib index the GIMPLE symbols through GCC's linker plugin.
+set(CMAKE_AR arm-none-eabi-gcc-ar CACHE FILEPATH "arm-none-eabi-gcc-ar")
+set(CMAKE_RANLIB arm-none-eabi-gcc-ranlib CACHE FILEPATH "arm-none-eabi-gcc-ranlib")
 
 set(TINYML_CORTEX_M_CPU m4 CACHE STRING "Cortex-M core: m4 | m7 | m33 | m55")
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES TINYML_CORTEX_M_CPU)

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "cli/cli_common.h"
+#include "cli/flash_split.h"
 #include "common/inspect.h"
 #include "common/model_file.h"
 #include "tinyml/builtin_ops.h"
@@ -330,111 +331,32 @@ std::string SizeProbeSource(const Model& model, const std::string& model_path, s
   return s.str();
 }
 
-struct FlashSplit {
-  // runtime, kernels, model, libc_libgcc (memcpy, soft double, exp...),
-  // startup (vector table, reset, semihosting exit), app (main), padding
-  std::map<std::string, uint64_t> parts;
-  // Runtime and kernels bytes per object ("model.cc.obj"), for budgets.
-  std::map<std::string, uint64_t> objects;
-  uint64_t total = 0;
-  bool runs = false;
-};
-
-// The archive member of a map line's file ("lib.a(model.cc.obj)"), or its
-// file name.
-std::string ObjectName(const std::string& file) {
-  const size_t open = file.rfind('(');
-  if (open != std::string::npos && file.back() == ')') return file.substr(open + 1, file.size() - open - 2);
-  return fs::path(file).filename().string();
-}
-
-// Sums the sizes of input sections that land in flash, per class of input
-// file. Mergeable string sections are listed with their size before
-// merging, so each entry is clamped to the distance to the next one (the
-// merged strings count for the first object of their group).
-FlashSplit SplitMap(const fs::path& map_path, const std::string& runtime_lib_path,
-                    const std::string& kernels_lib_path) {
-  std::ifstream in(map_path);
-  if (!in) throw std::runtime_error("cannot read " + map_path.string());
-  static const std::set<std::string> kFlashSections = {".text",          ".tinyml_model", ".ARM.extab",
-                                                       ".ARM.exidx",     ".preinit_array", ".init_array",
-                                                       ".fini_array",    ".data"};
-  const std::string runtime_lib = fs::path(runtime_lib_path).filename().string();
-  const std::string kernels_lib = fs::path(kernels_lib_path).filename().string();
-  struct Entry {
-    uint64_t address, bytes;
-    std::string part;
-    std::string object;
-  };
-  std::map<std::string, std::vector<Entry>> entries;   // per output section
-  std::map<std::string, uint64_t> section_end;
-  std::string line, output_section, pending;
-  bool started = false;
-  while (std::getline(in, line)) {
-    if (!started) {
-      started = line.rfind("Linker script and memory map", 0) == 0;
-      continue;
-    }
-    if (line.empty()) continue;
-    if (line[0] == '.') {
-      std::istringstream w(line);
-      std::string address, size_text;
-      w >> output_section;
-      if (w >> address >> size_text && StartsWith(address, "0x") && StartsWith(size_text, "0x"))
-        section_end[output_section] = std::stoull(address, nullptr, 16) + std::stoull(size_text, nullptr, 16);
-      pending.clear();
-      continue;
-    }
-    if (line[0] != ' ' || !kFlashSections.count(output_section)) continue;
-    std::istringstream w(line);
-    std::string first;
-    w >> first;
-    std::string address, size_text, file;
-    if (first == "*fill*") {
-      if (w >> address >> size_text)
-        entries[output_section].push_back(
-            {std::stoull(address, nullptr, 16), std::stoull(size_text, nullptr, 16), "padding", ""});
-      continue;
-    }
-    if (first[0] == '.') {
-      pending = first;
-      if (!(w >> address)) continue;  // name alone; numbers on the next line
-    } else if (StartsWith(first, "0x") && !pending.empty()) {
-      address = first;
-    } else {
-      continue;
-    }
-    if (!(w >> size_text) || !StartsWith(size_text, "0x")) {
-      pending.clear();
-      continue;  // a symbol line
-    }
-    std::getline(w, file);
-    file.erase(0, file.find_first_not_of(' '));
-    std::string part;
-    if (output_section == ".tinyml_model") part = "model";
-    else if (file.find(kernels_lib) != std::string::npos) part = "kernels";
-    else if (file.find(runtime_lib) != std::string::npos) part = "runtime";
-    else if (file.find("size_probe") != std::string::npos) part = "app";
-    else if (file.find("tinyml_size_startup") != std::string::npos) part = "startup";
-    else part = "libc_libgcc";
-    entries[output_section].push_back(
-        {std::stoull(address, nullptr, 16), std::stoull(size_text, nullptr, 16), part, ObjectName(file)});
-    pending.clear();
-  }
-  FlashSplit split;
-  for (auto& [section, list] : entries) {
-    std::stable_sort(list.begin(), list.end(), [](const Entry& a, const Entry& b) { return a.address < b.address; });
-    for (size_t i = 0; i < list.size(); ++i) {
-      const uint64_t limit = i + 1 < list.size() ? list[i + 1].address
-                             : section_end.count(section) ? section_end[section]
-                                                          : list[i].address + list[i].bytes;
-      const uint64_t bytes = std::min(list[i].bytes, limit > list[i].address ? limit - list[i].address : 0);
-      split.parts[list[i].part] += bytes;
-      if (list[i].part == "runtime" || list[i].part == "kernels") split.objects[list[i].object] += bytes;
-      split.total += bytes;
+// Who defines each symbol of the runtime and kernels libraries, for the
+// split of a link-time optimized probe, from their objects: the regular
+// (fat) code's symbol tables, locals included (nm --target=elf32-littlearm
+// bypasses the LTO plugin), and each object's GIMPLE symbol table
+// (lto-dump -list: also the local and inline functions that the regular
+// code inlined but the link-time optimized code keeps).
+SymbolOwners LibraryOwners(const json& info, bool messages) {
+  SymbolOwners owners;
+  if (info.value("firmware_link_flags", json::array()).empty()) return owners;  // no LTO: the map names the objects
+  const std::string suffix = messages ? "" : "_no_messages";
+  for (const char* part : {"runtime", "kernels"}) {
+    const json& objects = info.at(std::string(part) + "_objects" + suffix);
+    std::string out, files;
+    for (const auto& object : objects) files += " " + Quote(object);
+    if (RunCommand(Quote(info["nm"]) + " --target=elf32-littlearm -A --defined-only" + files, &out) != 0)
+      throw std::runtime_error("nm failed on the " + std::string(part) + " objects: " + LastLines(out, 3));
+    std::istringstream nm_in(out);
+    AddNmOwners(nm_in, part, &owners);
+    for (const auto& object : objects) {
+      if (RunCommand(Quote(info["lto_dump"]) + " -list -defined-only " + Quote(object), &out) != 0)
+        throw std::runtime_error("lto-dump failed on " + std::string(object) + ": " + LastLines(out, 3));
+      std::istringstream dump_in(out);
+      AddLtoDumpOwners(dump_in, part, fs::path(std::string(object)).filename().string(), &owners);
     }
   }
-  return split;
+  return owners;
 }
 
 // With `messages` false the probe is built against the size libraries
@@ -472,9 +394,14 @@ FlashSplit MeasureFlash(const json& info, const fs::path& build, const Model& mo
   link += " -Wl,--start-group " + Quote(kernels_lib) + " " + Quote(runtime_lib) +
           " -Wl,--end-group --specs=nano.specs --specs=nosys.specs -nostartfiles -Wl,--gc-sections";
   for (const auto& script : info["linker_scripts"]) link += " -T" + Quote(script);
+  // Link-time optimization as the firmware links (cmake/cortex_m.cmake):
+  // the probe's own object stays regular code (its part "app" apart).
+  for (const auto& flag : info.value("firmware_link_flags", json::array())) link += " " + Quote(flag);
   link += " -Wl,-Map=" + Quote(map.string()) + " -o " + Quote(elf.string());
   if (RunCommand(link, &log) != 0) throw std::runtime_error("linking the size probe failed: " + LastLines(log, 6));
-  FlashSplit split = SplitMap(map, runtime_lib, kernels_lib);
+  std::ifstream map_in(map);
+  if (!map_in) throw std::runtime_error("cannot read " + map.string());
+  FlashSplit split = SplitMap(map_in, runtime_lib, kernels_lib, LibraryOwners(info, messages));
   // The probe must also run: it proves the split describes a working firmware.
   const std::string run = "timeout 120 " + Quote(info["qemu"]) + " -M " + std::string(info["machine"]) +
                           " -nographic -monitor none -serial none -semihosting-config enable=on,target=native" +
@@ -546,7 +473,8 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
                 {"startup_bytes", part("startup")},
                 {"app_bytes", part("app")},                  {"padding_bytes", part("padding")},
                 {"total_bytes", flash.total},                {"probe_runs", flash.runs},
-                {"runtime_and_kernels_bytes", part("runtime") + part("kernels")},
+                {"lto_shared_bytes", part("lto_shared")},
+                {"runtime_and_kernels_bytes", part("runtime") + part("kernels") + part("lto_shared")},
                 {"build", std::string(optimized_flags ? "-Os but the optimized compute kernels, which keep the bench "
                                                         "firmware's flags (-O2; *_cold.cc -Os)"
                                                       : "-Os") +
@@ -559,7 +487,9 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
   r["flash"]["objects"] = objects_json(flash);
   r["flash_no_messages"] = {{"runtime_bytes", lean_part("runtime")},
                             {"kernels_bytes", lean_part("kernels")},
-                            {"runtime_and_kernels_bytes", lean_part("runtime") + lean_part("kernels")},
+                            {"lto_shared_bytes", lean_part("lto_shared")},
+                            {"runtime_and_kernels_bytes",
+                             lean_part("runtime") + lean_part("kernels") + lean_part("lto_shared")},
                             {"libc_libgcc_bytes", lean_part("libc_libgcc")},
                             {"total_bytes", lean.total},
                             {"probe_runs", lean.runs},
@@ -592,15 +522,19 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
             << "):\n"
             << "  runtime     " << WithCommas(part("runtime")) << " bytes\n"
             << "  kernels     " << WithCommas(part("kernels")) << " bytes\n"
+            << "  shared      " << WithCommas(part("lto_shared"))
+            << " bytes (link-time optimized code and constants both libraries define, merged strings)\n"
             << "  model       " << WithCommas(part("model")) << " bytes\n"
             << "  libc+libgcc " << WithCommas(part("libc_libgcc"))
             << " bytes (memcpy, soft double for prepare-time scales, libm)\n"
             << "  startup     " << WithCommas(part("startup")) << " bytes, main " << part("app") << ", padding "
             << part("padding") << "\n"
             << "  total       " << WithCommas(flash.total) << " bytes\n"
-            << "  runtime + kernels " << WithCommas(part("runtime") + part("kernels")) << " bytes; with "
-            << "TINYML_ERROR_MESSAGES=0: " << WithCommas(lean_part("runtime") + lean_part("kernels")) << " bytes ("
-            << WithCommas(lean_part("runtime")) << " runtime + " << WithCommas(lean_part("kernels")) << " kernels"
+            << "  runtime + kernels (+ shared) " << WithCommas(part("runtime") + part("kernels") + part("lto_shared"))
+            << " bytes; with TINYML_ERROR_MESSAGES=0: "
+            << WithCommas(lean_part("runtime") + lean_part("kernels") + lean_part("lto_shared")) << " bytes ("
+            << WithCommas(lean_part("runtime")) << " runtime + " << WithCommas(lean_part("kernels")) << " kernels + "
+            << WithCommas(lean_part("lto_shared")) << " shared"
             << (lean.runs ? ", probe runs" : ", PROBE FAILED TO RUN") << ")\n";
   // The largest runtime/kernel objects (messages on), for flash budgets.
   std::vector<std::pair<uint64_t, std::string>> largest;

@@ -100,7 +100,7 @@ inline Widen MakeWiden(int32_t input_offset, const OutputStage& out) {
 // which widens to 0) as depth positions [k0, k0 + count) of column `p`.
 void WidenRun(uint32_t* cols, int32_t p, int32_t k0, const int8_t* src, int32_t count, const Widen& widen);
 // Zero the padding positions [depth, round_up(depth, 4)) of column p.
-void WidenPadTail(uint32_t* cols, int32_t p, int32_t depth);
+__attribute__((noinline)) void WidenPadTail(uint32_t* cols, int32_t p, int32_t depth);
 
 }  // namespace cortex_m
 }  // namespace tinyml

@@ -104,8 +104,9 @@ inline int32_t OutFastClamp(int32_t acc, int32_t multiplier, uint32_t pre_shift,
 // the taps inside the image, the first of which reads filter row `filter`,
 // so one pointer walks input and filter and the tap loop needs few
 // registers.
-void PixelChannelsBiased(const uintptr_t* deltas, int32_t taps, const int8_t* filter, int32_t channels, uint32_t off,
-                         const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
+__attribute__((noinline)) void PixelChannelsBiased(const uintptr_t* deltas, int32_t taps, const int8_t* filter,
+                                                   int32_t channels, uint32_t off, const ChannelQuant& quant,
+                                                   const OutputStage& stage, int8_t* out) {
   const int32_t* bias = quant.bias;
   const int32_t* mult = quant.multiplier;
   const int8_t* shift = quant.shift;

@@ -1,5 +1,7 @@
 // Pieces shared by the two depthwise files: depthwise_conv_s8.cc (depth
 // multiplier 1, -O2) and depthwise_conv_s8_cold.cc (the rest, -Os).
+// The functions declared noinline stay out of their hot callers under
+// link-time optimization too (the hot/cold split is by file).
 #ifndef TINYML_KERNELS_CORTEX_M_DEPTHWISE_CONV_S8_INTERNAL_H_
 #define TINYML_KERNELS_CORTEX_M_DEPTHWISE_CONV_S8_INTERNAL_H_
 
@@ -93,18 +95,21 @@ void DwPixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filte
 
 // DwPixelChannels4 without a bias or with the exact requantization
 // (depthwise_conv_s8_cold.cc).
-void DwPixelChannelsSlow(const uintptr_t* deltas, int32_t taps, const int8_t* filter, int32_t channels,
-                         uint32_t off, const ChannelQuant& quant, const OutputStage& stage, int8_t* out);
+__attribute__((noinline)) void DwPixelChannelsSlow(const uintptr_t* deltas, int32_t taps, const int8_t* filter,
+                                                   int32_t channels, uint32_t off, const ChannelQuant& quant,
+                                                   const OutputStage& stage, int8_t* out);
 
 // One pixel, any depth multiplier and output stage, one channel at a time:
 // rows[t] is tap t's input row (depthwise_conv_s8_cold.cc).
-void DwPixelSlow(const uintptr_t* rows, int32_t taps, int32_t dm, const int8_t* filter, int32_t out_c,
-                 int32_t input_offset, const ChannelQuant& quant, const OutputStage& stage, int8_t* out);
+__attribute__((noinline)) void DwPixelSlow(const uintptr_t* rows, int32_t taps, int32_t dm, const int8_t* filter,
+                                           int32_t out_c, int32_t input_offset, const ChannelQuant& quant,
+                                           const OutputStage& stage, int8_t* out);
 
 // DepthwiseConvS8 when !DwLanesByChannel.
-void DepthwiseConvS8Rest(const DepthwiseS8Params& params, const ChannelQuant& quant, const Shape& input_shape,
-                         const int8_t* input, const Shape& filter_shape, const int8_t* filter,
-                         const Shape& output_shape, int8_t* output, void* scratch);
+__attribute__((noinline)) void DepthwiseConvS8Rest(const DepthwiseS8Params& params, const ChannelQuant& quant,
+                                                   const Shape& input_shape, const int8_t* input,
+                                                   const Shape& filter_shape, const int8_t* filter,
+                                                   const Shape& output_shape, int8_t* output, void* scratch);
 
 }  // namespace cortex_m
 }  // namespace tinyml
