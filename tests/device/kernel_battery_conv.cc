@@ -203,6 +203,13 @@ ConvCase RandomConv(Rng& r) {
   c.in_fill = r.OneIn(10) ? static_cast<Fill>(r.Range(1, 2)) : Fill::kRandom;
   c.filter_fill = r.OneIn(10) ? static_cast<Fill>(r.Range(1, 2)) : Fill::kRandom;
   c.skew = r.OneIn(2) ? 4 : 0;
+  if (r.OneIn(4)) {
+    // Pointwise (ConvS8_1x1 too), often 16n deep (Helium on the M55).
+    c.k_h = c.k_w = 1;
+    c.stride_h = c.stride_w = 1;
+    c.pad = Pad::kValid;
+    c.in_c = r.OneIn(2) ? 16 * r.Range(1, 4) : r.Range(1, 70);
+  }
   return c;
 }
 
