@@ -9,6 +9,7 @@ namespace {
 // Full failure reports per run; later failures are only counted.
 constexpr int32_t kMaxReports = 8;
 int32_t g_reports = 0;
+int32_t g_selected = -1;
 
 // Large buffers live in .bigram (DDR on the M55, whose DTCM is small).
 Buffers g_buffers __attribute__((section(".bigram")));
@@ -50,6 +51,10 @@ void PrintCaseHeader(const CaseInfo& info, const char* kernel, const char* mode)
 }  // namespace
 
 uint32_t CaseSeed(uint32_t seed, uint32_t index) { return Mix(Mix(0x811c9dc5u, seed), index); }
+
+void SelectCase(int32_t index) { g_selected = index; }
+bool Selected(int32_t index) { return g_selected < 0 || g_selected == index; }
+bool AllCasesSelected() { return g_selected < 0; }
 
 Buffers& GetBuffers() { return g_buffers; }
 

@@ -45,6 +45,11 @@ class Rng {
 // Seed of case `index` of a group run with `seed`.
 uint32_t CaseSeed(uint32_t seed, uint32_t index);
 
+// Runs only case `index` of each group (-1: all), to repeat one failure.
+void SelectCase(int32_t index);
+bool Selected(int32_t index);
+bool AllCasesSelected();
+
 // Static buffers (no heap on the device). Every case of the battery fits;
 // the groups check the sizes and fail a case that would not.
 constexpr int32_t kMaxInput = 24 * 1024;

@@ -149,7 +149,7 @@ struct Counter {
   int32_t cases = 0;
   int32_t runs = 0;
   void Run(const DwCase& c) {
-    const int32_t n = RunDw(c, index, CaseSeed(seed, static_cast<uint32_t>(index)));
+    const int32_t n = Selected(index) ? RunDw(c, index, CaseSeed(seed, static_cast<uint32_t>(index))) : 0;
     ++index;
     cases += n > 0 ? 1 : 0;
     runs += n;

@@ -3,15 +3,19 @@
 //   unit SHARED_DIR                               core, planner, interpreter checks
 //   conformance MODEL INPUT OUTPUT [STRIDE]       one conformance case
 //   conformance_int8 MODEL INPUT OUTPUT [STRIDE]  the same with int8-only registrations
-//   kernels GROUP [SEED]                          optimized kernels against the reference
+//   kernels GROUP [SEED [CASE]]                   optimized kernels against the reference
 //                                                 (cortex_m builds; GROUP: conv, depthwise,
-//                                                 fully_connected, pooling, add or all)
+//                                                 fully_connected, pooling, add or all;
+//                                                 CASE: only that case index)
 // Exit status: 0 pass, 1 fail, 77 skipped (ctest SKIP_RETURN_CODE),
 // 98 forbidden libc call, 99 fault.
 #include <stdint.h>
 
 #include "check.h"
 #include "checks.h"
+#if TINYML_DEVICE_KERNEL_BATTERY
+#include "kernel_battery.h"
+#endif
 #include "conformance.h"
 #include "semihost.h"
 
@@ -46,7 +50,7 @@ bool Equal(const char* a, const char* b) {
 int Usage() {
   tinyml::device_test::Print(
       "usage (QEMU -append): unit SHARED_DIR | conformance[_int8] MODEL INPUT OUTPUT [STRIDE] | "
-      "kernels GROUP [SEED]\n");
+      "kernels GROUP [SEED [CASE]]\n");
   return 2;
 }
 
@@ -116,9 +120,10 @@ int main() {
     RunGroup("interpreter", [] { InterpreterChecks(shared_dir); });
     return Summary();
   }
-  if ((n == 3 || n == 4) && Equal(words[1], "kernels")) {
+  if (n >= 3 && n <= 5 && Equal(words[1], "kernels")) {
 #if TINYML_DEVICE_KERNEL_BATTERY
-    return RunBattery(words[2], n == 4 ? ParseUnsigned(words[3]) : kBatterySeed);
+    if (n == 5) tinyml::device_test::battery::SelectCase(static_cast<int32_t>(ParseUnsigned(words[4])));
+    return RunBattery(words[2], n >= 4 ? ParseUnsigned(words[3]) : kBatterySeed);
 #else
     Print("SKIP kernels: this firmware has the reference kernels only (TINYML_KERNELS=ref)\n");
     return 77;
