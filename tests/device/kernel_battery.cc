@@ -151,7 +151,7 @@ const char* ShiftsName(Shifts kind) {
 void MakeBias(Rng& rng, Bias kind, int32_t n, int32_t* bias) {
   const int32_t range = kind == Bias::kSmall ? 1000 : kind == Bias::kMedium ? 100000 : 2000000000;
   for (int32_t c = 0; c < n; ++c) {
-    bias[c] = kind == Bias::kNone ? 0 : static_cast<int32_t>(static_cast<int64_t>(rng.Next() % (2u * range + 1u)) - range);
+    bias[c] = kind == Bias::kNone || kind == Bias::kLimit ? 0 : static_cast<int32_t>(static_cast<int64_t>(rng.Next() % (2u * range + 1u)) - range);
   }
 }
 
@@ -165,8 +165,16 @@ const char* BiasName(Bias kind) {
       return "medium";
     case Bias::kHuge:
       return "huge";
+    case Bias::kLimit:
+      return "limit";
   }
   return "?";
+}
+
+int32_t LimitBias(int32_t oc, int64_t filter_bound) {
+  const int64_t b = (static_cast<int64_t>(1) << 30) - 1 - filter_bound;
+  const int32_t magnitude = b > 0 ? static_cast<int32_t>(b) : 0;
+  return oc % 2 == 0 ? magnitude : -magnitude;
 }
 
 bool Geometry(Rng& rng, Pad pad, int32_t in, int32_t k, int32_t stride, int32_t dilation, int32_t* lead,

@@ -93,10 +93,16 @@ enum class Shifts { kTypical, kFold, kTiny, kLeft, kMixed };
 void MakeQuant(Rng& rng, Shifts kind, int32_t n, int32_t* multiplier, int32_t* shift, int8_t* shift8);
 const char* ShiftsName(Shifts kind);
 
-// Bias: none, |b| <= 1000, <= 100000, or up to 2e9 (no fast path).
-enum class Bias { kNone, kSmall, kMedium, kHuge };
+// Bias: none, |b| <= 1000, <= 100000, up to 2e9 (no fast path), or at
+// the fast path's limit: per output channel 2^30 - 1 minus the bound of its
+// filter's sum (LimitBias), + on even and - on odd channels, so extreme
+// data reach accumulators of +-(2^30 - 1) (MakeBias leaves it 0).
+enum class Bias { kNone, kSmall, kMedium, kHuge, kLimit };
 void MakeBias(Rng& rng, Bias kind, int32_t n, int32_t* bias);
 const char* BiasName(Bias kind);
+// The kLimit bias of output channel `oc` whose filter alone bounds
+// |accumulator| by `filter_bound` (AccBound with bias 0).
+int32_t LimitBias(int32_t oc, int64_t filter_bound);
 
 // Output spacing per pad kind; returns false when the output is empty.
 // SAME: TFLite's (total padding odd: one more at the end); explicit: any

@@ -88,6 +88,8 @@ int32_t RunConv(const ConvCase& c, int32_t index, uint32_t seed) {
   FillBytes(rng, input, in_n, c.in_fill);
   FillBytes(rng, filter, f_n, c.filter_fill);
   MakeBias(rng, c.bias, c.out_c, buf.bias);
+  for (int32_t oc = 0; c.bias == Bias::kLimit && oc < c.out_c; ++oc)
+    buf.bias[oc] = LimitBias(oc, cm::ConvAccBound(filter + oc * depth, depth, 0, -c.input_zp));
   MakeQuant(rng, c.shifts, c.out_c, buf.multiplier, buf.shift, buf.shift8);
   const int32_t* bias = c.bias == Bias::kNone ? nullptr : buf.bias;
 
@@ -177,7 +179,7 @@ ConvCase Base() {
 
 constexpr Act kActs[] = {Act::kNone, Act::kRelu, Act::kRelu6, Act::kRange};
 constexpr Shifts kShiftKinds[] = {Shifts::kFold, Shifts::kTypical, Shifts::kMixed, Shifts::kLeft, Shifts::kTiny};
-constexpr Bias kBiases[] = {Bias::kMedium, Bias::kSmall, Bias::kNone, Bias::kHuge};
+constexpr Bias kBiases[] = {Bias::kMedium, Bias::kSmall, Bias::kNone, Bias::kHuge, Bias::kLimit};
 
 ConvCase RandomConv(Rng& r) {
   ConvCase c = Base();
@@ -199,7 +201,7 @@ ConvCase RandomConv(Rng& r) {
   c.act = kActs[r.Range(0, 3)];
   // Mostly shifts the fast output stages take.
   c.shifts = r.OneIn(2) ? kShiftKinds[r.Range(0, 1)] : kShiftKinds[r.Range(0, 4)];
-  c.bias = r.OneIn(6) ? Bias::kHuge : kBiases[r.Range(0, 2)];
+  c.bias = r.OneIn(6) ? kBiases[r.Range(3, 4)] : kBiases[r.Range(0, 2)];
   c.in_fill = r.OneIn(10) ? static_cast<Fill>(r.Range(1, 2)) : Fill::kRandom;
   c.filter_fill = r.OneIn(10) ? static_cast<Fill>(r.Range(1, 2)) : Fill::kRandom;
   c.skew = r.OneIn(2) ? 4 : 0;
@@ -292,7 +294,7 @@ void KernelBatteryConv(uint32_t seed, int32_t random_cases) {
           c.output_zp = out_zps[(k / 2) % 4];
           c.act = kActs[k % 4];
           c.shifts = kShiftKinds[(k / 4) % 5];
-          c.bias = kBiases[(k / 3) % 4];
+          c.bias = kBiases[(k / 3) % 5];
           c.skew = k % 3 == 0 ? 4 : 0;
           n.Run(c);
           ++k;
@@ -350,20 +352,24 @@ void KernelBatteryConv(uint32_t seed, int32_t random_cases) {
       }
     }
   }
-  // Extreme data: all inputs and filters at -128 / 127.
-  for (int32_t f = 0; f < 4; ++f) {
+  // Extreme data: all inputs and filters at -128 / 127, with the bias at
+  // the fast path's limit (accumulators of +-(2^30 - 1) inside the image)
+  // and not; 3x3 (im2col) and 1x1 16n deep (Helium on the M55).
+  for (int32_t f = 0; f < 32; ++f) {
     ConvCase c = Base();
     c.in_h = 4;
     c.in_w = 5;
-    c.in_c = 9;
+    c.in_c = f % 16 < 8 ? 9 : 32;
     c.out_c = 4;
-    c.k_h = c.k_w = 3;
-    c.pad = Pad::kSame;
+    c.k_h = c.k_w = f % 16 < 8 ? 3 : 1;
+    c.pad = c.k_h == 3 ? Pad::kSame : Pad::kValid;
     c.input_zp = f % 2 == 0 ? 127 : -128;
-    c.output_zp = -128;
-    c.in_fill = f < 2 ? Fill::kMin : Fill::kMax;
-    c.filter_fill = f % 2 == 0 ? Fill::kMin : Fill::kMax;
-    c.shifts = Shifts::kTiny;
+    c.output_zp = f % 8 < 4 ? -128 : 3;
+    c.in_fill = f % 4 < 2 ? Fill::kMin : Fill::kMax;
+    c.filter_fill = f % 8 < 4 ? Fill::kMin : Fill::kMax;
+    c.bias = f < 16 ? Bias::kLimit : Bias::kNone;
+    c.shifts = f % 3 == 0 ? Shifts::kTypical : Shifts::kTiny;
+    c.act = f % 5 == 0 ? Act::kRelu : Act::kNone;
     n.Run(c);
   }
   // The KWS first layer: 10x4 filter on one channel, stride 2, SAME.

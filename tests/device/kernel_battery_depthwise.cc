@@ -92,6 +92,8 @@ int32_t RunDw(const DwCase& c, int32_t index, uint32_t seed) {
   FillBytes(rng, input, in_n, c.in_fill);
   FillBytes(rng, filter, f_n, c.filter_fill);
   MakeBias(rng, c.bias, out_c, buf.bias);
+  for (int32_t oc = 0; c.bias == Bias::kLimit && oc < out_c; ++oc)
+    buf.bias[oc] = LimitBias(oc, cm::DepthwiseAccBound(filter, taps, out_c, oc, 0, -c.input_zp));
   MakeQuant(rng, c.shifts, out_c, buf.multiplier, buf.shift, buf.shift8);
   const int32_t* bias = c.bias == Bias::kNone ? nullptr : buf.bias;
 
@@ -173,7 +175,7 @@ DwCase Base() {
 
 constexpr Act kActs[] = {Act::kNone, Act::kRelu, Act::kRelu6, Act::kRange};
 constexpr Shifts kShiftKinds[] = {Shifts::kFold, Shifts::kTypical, Shifts::kMixed, Shifts::kLeft, Shifts::kTiny};
-constexpr Bias kBiases[] = {Bias::kMedium, Bias::kSmall, Bias::kNone, Bias::kHuge};
+constexpr Bias kBiases[] = {Bias::kMedium, Bias::kSmall, Bias::kNone, Bias::kHuge, Bias::kLimit};
 
 // Quantization the assembly pixel takes (fast, folded, int8 range, bias):
 // output zero point -128 with no activation or ReLU.
@@ -221,7 +223,7 @@ DwCase RandomDw(Rng& r) {
     c.output_zp = r.OneIn(3) ? r.Pick(zps) : r.Range(-128, 127);
     c.act = kActs[r.Range(0, 3)];
     c.shifts = r.OneIn(2) ? kShiftKinds[r.Range(0, 1)] : kShiftKinds[r.Range(0, 4)];
-    c.bias = r.OneIn(6) ? Bias::kHuge : kBiases[r.Range(0, 2)];
+    c.bias = r.OneIn(6) ? kBiases[r.Range(3, 4)] : kBiases[r.Range(0, 2)];
   }
   c.in_fill = r.OneIn(10) ? static_cast<Fill>(r.Range(1, 2)) : Fill::kRandom;
   c.filter_fill = r.OneIn(10) ? static_cast<Fill>(r.Range(1, 2)) : Fill::kRandom;
@@ -263,7 +265,7 @@ void KernelBatteryDepthwise(uint32_t seed, int32_t random_cases) {
           c.output_zp = out_zps[(k / 2) % 4];
           c.act = kActs[(k / 2) % 4];
           c.shifts = kShiftKinds[(k / 3) % 5];
-          c.bias = kBiases[(k / 5) % 4];
+          c.bias = kBiases[(k / 5) % 5];
         }
         c.skew = k % 3 == 0 ? 4 : 0;
         n.Run(c);
@@ -303,7 +305,7 @@ void KernelBatteryDepthwise(uint32_t seed, int32_t random_cases) {
           c.output_zp = out_zps[k % 4];
           c.act = kActs[k % 4];
           c.shifts = kShiftKinds[(k / 3) % 5];
-          c.bias = kBiases[(k / 2) % 4];
+          c.bias = kBiases[(k / 2) % 5];
         }
         c.skew = k % 2 == 0 ? 0 : 4;
         n.Run(c);
@@ -353,18 +355,24 @@ void KernelBatteryDepthwise(uint32_t seed, int32_t random_cases) {
       }
     }
   }
-  // Extreme data.
-  for (int32_t f = 0; f < 4; ++f) {
+  // Extreme data, with the bias at the fast path's limit (accumulators of
+  // +-(2^30 - 1) inside the image) and not: lanes by channel (assembly,
+  // Helium), broadcast, per channel; 3x3 and 5x5 (> 9 taps).
+  for (int32_t f = 0; f < 48; ++f) {
     DwCase c = Base();
-    c.in_h = 5;
-    c.in_w = 5;
-    c.in_c = f < 2 ? 8 : 3;
-    c.dm = f < 2 ? 1 : 4;
-    c.input_zp = f % 2 == 0 ? 127 : -128;
-    c.output_zp = -128;
-    c.in_fill = f % 2 == 0 ? Fill::kMin : Fill::kMax;
-    c.filter_fill = f < 2 ? Fill::kMin : Fill::kMax;
-    c.shifts = Shifts::kTiny;
+    c.in_h = 6;
+    c.in_w = 6;
+    const int32_t path = f % 3;
+    c.in_c = path == 0 ? 8 : path == 1 ? 2 : 3;
+    c.dm = path == 1 ? 4 : 1;
+    c.k_h = c.k_w = f % 6 < 3 ? 3 : 5;
+    c.input_zp = (f / 6) % 2 == 0 ? 127 : -128;
+    c.output_zp = f % 4 == 0 ? 3 : -128;
+    c.in_fill = (f / 12) % 2 == 0 ? Fill::kMin : Fill::kMax;
+    c.filter_fill = (f / 6) % 4 < 2 ? Fill::kMin : Fill::kMax;
+    c.bias = f < 24 ? Bias::kLimit : Bias::kMedium;
+    c.shifts = f % 5 == 0 ? Shifts::kTiny : Shifts::kFold;
+    c.act = f % 7 == 0 ? Act::kRelu : Act::kNone;
     n.Run(c);
   }
   // DS-CNN (KWS) depthwise layer and micro_speech's first layer.
