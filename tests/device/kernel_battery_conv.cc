@@ -302,6 +302,31 @@ void KernelBatteryConv(uint32_t seed, int32_t random_cases) {
       }
     }
   }
+  // Filter rows of 64 bytes (the im2col row buffer's size: whole words),
+  // 65 and 32, partly padded or dilated so they are gathered; columns of
+  // 512 bytes (depth 64, the stack limit) and more.
+  k = 0;
+  for (int32_t in_c : {16, 13, 32, 8}) {
+    for (int32_t kw : {4, 5, 2}) {
+      for (int32_t dil : {1, 2}) {
+        ConvCase c = Base();
+        c.in_h = 4;
+        c.in_w = 6;
+        c.in_c = in_c;
+        c.out_c = 6;
+        c.k_h = kw == 2 ? 4 : 1 + k % 2;
+        c.k_w = kw;
+        c.dil_w = dil;
+        c.pad = k % 3 == 2 ? Pad::kExplicit : Pad::kSame;
+        c.input_zp = k % 2 == 0 ? -128 : 127;
+        c.output_zp = k % 4 < 2 ? -128 : 9;
+        c.shifts = kShiftKinds[k % 2];
+        c.bias = kBiases[k % 3];
+        n.Run(c);
+        ++k;
+      }
+    }
+  }
   // Filter rows of one word (in_c * k_w == 4): zero points shifted in for
   // a padded side.
   k = 0;

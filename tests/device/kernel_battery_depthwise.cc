@@ -281,8 +281,9 @@ void KernelBatteryDepthwise(uint32_t seed, int32_t random_cases) {
   struct Shape2 {
     int32_t k_h, k_w, in_h, in_w;
   };
-  const Shape2 shapes[] = {{5, 5, 7, 7}, {1, 10, 3, 12}, {10, 4, 11, 6}, {4, 3, 6, 5},
-                           {6, 6, 8, 8}, {3, 4, 4, 5},   {5, 5, 2, 3},   {10, 1, 4, 2}};
+  // 4x8 and 3x11: 32 taps (the stack table's size) and 33 (scratch).
+  const Shape2 shapes[] = {{5, 5, 7, 7}, {1, 10, 3, 12}, {10, 4, 11, 6}, {4, 3, 6, 5}, {6, 6, 8, 8},
+                           {3, 4, 4, 5}, {5, 5, 2, 3},   {10, 1, 4, 2},  {4, 8, 5, 9}, {3, 11, 4, 12}};
   const int32_t channel_sets[] = {4, 8, 16, 20, 36, 1, 3, 6};
   k = 0;
   for (const Shape2& s : shapes) {
