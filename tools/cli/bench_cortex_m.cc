@@ -349,8 +349,12 @@ SymbolOwners LibraryOwners(const json& info, bool messages) {
       throw std::runtime_error("nm failed on the " + std::string(part) + " objects: " + LastLines(out, 3));
     std::istringstream nm_in(out);
     AddNmOwners(nm_in, part, &owners);
+    // The core's flags: without them lto-dump cannot read objects that use
+    // its builtins (MVE on the M55).
+    std::string cpu_flags;
+    for (const auto& flag : info["cpu_flags"]) cpu_flags += " " + std::string(flag);
     for (const auto& object : objects) {
-      if (RunCommand(Quote(info["lto_dump"]) + " -list -defined-only " + Quote(object), &out) != 0)
+      if (RunCommand(Quote(info["lto_dump"]) + cpu_flags + " -list -defined-only " + Quote(object), &out) != 0)
         throw std::runtime_error("lto-dump failed on " + std::string(object) + ": " + LastLines(out, 3));
       std::istringstream dump_in(out);
       AddLtoDumpOwners(dump_in, part, fs::path(std::string(object)).filename().string(), &owners);
