@@ -472,6 +472,7 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
   // the size libraries too (cmake/cortex_m.cmake), so the probe measures the
   // code that was counted.
   const bool optimized_flags = info.value("kernels", std::string()) == "cortex_m";
+  const bool lto = !info.value("firmware_link_flags", json::array()).empty();
   r["flash"] = {{"runtime_bytes", part("runtime")},          {"kernels_bytes", part("kernels")},
                 {"model_bytes", part("model")},              {"libc_libgcc_bytes", part("libc_libgcc")},
                 {"startup_bytes", part("startup")},
@@ -482,7 +483,9 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
                 {"build", std::string(optimized_flags ? "-Os but the optimized compute kernels, which keep the bench "
                                                         "firmware's flags (-O2; *_cold.cc -Os)"
                                                       : "-Os") +
-                              ", no stdio, only this model's ops (int8-only registrations for int8 ops)"}};
+                              ", no stdio, only this model's ops (int8-only registrations for int8 ops)" +
+                              (lto ? ", link-time optimized like the firmware" : "")},
+                {"link_time_optimized", lto}};
   auto objects_json = [](const FlashSplit& split) {
     json o = json::object();
     for (const auto& [name, bytes] : split.objects) o[name] = bytes;
@@ -522,6 +525,7 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
             << "stack:        " << WithCommas(run.values.at("stack_invoke_bytes")) << " bytes during invoke, "
             << WithCommas(run.values.at("stack_prepare_bytes")) << " bytes firmware high-water (load + prepare)\n"
             << "flash (" << (optimized_flags ? "-Os, optimized kernels as in the firmware" : "-Os")
+            << (lto ? ", link-time optimized" : "")
             << ", no stdio, this model's ops only" << (flash.runs ? ", probe runs" : ", PROBE FAILED TO RUN")
             << "):\n"
             << "  runtime     " << WithCommas(part("runtime")) << " bytes\n"
