@@ -10,7 +10,8 @@
 // 3. Links a size probe: a firmware with only this model's ops, the model
 //    in flash (.incbin), -Os (the optimized kernels keep the firmware's
 //    per-file flags), no stdio, and splits its flash by the linker
-//    map into runtime, kernels, model data and startup/libc.
+//    map into runtime, kernels, model data and startup/libc (link-time
+//    optimized: by who defines each section's symbol, cli/flash_split.h).
 // 4. Estimates Cortex-M4 cycles from the instruction mix (labelled an
 //    estimate: QEMU has no timing model).
 // --kernels cortex_m uses build/cortex-mN-opt (TINYML_KERNELS=cortex_m) and
@@ -538,7 +539,8 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
             << "  startup     " << WithCommas(part("startup")) << " bytes, main " << part("app") << ", padding "
             << part("padding") << "\n"
             << "  total       " << WithCommas(flash.total) << " bytes\n"
-            << "  runtime + kernels (+ shared) " << WithCommas(part("runtime") + part("kernels") + part("lto_shared"))
+            << "  runtime + kernels (+ shared) "
+            << WithCommas(part("runtime") + part("kernels") + part("lto_shared"))
             << " bytes; with TINYML_ERROR_MESSAGES=0: "
             << WithCommas(lean_part("runtime") + lean_part("kernels") + lean_part("lto_shared")) << " bytes ("
             << WithCommas(lean_part("runtime")) << " runtime + " << WithCommas(lean_part("kernels")) << " kernels + "
