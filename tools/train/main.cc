@@ -328,8 +328,15 @@ int Run(const Options& opt) {
 #else
   const double eval_reserve = 1.0;
 #endif
-  tc.minutes = opt.minutes > 0 ? opt.minutes
-                               : std::clamp(kDefaultTotalMinutes - 1.0 - Seconds(start) / 60.0 - eval_reserve, 2.0, 25.0);
+  // --epochs alone is a fixed, reproducible plan: no clock. Without --epochs
+  // (or with --minutes too) training stops on time.
+  if (opt.minutes > 0) {
+    tc.minutes = opt.minutes;
+  } else if (opt.epochs > 0) {
+    tc.minutes = 0.0;
+  } else {
+    tc.minutes = std::clamp(kDefaultTotalMinutes - 1.0 - Seconds(start) / 60.0 - eval_reserve, 2.0, 25.0);
+  }
   TrainCallbacks cb;
   cb.note = [&](const std::string& s) { progress.Line(s); };
   int32_t current_epoch = 0;
@@ -487,7 +494,7 @@ int Main(int argc, char** argv) {
   app.add_option("--out", opt.out, "output directory (default out/WORD)");
   app.add_option("--size-budget", opt.size_budget, "largest .tflite file in bytes")->capture_default_str();
   app.add_option("--arena-budget", opt.arena_budget, "largest tensor arena in bytes")->capture_default_str();
-  app.add_option("--minutes", opt.minutes, "training time in minutes (default: what a 30-minute total leaves)");
+  app.add_option("--minutes", opt.minutes, "training time in minutes (default: what a 30-minute total leaves; no limit with --epochs)");
   app.add_option("--epochs", opt.epochs, "epochs instead of a time-based plan (reproducible)")->check(CLI::Range(2, 100000));
   app.add_option("--seed", opt.seed, "seed for data and training")->capture_default_str();
   app.add_option("--arch", opt.arch,
