@@ -12,6 +12,7 @@ namespace {
 
 using mm::ClampRange;
 using mm::MacOcts1;
+using mm::MacOcts4;
 using mm::MacOcts8;
 using mm::StoreStrided4;
 using mm::TailWord;
@@ -64,7 +65,7 @@ void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t c
     int32_t a1 = a0, a2 = a0, a3 = a0;
     const uint32_t* x = cols;
     int32_t d = depth;
-    for (; d >= 64; d -= 64) MacOcts8(x, f, &a0, &a1, &a2, &a3);
+    for (; d >= 32; d -= 32) MacOcts4(x, f, &a0, &a1, &a2, &a3);
     for (; d >= 8; d -= 8) MacOcts1(x, f, &a0, &a1, &a2, &a3);
     const int32_t m = *mult++;
     const uint32_t pre = ~static_cast<uint32_t>(*shift++);
