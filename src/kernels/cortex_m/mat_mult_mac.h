@@ -121,7 +121,7 @@ TINYML_MM_INLINE void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int
     *a3_ref = a3;                                                                                                  \
   }
 TINYML_MM_DEFINE_MAC_OCTS(MacOcts8, TINYML_MM_OCT8_ASM)
-TINYML_MM_DEFINE_MAC_OCTS(MacOcts4, TINYML_MM_OCT4_ASM)
+TINYML_MM_DEFINE_MAC_OCTS(MacOcts2, TINYML_MM_OCT2_ASM)
 TINYML_MM_DEFINE_MAC_OCTS(MacOcts1, TINYML_MM_OCT_ASM)
 #undef TINYML_MM_DEFINE_MAC_OCTS
 #undef TINYML_MM_OCT8_ASM
@@ -168,8 +168,8 @@ inline void MacPairs(const uint32_t*& x, const int8_t*& f, int32_t pairs, int32_
 inline void MacOcts8(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
   MacPairs(x, f, 8, a0, a1, a2, a3);
 }
-inline void MacOcts4(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
-  MacPairs(x, f, 4, a0, a1, a2, a3);
+inline void MacOcts2(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
+  MacPairs(x, f, 2, a0, a1, a2, a3);
 }
 inline void MacOcts1(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
   MacPairs(x, f, 1, a0, a1, a2, a3);
