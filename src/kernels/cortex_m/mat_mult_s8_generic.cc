@@ -1,5 +1,4 @@
-// The convolution matmul's less frequent cases (conv_s8.h), compiled for
-// size: the exact requantization, depth % 8 != 0, groups of 2-3 pixels;
+// The convolution matmul's less frequent cases (conv_s8.h), compiled -Os: the exact requantization, depth % 8 != 0, groups of 2-3 pixels;
 // and the column widening helpers.
 #include <string.h>
 
@@ -8,6 +7,10 @@
 #include "kernels/cortex_m/dsp.h"
 #include "kernels/cortex_m/mat_mult_mac.h"
 
+// -Os (this pragma; the file is otherwise built with the compute kernels'
+// -O2): 344 B less for KWS; VWW +3.3 % instructions (its exact-requantization
+// layer), IC +0.3 %, the other models within 0.06 % (ports/cortex_m/README.md).
+#pragma GCC optimize("Os")
 namespace tinyml {
 namespace cortex_m {
 namespace {
