@@ -32,7 +32,8 @@ inline uint32_t* WidenWords(uint32_t* dst, const int8_t* src, int32_t words, con
 
 }  // namespace
 
-int64_t AccBound(const int8_t* first, int32_t count, int32_t stride, int32_t bias, int32_t input_offset) {
+// Prepare-time: compiled for size (the file is otherwise -O2).
+__attribute__((optimize("Os"))) int64_t AccBound(const int8_t* first, int32_t count, int32_t stride, int32_t bias, int32_t input_offset) {
   int64_t abs_sum = 0;
   for (int32_t k = 0; k < count; ++k) {
     const int32_t f = first[k * stride];
