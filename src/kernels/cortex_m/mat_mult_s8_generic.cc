@@ -1,5 +1,6 @@
-// The convolution matmul's less frequent cases (conv_s8.h), compiled -Os: the exact requantization, depth % 8 != 0, groups of 2-3 pixels;
-// and the column widening helpers.
+// The convolution matmul's less frequent cases (conv_s8.h): the exact
+// requantization, depth % 8 != 0, groups of 2-3 pixels; and the column
+// widening helpers.
 #include <string.h>
 
 #include "core/fixed_point.h"
@@ -7,10 +8,6 @@
 #include "kernels/cortex_m/dsp.h"
 #include "kernels/cortex_m/mat_mult_mac.h"
 
-// -Os (this pragma; the file is otherwise built with the compute kernels'
-// -O2): 344 B less for KWS; VWW +3.3 % instructions (its exact-requantization
-// layer), IC +0.3 %, the other models within 0.06 % (ports/cortex_m/README.md).
-#pragma GCC optimize("Os")
 namespace tinyml {
 namespace cortex_m {
 namespace {
@@ -84,16 +81,18 @@ namespace {
 
 // Any depth, the MAC loop 8 deep (depth tail zero-padded): layers whose
 // depth is not a multiple of 8, groups of 2-3 pixels, layers without a
-// bias; kFast: the fast requantization (columns doubled), else the exact
-// one (hot in some models, e.g. MLPerf VWW: one instantiation each, a
-// run-time choice cost VWW 1% through spills around the MAC asm).
-template <bool kFast>
+// bias; out.fast: the fast requantization (columns doubled), else the exact
+// one (hot in some models, e.g. MLPerf VWW). One function with a run-time
+// choice: about 520 B less than one instantiation each, VWW +0.9 % (spills
+// around the MAC asm); compiled -Os as well it was 210 B less again but
+// VWW +3.9 % (ports/cortex_m/README.md).
 void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                 const ChannelQuant& quant_ref, const OutputStage& out_ref, int32_t pixels, int8_t* output) {
   // Local copies: int8 stores may alias anything, which would otherwise
   // force reloads of these after every output byte.
   const ChannelQuant quant = quant_ref;
   const OutputStage out = out_ref;
+  const bool fast = out.fast != 0;
   const int32_t round_offset = RoundOffset(out.output_offset);
   const int32_t blocks = depth >> 2;
   const int32_t rem = depth & 3;
@@ -101,7 +100,7 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
   for (int32_t c = 0; c < channels; ++c) {
     const int8_t* f = filter + c * depth;
     const int32_t bias = quant.bias != nullptr ? quant.bias[c] : 0;
-    int32_t a0 = kFast ? static_cast<int32_t>(static_cast<uint32_t>(bias) << 1) : bias;
+    int32_t a0 = fast ? static_cast<int32_t>(static_cast<uint32_t>(bias) << 1) : bias;
     int32_t a1 = a0, a2 = a0, a3 = a0;
     const uint32_t* x = cols;
     int32_t n = blocks;
@@ -130,7 +129,7 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
     }
     const int32_t multiplier = quant.multiplier[c];
     const int32_t shift = quant.shift[c];
-    if (kFast) {
+    if (fast) {
       const uint32_t pre_shift = static_cast<uint32_t>(~shift) & 0xffu;
       a0 = ClampRange(RequantFast2Sat(a0, multiplier, pre_shift, round_offset), out.act_min, out.act_max);
       a1 = ClampRange(RequantFast2Sat(a1, multiplier, pre_shift, round_offset), out.act_min, out.act_max);
@@ -150,11 +149,7 @@ void MatMulImpl(const uint32_t* cols, int32_t depth, const int8_t* filter, int32
 
 void MatMulS8Cols4Rest(const uint32_t* cols, int32_t depth, const int8_t* filter, int32_t channels,
                           const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
-  if (out.fast) {
-    MatMulImpl<true>(cols, depth, filter, channels, quant, out, pixels, output);
-  } else {
-    MatMulImpl<false>(cols, depth, filter, channels, quant, out, pixels, output);
-  }
+  MatMulImpl(cols, depth, filter, channels, quant, out, pixels, output);
 }
 
 }  // namespace cortex_m
