@@ -34,7 +34,9 @@ inline void Store4(int8_t* out, int32_t stride, int32_t pixels, int32_t v0, int3
 
 }  // namespace
 
-void WidenRun(uint32_t* cols, int32_t p, int32_t k0, const int8_t* src, int32_t count, const Widen& widen) {
+// -Os (the file is -O2): 180 B less for KWS (LTO had inlined it at the
+// im2col call sites), IC +0.27 % instructions.
+__attribute__((optimize("Os"))) void WidenRun(uint32_t* cols, int32_t p, int32_t k0, const int8_t* src, int32_t count, const Widen& widen) {
   int32_t i = 0;
   if ((k0 & 3) == 0) {
     uint32_t* dst = cols + (k0 >> 2) * 8 + 2 * p;
