@@ -71,8 +71,8 @@ TINYML_MM_INLINE void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int
   *a2_ref = a2;
   *a3_ref = a3;
 }
-// 64 depth values x 4 pixels, straight-line (no counter register, so the
-// filter words come two per LDRD): 200 instructions for 256 MACs.
+// 8 depth values x 4 pixels, straight-line (no counter register, so the
+// filter words come two per LDRD): 25 instructions for 32 MACs.
 #define TINYML_MM_HALF_ASM(W)                        \
   "sxtb16 %[fe], " W "\n\t"                          \
   "sxtb16 " W ", " W ", ror #8\n\t"                  \
@@ -95,7 +95,6 @@ TINYML_MM_INLINE void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int
 // underestimated block went out of range.
 #define TINYML_MM_OCT2_ASM TINYML_MM_OCT_ASM TINYML_MM_OCT_ASM
 #define TINYML_MM_OCT4_ASM TINYML_MM_OCT2_ASM TINYML_MM_OCT2_ASM
-#define TINYML_MM_OCT8_ASM TINYML_MM_OCT4_ASM TINYML_MM_OCT4_ASM
 #define TINYML_MM_DEFINE_MAC_OCTS(NAME, TEXT)                                                                      \
   TINYML_MM_INLINE void NAME(const uint32_t*& x_ref, const int8_t*& f_ref, int32_t* a0_ref, int32_t* a1_ref,       \
                              int32_t* a2_ref, int32_t* a3_ref) {                                                   \
@@ -120,11 +119,10 @@ TINYML_MM_INLINE void MacPairs(const uint32_t*& x_ref, const int8_t*& f_ref, int
     *a2_ref = a2;                                                                                                  \
     *a3_ref = a3;                                                                                                  \
   }
-TINYML_MM_DEFINE_MAC_OCTS(MacOcts8, TINYML_MM_OCT8_ASM)
+TINYML_MM_DEFINE_MAC_OCTS(MacOcts4, TINYML_MM_OCT4_ASM)
 TINYML_MM_DEFINE_MAC_OCTS(MacOcts2, TINYML_MM_OCT2_ASM)
 TINYML_MM_DEFINE_MAC_OCTS(MacOcts1, TINYML_MM_OCT_ASM)
 #undef TINYML_MM_DEFINE_MAC_OCTS
-#undef TINYML_MM_OCT8_ASM
 #undef TINYML_MM_OCT4_ASM
 #undef TINYML_MM_OCT2_ASM
 #undef TINYML_MM_OCT_ASM
@@ -165,8 +163,8 @@ inline void MacPairs(const uint32_t*& x, const int8_t*& f, int32_t pairs, int32_
   *a2_ref = a2;
   *a3_ref = a3;
 }
-inline void MacOcts8(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
-  MacPairs(x, f, 8, a0, a1, a2, a3);
+inline void MacOcts4(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
+  MacPairs(x, f, 4, a0, a1, a2, a3);
 }
 inline void MacOcts2(const uint32_t*& x, const int8_t*& f, int32_t* a0, int32_t* a1, int32_t* a2, int32_t* a3) {
   MacPairs(x, f, 2, a0, a1, a2, a3);
