@@ -476,7 +476,7 @@ void DwPixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filte
 }
 
 // -O2 like the file: -Os here was 120 B less for KWS but person_detect
-// +1.4 %, VWW +1.1 %, KWS +17,700 instructions (the border pixels' tap
+// +1.4 %, VWW +1.1 %, KWS +17,756 instructions (the border pixels' tap
 // tables), which MatMulWhole64Fold's 32-deep loop needs (ports/cortex_m/README.md).
 void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant, const Shape& input_shape,
                      const int8_t* input, const Shape& filter_shape, const int8_t* filter, const Shape& output_shape,

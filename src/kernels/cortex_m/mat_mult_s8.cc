@@ -20,7 +20,7 @@ using mm::TailWord;
 // The hot case: fast folded requantization, int8 output range, a bias, 4
 // pixels, depth 64 (the 1x1 layers of DS-CNN style models): a 32-deep
 // straight-line MAC run done twice (the 64-deep run straight was 308 B more
-// and KWS 71,756 instructions faster; with the loop KWS is 8,415 under its
+// and KWS 71,548 instructions faster; with the loop KWS is 8,415 under its
 // target, ports/cortex_m/README.md). Written with the fewest live values
 // across the MAC run (the filter pointer runs straight on into the next
 // channel's row) to limit spills around the asm.
