@@ -25,7 +25,7 @@ enum {
 }
 
 constexpr uint32_t kSchemaVersion = 3;
-constexpr uint64_t kMaxTensorBytes = 0x7fffffff;
+constexpr uint32_t kMaxTensorBytes = 0x7fffffff;
 
 // Effective builtin code: newer files use builtin_code, older ones only the
 // deprecated int8 field; TFLite takes the larger of the two.
@@ -173,14 +173,17 @@ Status Model::VerifyTensor(int32_t index) {
 
   // Then the values, decoded as the accessors will see them.
   const TensorMeta m = tensor(index);
-  uint64_t elements = 1;
+  // 32-bit and exact: elements <= kMaxTensorBytes throughout, and for n >= 1,
+  // elements * n > kMaxTensorBytes exactly when elements > kMaxTensorBytes / n.
+  uint32_t elements = 1;
   for (int32_t d = 0; d < m.shape.rank; ++d) {
     const int32_t dim = m.shape.dims[d];
     if (dim < 0) return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("negative or dynamic dimension"));
-    elements *= static_cast<uint64_t>(dim);
-    if (elements > kMaxTensorBytes) return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("too large"));
+    if (dim != 0 && elements > kMaxTensorBytes / static_cast<uint32_t>(dim))
+      return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("too large"));
+    elements *= static_cast<uint32_t>(dim);
   }
-  const size_t element_bytes = TensorTypeBytes(m.type);
+  const uint32_t element_bytes = static_cast<uint32_t>(TensorTypeBytes(m.type));
   if (element_bytes == 0) {
 #if TINYML_ERROR_MESSAGES
     MessageBuilder msg(error_, sizeof(error_));
@@ -189,7 +192,7 @@ Status Model::VerifyTensor(int32_t index) {
 #endif
     return Status::kUnsupportedType;
   }
-  if (elements * element_bytes > kMaxTensorBytes)
+  if (elements > kMaxTensorBytes / element_bytes)
     return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("too large"));
   if (m.const_bytes > 0) {
     if (m.const_bytes != elements * element_bytes)

@@ -349,7 +349,7 @@ void Interpreter::Reset() {
   for (int32_t t = 0; t < model_.num_tensors(); ++t) {
     const TensorMeta meta = model_.tensor(t);
     if (!meta.is_variable || tensors_[t].data == nullptr) continue;
-    memset(tensors_[t].data, 0, static_cast<size_t>(meta.Bytes()));
+    memset(tensors_[t].data, 0, TensorBytes(tensors_[t]));  // the same bytes as meta.Bytes() (verified: < 2^31)
   }
   for (int32_t i = 0; i < model_.num_operators(); ++i) {
     Node& node = nodes_[i];

@@ -10,14 +10,6 @@ namespace {
 // False for NaN and infinities as well as out-of-range values.
 bool FiniteAtLeast(float v, float lowest) { return v >= lowest && v <= FLT_MAX; }
 
-Status CheckActivationQuant(OpContext& ctx, const TensorMeta& t, const char* what_scale, const char* what_zp) {
-  if (t.quant.count != 1 || !(t.quant.scale(0) > 0.0f) || !FiniteAtLeast(t.quant.scale(0), 0.0f))
-    return ctx.Fail(Status::kInvalidModel, what_scale, t.quant.count);
-  const int64_t zp = t.quant.zero_point(0);
-  if (zp < -128 || zp > 127) return ctx.Fail(Status::kInvalidModel, what_zp, zp);
-  return Status::kOk;
-}
-
 }  // namespace
 
 Status CheckConvTensors(OpContext& ctx, TensorMeta* input, TensorMeta* filter, TensorMeta* output) {
@@ -80,17 +72,19 @@ Status CheckConvWindowOptions(OpContext& ctx, int8_t padding_raw, int32_t stride
 
 Status ConvWindowPadding(OpContext& ctx, Padding padding, int32_t in_size, int32_t filter_size, int32_t stride,
                          int32_t dilation, int32_t out_size, int32_t* pad) {
-  const int64_t effective = static_cast<int64_t>(filter_size - 1) * dilation + 1;
-  if (effective > INT32_MAX || static_cast<int64_t>(in_size) + stride > INT32_MAX)
+  // 32-bit and exact (in_size >= 0, the others >= 1): for d >= 1, a * d + 1 > INT32_MAX
+  // exactly when a > (INT32_MAX - 1) / d; likewise for the window bound below.
+  if (filter_size - 1 > (INT32_MAX - 1) / dilation || stride > INT32_MAX - in_size)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("stride or dilated filter too large; effective filter"),
-                    effective);
+                    static_cast<int64_t>(filter_size - 1) * dilation + 1);
+  const int32_t effective = (filter_size - 1) * dilation + 1;
   const int32_t expected = ComputeOutSize(padding, in_size, filter_size, stride, dilation);
   if (out_size != expected) {
     return ctx.Fail(Status::kInvalidShape,
                     TINYML_MSG("output height/width does not match the size computed from padding/stride/dilation:"),
                     expected);
   }
-  if (out_size > 0 && static_cast<int64_t>(out_size - 1) * stride + effective > INT32_MAX)
+  if (out_size > 0 && out_size - 1 > (INT32_MAX - effective) / stride)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("convolution window exceeds the int32 index range"));
   *pad = ComputePadding(stride, dilation, in_size, filter_size, out_size);
   return Status::kOk;
@@ -99,11 +93,11 @@ Status ConvWindowPadding(OpContext& ctx, Padding padding, int32_t in_size, int32
 Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const TensorMeta& filter,
                               const TensorMeta& output, int channel_dim, int32_t num_channels, int32_t* multipliers,
                               int32_t* shifts, int8_t* shifts8) {
-  TINYML_RETURN_IF_ERROR(CheckActivationQuant(
-      ctx, input, TINYML_MSG("int8 input needs one finite positive scale; scales given:"),
+  TINYML_RETURN_IF_ERROR(CheckActivationQuantS8(
+      ctx, input, true, TINYML_MSG("int8 input needs one finite positive scale; scales given:"),
       TINYML_MSG("int8 input zero point outside [-128, 127]:")));
-  TINYML_RETURN_IF_ERROR(CheckActivationQuant(
-      ctx, output, TINYML_MSG("int8 output needs one finite positive scale; scales given:"),
+  TINYML_RETURN_IF_ERROR(CheckActivationQuantS8(
+      ctx, output, true, TINYML_MSG("int8 output needs one finite positive scale; scales given:"),
       TINYML_MSG("int8 output zero point outside [-128, 127]:")));
 
   const QuantView& fq = filter.quant;

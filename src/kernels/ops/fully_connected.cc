@@ -34,16 +34,6 @@ struct FullyConnectedOpData {
 int32_t* Multipliers(FullyConnectedOpData* d) { return reinterpret_cast<int32_t*>(d + 1); }
 int32_t* Shifts(FullyConnectedOpData* d) { return Multipliers(d) + d->num_channels; }
 
-bool FinitePositive(float v) { return v > 0.0f && v <= FLT_MAX; }
-
-// An int8 activation tensor needs one usable scale and an int8 zero point.
-Status CheckActivationQuant(OpContext& ctx, const TensorMeta& t, const char* what_missing, const char* what_bad) {
-  if (t.quant.count < 1) return ctx.Fail(Status::kInvalidModel, what_missing);
-  const int64_t zp = t.quant.zero_point(0);
-  if (!FinitePositive(t.quant.scale(0)) || zp < -128 || zp > 127) return ctx.Fail(Status::kInvalidModel, what_bad, zp);
-  return Status::kOk;
-}
-
 // The requantization of one channel: real = input_scale * filter_scale / output_scale.
 Status ChannelMultiplier(OpContext& ctx, float input_scale, float filter_scale, float output_scale,
                          int32_t* multiplier, int32_t* shift) {
@@ -141,9 +131,9 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
   if (!kInt8Only && input.type == TensorType::kFloat32)
     return ActivationRangeFloat(ctx, activation, &p.float_min, &p.float_max);
 
-  TINYML_RETURN_IF_ERROR(CheckActivationQuant(ctx, input, TINYML_MSG("int8 input has no quantization"),
+  TINYML_RETURN_IF_ERROR(CheckActivationQuantS8(ctx, input, false, TINYML_MSG("int8 input has no quantization"),
                                               TINYML_MSG("int8 input quantization unusable (scale or zero point)")));
-  TINYML_RETURN_IF_ERROR(CheckActivationQuant(ctx, output, TINYML_MSG("int8 output has no quantization"),
+  TINYML_RETURN_IF_ERROR(CheckActivationQuantS8(ctx, output, false, TINYML_MSG("int8 output has no quantization"),
                                               TINYML_MSG("int8 output quantization unusable (scale or zero point)")));
   if (filter.quant.count < 1) return ctx.Fail(Status::kInvalidModel, TINYML_MSG("int8 filter has no quantization"));
   for (int32_t i = 0; i < filter.quant.count; ++i) {

@@ -73,6 +73,19 @@ Status ActivationRangeFloat(OpContext& ctx, Activation act, float* act_min, floa
   }
 }
 
+Status CheckActivationQuantS8(OpContext& ctx, const TensorMeta& t, bool one_scale, const char* what_scale,
+                              const char* what_zp) {
+  const int32_t n = t.quant.count;
+  if (n < 1 || (one_scale && n != 1))
+    return one_scale ? ctx.Fail(Status::kInvalidModel, what_scale, n) : ctx.Fail(Status::kInvalidModel, what_scale);
+  const float scale = t.quant.scale(0);
+  const int64_t zp = t.quant.zero_point(0);
+  if (!(scale > 0.0f && scale <= FLT_MAX))
+    return one_scale ? ctx.Fail(Status::kInvalidModel, what_scale, n) : ctx.Fail(Status::kInvalidModel, what_zp, zp);
+  if (zp < -128 || zp > 127) return ctx.Fail(Status::kInvalidModel, what_zp, zp);
+  return Status::kOk;
+}
+
 Status RequireInt8Input(OpContext& ctx, int index) {
   const TensorType type = ctx.input_meta(index).type;
   if (type != TensorType::kInt8)

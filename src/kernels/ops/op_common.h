@@ -64,6 +64,13 @@ inline Status CheckUnaryFloatOrInt8(OpContext& ctx, TensorMeta* input, TensorMet
 // int8. The generic checks that follow tie the other tensors' types to it.
 Status RequireInt8Input(OpContext& ctx, int index);
 
+// An int8 activation tensor's quantization: a finite positive scale (exactly
+// one when one_scale, else at least one) and a zero point in [-128, 127];
+// kInvalidModel otherwise. Messages: what_scale for the count (and, with
+// one_scale, the scale), what_zp for the zero point (and, without, the scale).
+Status CheckActivationQuantS8(OpContext& ctx, const TensorMeta& t, bool one_scale, const char* what_scale,
+                              const char* what_zp);
+
 // Clamp range of a fused activation on a quantized output, as TFLite's
 // CalculateActivationRangeQuantized (the bounds computed in float, rounded
 // half away from zero). qmin/qmax: the type's limits.

@@ -36,14 +36,20 @@ bool FinitePositive(float v) { return v > 0.0f && v <= FLT_MAX; }
 // returns the leading padding. Out of line: it runs for both axes.
 __attribute__((noinline)) Status PoolDimension(OpContext& ctx, Padding padding, int32_t in, int32_t filter,
                                                int32_t stride, int32_t out, int32_t* pad) {
-  const int64_t expected = padding == Padding::kSame ? (static_cast<int64_t>(in) + stride - 1) / stride
-                                                     : (static_cast<int64_t>(in) + stride - filter) / stride;
+  // 32-bit and exact: 0 <= in < 2^31 (verified dims), 1 <= stride, filter <= 2^16. VALID is
+  // (in + stride - filter) / stride truncated toward zero, split so that no sum overflows.
+  const int32_t d = in - filter;
+  const int32_t expected = padding == Padding::kSame
+                               ? static_cast<int32_t>((static_cast<uint32_t>(in) + static_cast<uint32_t>(stride) - 1u) /
+                                                      static_cast<uint32_t>(stride))
+                               : (d >= 0 ? d / stride + 1 : (d + stride) / stride);
   if (expected != out)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("output size does not match padding/stride/filter; expected"),
                     expected);
-  int64_t total = (static_cast<int64_t>(out) - 1) * stride + filter - in;
+  // out is the size checked above, so (out - 1) * stride <= in: no overflow.
+  int32_t total = (out - 1) * stride - in + filter;
   total = total > 0 ? total : 0;
-  *pad = static_cast<int32_t>(total / 2);
+  *pad = total / 2;
   return Status::kOk;
 }
 
