@@ -209,7 +209,7 @@ Status Model::VerifyTensor(int32_t index) {
       // per-channel biases (person_detect: 3 on a [8] bias); TFLite
       // accepts them, so a scale per element is accepted whatever the
       // dimension says.
-      const bool one_per_element = static_cast<uint64_t>(q.count) == elements;
+      const bool one_per_element = static_cast<uint32_t>(q.count) == elements;  // count >= 0
       const int32_t qdim = q.quantized_dimension;
       if (qdim < 0 || (qdim >= m.shape.rank && !one_per_element))
         return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("quantized_dimension out of range"));

@@ -22,7 +22,7 @@ constexpr int kFieldActivation = 5;
 // Far beyond any real model; keeps every window index and padding in int32.
 constexpr int32_t kMaxWindow = 1 << 16;
 // An int8 window sum stays in int32 up to 2^24 elements.
-constexpr int64_t kMaxAverageElements = 1 << 24;
+constexpr int32_t kMaxAverageElements = 1 << 24;
 
 enum class PoolKind { kAverage, kMax };
 
@@ -109,11 +109,12 @@ Status Setup(OpContext& ctx, PoolKind kind, ref::PoolParams* p) {
   if (!(scale_diff <= 1.0e-6 && scale_diff >= -1.0e-6) || input.quant.zero_point(0) != zero_point)
     return ctx.Fail(Status::kInvalidModel, TINYML_MSG("int8 input and output quantization must be equal"));
   if (kind == PoolKind::kAverage) {
-    const int64_t rows = p->filter_height < in.dims[1] ? p->filter_height : in.dims[1];
-    const int64_t cols = p->filter_width < in.dims[2] ? p->filter_width : in.dims[2];
-    if (rows * cols > kMaxAverageElements)
+    // 32-bit and exact: 0 <= rows, cols <= 2^16; rows * cols > K exactly when cols > K / rows.
+    const int32_t rows = p->filter_height < in.dims[1] ? p->filter_height : in.dims[1];
+    const int32_t cols = p->filter_width < in.dims[2] ? p->filter_width : in.dims[2];
+    if (rows != 0 && cols > kMaxAverageElements / rows)
       return ctx.Fail(Status::kUnsupportedOp, TINYML_MSG("int8 average window too large (int32 sum); elements"),
-                      rows * cols);
+                      static_cast<int64_t>(rows) * cols);
   }
   return ActivationRangeQuantized(ctx, activation, output_scale, static_cast<int32_t>(zero_point), -128, 127,
                                   &p->quantized_min, &p->quantized_max);
