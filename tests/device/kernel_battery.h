@@ -104,6 +104,12 @@ const char* BiasName(Bias kind);
 // |accumulator| by `filter_bound` (AccBound with bias 0).
 int32_t LimitBias(int32_t oc, int64_t filter_bound);
 
+// The activation, shift and bias kinds in the order the conv and depthwise
+// batteries index them (edge cases pick by index: keep the order).
+constexpr Act kActs[] = {Act::kNone, Act::kRelu, Act::kRelu6, Act::kRange};
+constexpr Shifts kShiftKinds[] = {Shifts::kFold, Shifts::kTypical, Shifts::kMixed, Shifts::kLeft, Shifts::kTiny};
+constexpr Bias kBiases[] = {Bias::kMedium, Bias::kSmall, Bias::kNone, Bias::kHuge, Bias::kLimit};
+
 // Output spacing per pad kind; returns false when the output is empty.
 // SAME: TFLite's (total padding odd: one more at the end); explicit: any
 // leading and trailing padding below the window (drawn).
@@ -132,6 +138,23 @@ bool CompareRun(const CaseInfo& info, const char* kernel, const char* mode, cons
                 const int8_t* got, int32_t n, const uint8_t* scratch = nullptr, int32_t scratch_bytes = 0);
 // A failed condition that is not a byte comparison (e.g. a return value).
 void FailCase(const CaseInfo& info, const char* what);
+
+// Numbers the cases of a group in the order they are generated, runs the
+// selected ones (`run(case, index, seed)` returns the kernel runs compared)
+// and counts cases and runs.
+template <typename Case, int32_t (*RunCase)(const Case&, int32_t, uint32_t)>
+struct CaseCounter {
+  uint32_t seed;
+  int32_t index = 0;
+  int32_t cases = 0;
+  int32_t runs = 0;
+  void Run(const Case& c) {
+    const int32_t n = Selected(index) ? RunCase(c, index, CaseSeed(seed, static_cast<uint32_t>(index))) : 0;
+    ++index;
+    cases += n > 0 ? 1 : 0;
+    runs += n;
+  }
+};
 
 // Printing helpers for `describe`: " key value" and " key AxBxC".
 void Put(const char* key, int64_t value);

@@ -150,18 +150,7 @@ int32_t RunConv(const ConvCase& c, int32_t index, uint32_t seed) {
   return runs;
 }
 
-struct Counter {
-  uint32_t seed;
-  int32_t index = 0;
-  int32_t cases = 0;
-  int32_t runs = 0;
-  void Run(const ConvCase& c) {
-    const int32_t n = Selected(index) ? RunConv(c, index, CaseSeed(seed, static_cast<uint32_t>(index))) : 0;
-    ++index;
-    cases += n > 0 ? 1 : 0;
-    runs += n;
-  }
-};
+using Counter = CaseCounter<ConvCase, RunConv>;
 
 ConvCase Base() {
   ConvCase c{};
@@ -177,9 +166,6 @@ ConvCase Base() {
   return c;
 }
 
-constexpr Act kActs[] = {Act::kNone, Act::kRelu, Act::kRelu6, Act::kRange};
-constexpr Shifts kShiftKinds[] = {Shifts::kFold, Shifts::kTypical, Shifts::kMixed, Shifts::kLeft, Shifts::kTiny};
-constexpr Bias kBiases[] = {Bias::kMedium, Bias::kSmall, Bias::kNone, Bias::kHuge, Bias::kLimit};
 
 ConvCase RandomConv(Rng& r) {
   ConvCase c = Base();

@@ -145,18 +145,7 @@ int32_t RunDw(const DwCase& c, int32_t index, uint32_t seed) {
   return runs;
 }
 
-struct Counter {
-  uint32_t seed;
-  int32_t index = 0;
-  int32_t cases = 0;
-  int32_t runs = 0;
-  void Run(const DwCase& c) {
-    const int32_t n = Selected(index) ? RunDw(c, index, CaseSeed(seed, static_cast<uint32_t>(index))) : 0;
-    ++index;
-    cases += n > 0 ? 1 : 0;
-    runs += n;
-  }
-};
+using Counter = CaseCounter<DwCase, RunDw>;
 
 DwCase Base() {
   DwCase c{};
@@ -173,9 +162,6 @@ DwCase Base() {
   return c;
 }
 
-constexpr Act kActs[] = {Act::kNone, Act::kRelu, Act::kRelu6, Act::kRange};
-constexpr Shifts kShiftKinds[] = {Shifts::kFold, Shifts::kTypical, Shifts::kMixed, Shifts::kLeft, Shifts::kTiny};
-constexpr Bias kBiases[] = {Bias::kMedium, Bias::kSmall, Bias::kNone, Bias::kHuge, Bias::kLimit};
 
 // Quantization the assembly pixel takes (fast, folded, int8 range, bias):
 // output zero point -128 with no activation or ReLU.

@@ -24,8 +24,6 @@ namespace {
 
 using namespace battery;
 
-constexpr Act kActs[] = {Act::kNone, Act::kRelu, Act::kRelu6, Act::kRange};
-
 Shape Flat(int32_t n) {
   Shape s;
   s.rank = 1;
