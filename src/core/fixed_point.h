@@ -80,27 +80,45 @@ inline int64_t RoundHalfAway(double x) {
   return x >= 0 ? static_cast<int64_t>(x + 0.5) : -static_cast<int64_t>(-x + 0.5);
 }
 
-// TFLite's QuantizeMultiplier: real = multiplier * 2^(shift - 31).
-// Prepare-time only: not inlined, so a firmware links one copy of the
-// double arithmetic however many ops call it.
+// TFLite's QuantizeMultiplier: real = multiplier * 2^(shift - 31), that is
+// frexp(real) = (q, shift) and multiplier = round(q * 2^31) (half away from
+// zero), renormalized when it rounds up to 2^31; shifts below -31 give 0.
+// Computed from the double's bits with integer arithmetic only: q * 2^31 is
+// the 53-bit significand over 2^22, so the rounding is exact and equals the
+// double computation for every finite input (subnormals included; non-finite
+// inputs give 0, 0). Prepare-time only: not inlined, so a firmware links one
+// copy however many ops call it.
 __attribute__((noinline)) inline void QuantizeMultiplier(double real_multiplier, int32_t* quantized_multiplier,
                                                          int* shift) {
-  if (real_multiplier == 0.0) {
-    *quantized_multiplier = 0;
-    *shift = 0;
-    return;
+  *quantized_multiplier = 0;
+  *shift = 0;
+  uint64_t bits;
+  memcpy(&bits, &real_multiplier, sizeof(bits));
+  int exponent = static_cast<int>((bits >> 52) & 0x7ff);
+  uint64_t significand = bits & ((static_cast<uint64_t>(1) << 52) - 1);
+  if (exponent == 0x7ff) return;  // inf, nan
+  if (exponent == 0) {            // zero or subnormal
+    if (significand == 0) return;
+    exponent = 1;
+    while ((significand >> 52) == 0) {
+      significand <<= 1;
+      --exponent;
+    }
+  } else {
+    significand |= static_cast<uint64_t>(1) << 52;
   }
-  const double q = FrexpExact(real_multiplier, shift);
-  int64_t q_fixed = RoundHalfAway(q * (1LL << 31));
-  if (q_fixed == (1LL << 31)) {
-    q_fixed /= 2;
-    ++*shift;
+  // |real| = (significand / 2^53) * 2^(exponent - 1022), the fraction in [0.5, 1).
+  int s = exponent - 1022;
+  uint32_t magnitude = static_cast<uint32_t>((significand + (static_cast<uint64_t>(1) << 21)) >> 22);
+  const bool negative = (bits >> 63) != 0;
+  // TFLite renormalizes +2^31 only; -2^31 stays (INT32_MIN).
+  if (magnitude == 0x80000000u && !negative) {
+    magnitude >>= 1;
+    ++s;
   }
-  if (*shift < -31) {
-    *shift = 0;
-    q_fixed = 0;
-  }
-  *quantized_multiplier = static_cast<int32_t>(q_fixed);
+  if (s < -31) return;
+  *quantized_multiplier = static_cast<int32_t>(negative ? 0u - magnitude : magnitude);
+  *shift = s;
 }
 
 // TFLite's QuantizeMultiplierSmallerThanOneExp (0 < real < 1).
