@@ -3,17 +3,22 @@
 #include <float.h>
 
 namespace tinyml {
-namespace {
 
 int32_t QuantizeForActivation(float f, float scale, int32_t zero_point) {
-  // TFLite: zero_point + (int)round(f / scale), in float.
-  // The quotient is a float; rounding it via double is exact.
-  const double q = static_cast<double>(f / scale);
-  const int64_t r = q >= 0 ? static_cast<int64_t>(q + 0.5) : -static_cast<int64_t>(-q + 0.5);
-  return zero_point + static_cast<int32_t>(r);
+  // TFLite: zero_point + (int)round(f / scale), the quotient a float.
+  // Rounded in float, exactly: beyond 2^24 every float is an integer (and
+  // far outside any quantized range, so it is clamped there); below, the
+  // truncation t and q - t are exact, and round-half-away adds one step
+  // when |q - t| >= 0.5.
+  float q = f / scale;
+  if (q > 16777216.0f) q = 16777216.0f;
+  if (q < -16777216.0f) q = -16777216.0f;
+  int32_t r = static_cast<int32_t>(q);
+  const float fraction = q - static_cast<float>(r);
+  if (fraction >= 0.5f) ++r;
+  if (fraction <= -0.5f) --r;
+  return zero_point + r;
 }
-
-}  // namespace
 
 Status ActivationRangeQuantized(OpContext& ctx, Activation act, float scale, int32_t zero_point, int32_t qmin,
                                 int32_t qmax, int32_t* act_min, int32_t* act_max) {

@@ -71,6 +71,11 @@ Status RequireInt8Input(OpContext& ctx, int index);
 Status CheckActivationQuantS8(OpContext& ctx, const TensorMeta& t, bool one_scale, const char* what_scale,
                               const char* what_zp);
 
+// zero_point + round(f / scale) (half away from zero, the quotient a float),
+// TFLite's quantization of an activation bound. Quotients beyond +-2^24 are
+// clamped there (any quantized range clamps them anyway).
+int32_t QuantizeForActivation(float f, float scale, int32_t zero_point);
+
 // Clamp range of a fused activation on a quantized output, as TFLite's
 // CalculateActivationRangeQuantized (the bounds computed in float, rounded
 // half away from zero). qmin/qmax: the type's limits.
