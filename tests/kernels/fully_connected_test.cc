@@ -279,6 +279,47 @@ TEST(FullyConnectedOp, Int8PerChannelNoBiasMatchesRef) {
   for (size_t i = 0; i < want.size(); ++i) EXPECT_LE(std::abs(int(int8_t(out[i])) - int(want[i])), 1) << i;
 }
 
+// TFLite's per-tensor FULLY_CONNECTED requantizes with
+// double(float(input_scale * filter_scale)) / double(output_scale)
+// (GetQuantizedConvolutionMultipler), not the double product its per-channel
+// path uses; the two multipliers differ in their low bits on most real models.
+// Here an accumulator whose output differs between them is searched for and
+// the op must give the float-product answer.
+TEST(FullyConnectedOp, Int8PerTensorMultiplierFromTheFloatProduct) {
+  FcCase c;
+  c.in_scale = 0.0173f;
+  c.w_scales = {0.0021f};
+  c.out_scale = 0.6347f;
+  c.bias = false;
+  int32_t m_float = 0, m_double = 0;
+  int s_float = 0, s_double = 0;
+  QuantizeMultiplier(static_cast<double>(c.in_scale * c.w_scales[0]) / static_cast<double>(c.out_scale), &m_float,
+                     &s_float);
+  QuantizeMultiplier(static_cast<double>(c.in_scale) * static_cast<double>(c.w_scales[0]) /
+                         static_cast<double>(c.out_scale),
+                     &m_double, &s_double);
+  ASSERT_EQ(s_float, s_double);
+  ASSERT_NE(m_float, m_double);
+  int32_t acc = -1;
+  for (int32_t a = 0; a < (1 << 21) && acc < 0; ++a) {
+    const int32_t want = MultiplyByQuantizedMultiplier(a, m_float, s_float);
+    if (want <= 127 && want != MultiplyByQuantizedMultiplier(a, m_double, s_double)) acc = a;
+  }
+  ASSERT_GE(acc, 0) << "no accumulator separates the two multipliers";
+  // acc = k * 127 * 127 + q * 127 + t as a dot product of depth k + 2.
+  const int32_t k = acc / (127 * 127), q = acc % (127 * 127) / 127, t = acc % 127;
+  c.depth = k + 2;
+  c.units = 1;
+  std::vector<int8_t> w(c.depth, 127), in(c.depth, 127);
+  w[k] = static_cast<int8_t>(q);
+  in[k + 1] = static_cast<int8_t>(t);
+  w[k + 1] = 1;
+  testing::OpRunner m;
+  ASSERT_EQ(m.Prepare(BuildInt8Fc(c, w, {}), FullyConnectedOps()), Status::kOk) << m.error();
+  ASSERT_EQ(m.Invoke({Bytes(in)}), Status::kOk) << m.error();
+  EXPECT_EQ(int(int8_t(m.Output(0)[0])), MultiplyByQuantizedMultiplier(acc, m_float, s_float)) << "acc " << acc;
+}
+
 TEST(FullyConnectedOp, FloatWithKeepNumDims) {
   ModelBuilder b;
   const int in = b.AddTensor(TensorType::kFloat32, {2, 3, 4});

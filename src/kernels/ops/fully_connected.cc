@@ -34,11 +34,8 @@ struct FullyConnectedOpData {
 int32_t* Multipliers(FullyConnectedOpData* d) { return reinterpret_cast<int32_t*>(d + 1); }
 int32_t* Shifts(FullyConnectedOpData* d) { return Multipliers(d) + d->num_channels; }
 
-// The requantization of one channel: real = input_scale * filter_scale / output_scale.
-Status ChannelMultiplier(OpContext& ctx, float input_scale, float filter_scale, float output_scale,
-                         int32_t* multiplier, int32_t* shift) {
-  const double real =
-      static_cast<double>(input_scale) * static_cast<double>(filter_scale) / static_cast<double>(output_scale);
+// The output requantization QuantizeMultiplier(real); kInvalidModel when real >= 2^31.
+Status OutputMultiplier(OpContext& ctx, double real, int32_t* multiplier, int32_t* shift) {
   int s = 0;
   QuantizeMultiplier(real, multiplier, &s);
   if (s > 31)
@@ -158,7 +155,10 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
     s->num_channels = units;
     for (int32_t i = 0; i < units; ++i) {
       int32_t m = 0, sh = 0;
-      TINYML_RETURN_IF_ERROR(ChannelMultiplier(ctx, input_scale, filter.quant.scale(i), output_scale, &m, &sh));
+      // As TFLite's per-channel path: the product in double.
+      const double real = static_cast<double>(input_scale) * static_cast<double>(filter.quant.scale(i)) /
+                          static_cast<double>(output_scale);
+      TINYML_RETURN_IF_ERROR(OutputMultiplier(ctx, real, &m, &sh));
       if (multipliers != nullptr) {
         multipliers[i] = m;
         shifts[i] = sh;
@@ -181,7 +181,12 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
     if (!(diff / static_cast<double>(output_scale) <= 0.02))
       return ctx.Fail(Status::kInvalidModel, TINYML_MSG("bias scale differs from input scale * filter scale"));
   }
-  return ChannelMultiplier(ctx, input_scale, filter_scale, output_scale, &p.output_multiplier, &p.output_shift);
+  // As TFLite's per-tensor path (GetQuantizedConvolutionMultipler): the
+  // product input_scale * filter_scale rounded to float, then divided in
+  // double. It differs from the double product in the multiplier's low
+  // bits on most models (tests/kernels/fully_connected_test.cc).
+  const double real = static_cast<double>(input_scale * filter_scale) / static_cast<double>(output_scale);
+  return OutputMultiplier(ctx, real, &p.output_multiplier, &p.output_shift);
 }
 
 template <bool kInt8Only>
