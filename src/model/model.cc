@@ -1,5 +1,6 @@
 #include "tinyml/model.h"
 
+#include <float.h>
 #include <string.h>
 
 #include "tinyml/builtin_ops.h"
@@ -202,6 +203,12 @@ Status Model::VerifyTensor(int32_t index) {
   }
   const QuantView& q = m.quant;
   if (q.count > 0) {
+    // Every op may then rely on finite, non-negative scales.
+    for (int32_t i = 0; i < q.count; ++i) {
+      const float scale = q.scale(i);
+      if (!(scale >= 0.0f && scale <= FLT_MAX))
+        return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("quantization scale negative or not finite"));
+    }
     if (q.zero_point_count > 1 && q.zero_point_count != q.count)
       return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("scale and zero_point counts differ"));
     if (q.count > 1) {

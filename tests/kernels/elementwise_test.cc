@@ -192,7 +192,9 @@ TEST(ElementwiseOps, BadModelsFailInPrepare) {
               Status::kUnsupportedType, "zero points of 0");
   expect_fail(BuiltinOp::kRelu, TensorType::kFloat32, TensorType::kFloat32, {}, {}, Status::kInvalidShape,
               "sizes differ", {5});
-  expect_fail(BuiltinOp::kRelu, TensorType::kInt8, TensorType::kInt8, QuantParams::PerTensor(-1.0f, 0), q,
+  // A zero scale loads (negative or non-finite ones do not: Model::Load) but
+  // cannot requantize.
+  expect_fail(BuiltinOp::kRelu, TensorType::kInt8, TensorType::kInt8, QuantParams::PerTensor(0.0f, 0), q,
               Status::kInvalidModel, "scale");
 }
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <new>
 #include <string>
@@ -464,6 +465,26 @@ TEST(MalformedModel, QuantizationMismatches) {
     b.AddTensor(TensorType::kInt8, {2}, q);
     ExpectLoadFails(b.Finish(), "quantized_dimension");
   }
+}
+
+// Scales must be finite and >= 0 on every tensor (ops rely on it); zero is
+// allowed (TFLite writes it on unused quantization).
+TEST(MalformedModel, NegativeOrNonFiniteScales) {
+  const float bad[] = {-0.5f, std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                       -std::numeric_limits<float>::infinity()};
+  for (float scale : bad) {
+    ModelBuilder b;
+    const std::vector<int8_t> w(3 * 2, 1);
+    b.AddConst<int8_t>(TensorType::kInt8, {3, 2}, w, QuantParams::PerChannel({0.1f, scale, 0.3f}, 0));
+    ExpectLoadFails(b.Finish(), "quantization scale negative or not finite");
+  }
+  ModelBuilder b;
+  b.AddTensor(TensorType::kInt8, {2}, QuantParams::PerTensor(0.0f, 0));
+  const std::vector<uint8_t> bytes = b.Finish();
+  testing::AlignedBuffer buffer(bytes.size());
+  std::memcpy(buffer.data(), bytes.data(), bytes.size());
+  Model m;
+  EXPECT_EQ(m.Load(buffer.data(), bytes.size()), Status::kOk) << m.error();
 }
 
 TEST(MalformedModel, OperatorWritesConstant) {

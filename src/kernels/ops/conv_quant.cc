@@ -1,16 +1,9 @@
 #include "kernels/ops/conv_quant.h"
 
-#include <float.h>
 
 #include "core/fixed_point.h"
 
 namespace tinyml {
-namespace {
-
-// False for NaN and infinities as well as out-of-range values.
-bool FiniteAtLeast(float v, float lowest) { return v >= lowest && v <= FLT_MAX; }
-
-}  // namespace
 
 Status CheckConvTensors(OpContext& ctx, TensorMeta* input, TensorMeta* filter, TensorMeta* output) {
   if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || !ctx.has_input(kConvInput) || !ctx.has_input(kConvFilter))
@@ -108,8 +101,6 @@ Status ComputeConvMultipliers(OpContext& ctx, const TensorMeta& input, const Ten
     return ctx.Fail(Status::kInvalidModel, TINYML_MSG("filter is quantized along the wrong dimension:"),
                     fq.quantized_dimension);
   for (int32_t i = 0; i < fq.count; ++i) {
-    if (!FiniteAtLeast(fq.scale(i), 0.0f))
-      return ctx.Fail(Status::kInvalidModel, TINYML_MSG("filter scale not finite and >= 0 at channel"), i);
     if (fq.zero_point(i) != 0)
       return ctx.Fail(Status::kInvalidModel, TINYML_MSG("filter must be symmetric (zero point 0); channel"), i);
   }

@@ -1,7 +1,6 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D glue: validation and constants for
 // kernels/ref/pooling.h. float32 and int8 (input and output quantization
 // must match, as TFLite Micro requires).
-#include <float.h>
 
 #include "kernels/ops/op_common.h"
 #include "kernels/ops/plans.h"
@@ -29,8 +28,6 @@ enum class PoolKind { kAverage, kMax };
 struct PoolOpData {
   ref::PoolParams params;
 };
-
-bool FinitePositive(float v) { return v > 0.0f && v <= FLT_MAX; }
 
 // One spatial dimension: checks the output size against TFLite's formula and
 // returns the leading padding. Out of line: it runs for both axes.
@@ -102,7 +99,8 @@ Status Setup(OpContext& ctx, PoolKind kind, ref::PoolParams* p) {
   const float input_scale = input.quant.scale(0);
   const float output_scale = output.quant.scale(0);
   const int64_t zero_point = output.quant.zero_point(0);
-  if (!FinitePositive(output_scale) || zero_point < -128 || zero_point > 127)
+  if (!(output_scale > 0.0f) ||  // finite: Model::Load
+      zero_point < -128 || zero_point > 127)
     return ctx.Fail(Status::kInvalidModel, TINYML_MSG("int8 output quantization unusable (scale or zero point)"),
                     zero_point);
   const double scale_diff = static_cast<double>(input_scale) - static_cast<double>(output_scale);
