@@ -135,6 +135,18 @@ TEST(Qat, SameSeedSameBytes) {
   EXPECT_NE(a, Export(TrainModel(arch, train, val, other)));
 }
 
+// Focal loss: still learns the task, and is a different training (not a
+// no-op flag) from the same seed.
+TEST(Qat, FocalLossTrainsAndDiffers) {
+  const Dataset train = SyntheticDataset(512, 1), val = SyntheticDataset(200, 2);
+  const ArchSpec arch = MakeDsCnn(12, 2, 9);
+  TrainConfig focal = SmallConfig(8);
+  focal.focal_gamma = 2.0;
+  const TrainResult r = TrainModel(arch, train, val, focal);
+  EXPECT_GE(r.val_accuracy, 0.9);  // chance is 0.67
+  EXPECT_NE(Export(r), Export(TrainModel(arch, train, val, SmallConfig(8))));
+}
+
 struct Interrupted : std::runtime_error {
   Interrupted() : std::runtime_error("interrupted") {}
 };

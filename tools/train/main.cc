@@ -142,6 +142,7 @@ struct Options {
   double target_fa_per_hour = 1.0;
   int threads = 0;
   double hard_negative_weight = TrainConfig{}.hard_negative_weight;
+  double focal_gamma = TrainConfig{}.focal_gamma;
   double negative_weight = TrainConfig{}.negative_weight;
   double label_smoothing = TrainConfig{}.label_smoothing;
   bool balance = true;
@@ -319,6 +320,7 @@ int Run(const Options& opt) {
   tc.epochs = opt.epochs;
   tc.threads = opt.threads;
   tc.hard_negative_weight = opt.hard_negative_weight;
+  tc.focal_gamma = opt.focal_gamma;
   tc.negative_weight = opt.negative_weight;
   tc.label_smoothing = opt.label_smoothing;
   tc.balance_classes = opt.balance;
@@ -399,6 +401,7 @@ int Run(const Options& opt) {
   report["hard_negative_weight"] = opt.hard_negative_weight;
   report["negative_weight"] = opt.negative_weight;
   report["label_smoothing"] = opt.label_smoothing;
+  report["focal_gamma"] = opt.focal_gamma;
   report["balance_classes"] = opt.balance;
   report["arch"] = choice.arch.name;
   report["params"] = st.params;
@@ -528,6 +531,11 @@ int Main(int argc, char** argv) {
                  "train towards (1-S, S) instead of (1, 0), so scores do not pile up at the int8 ceiling")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.5));
+  app.add_option("--focal-gamma", opt.focal_gamma,
+                 "scale each example's loss by (1 - p)^G, p its true class's probability: the hard examples "
+                 "(near-homophones) decide training (0 = plain cross entropy)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
   app.add_flag("!--no-balance", opt.balance, "do not weight the classes to equal total weight");
   app.add_flag("--quiet", opt.quiet, "no progress on stderr");
   bool list = false;

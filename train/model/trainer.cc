@@ -284,6 +284,7 @@ TrainResult Trainer::Run() {
                      std::to_string(config_.float_fraction) + "|" + std::to_string(config_.spec_augment) + "|" +
                      std::to_string(config_.balance_classes) + "|" + std::to_string(config_.hard_negative_weight) + "|" + std::to_string(config_.negative_weight) + "|" +
                      std::to_string(config_.label_smoothing);
+  if (config_.focal_gamma > 0.0) desc += "|focal " + std::to_string(config_.focal_gamma);
   key_ = Fnv(1469598103934665603ull, desc.data(), desc.size());
   key_ = Fnv(key_, train_.x.data(), train_.x.size());
   key_ = Fnv(key_, train_.labels.data(), train_.labels.size());
@@ -338,9 +339,13 @@ TrainResult Trainer::Run() {
       if (config_.spec_augment) xb = Augment(xb);
       const torch::Tensor logits = net_->forward(xb);
       const torch::Tensor wb = weights_.index_select(0, idx);
-      const torch::Tensor per_example = torch::nn::functional::cross_entropy(
+      torch::Tensor per_example = torch::nn::functional::cross_entropy(
           logits, yb,
           torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone).label_smoothing(config_.label_smoothing));
+      if (config_.focal_gamma > 0.0) {
+        const torch::Tensor p_true = torch::softmax(logits, 1).gather(1, yb.unsqueeze(1)).squeeze(1);
+        per_example = per_example * (1.0 - p_true).pow(config_.focal_gamma);
+      }
       const torch::Tensor loss = (per_example * wb).sum() / wb.sum();
       opt_->zero_grad();
       loss.backward();

@@ -50,6 +50,11 @@ struct TrainConfig {
   // its softmax, whose int8 output tops out at 255/256, so that detection
   // thresholds still separate confident words from confident mistakes.
   double label_smoothing = 0.1;
+  // Focal loss exponent: every example's loss is scaled by (1 - p)^gamma, p
+  // the probability of its true class, so confidently right examples weigh
+  // little and the hard ones (near-homophones, quiet words) decide the
+  // gradient. 0: plain cross entropy.
+  double focal_gamma = 0.0;
   // Where checkpoint.pt goes after every epoch (atomically); a matching
   // checkpoint there is resumed. Empty: no checkpoints.
   std::string checkpoint_dir;
