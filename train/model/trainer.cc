@@ -387,6 +387,7 @@ TrainResult Trainer::Run() {
     if (cb_.epoch) cb_.epoch(r);
   }
   if (result.epochs_run == 0) result.epochs_run = done;
+  result.epochs_planned = plan_.epochs;  // after epoch 1's re-plan, if there was one
   // A run stopped in the float phase still gets calibrated ranges.
   if (net_->mode() != QatMode::kQat) EnterQat();
 
