@@ -48,14 +48,7 @@ def find_cli():
 
 def locate(rel):
     path = os.path.join(SHARED, rel)
-    if os.path.exists(path):
-        return path
-    # Some folders differ between checkouts of ../shared: search by file name.
-    name = os.path.basename(rel)
-    for dirpath, _, files in os.walk(SHARED):
-        if name in files:
-            return os.path.join(dirpath, name)
-    return None
+    return path if os.path.exists(path) else None
 
 
 def bench(cli, model, core, kernels):

@@ -307,7 +307,6 @@ TrainResult Trainer::Run() {
   Note("training " + arch_.name + ": " + std::to_string(plan_.epochs) + " epochs (" +
        std::to_string(plan_.float_epochs) + " float, " + std::to_string(plan_.epochs - plan_.float_epochs) +
        " quantization-aware), " + std::to_string(n) + " examples, batch " + std::to_string(config_.batch_size));
-  result.epochs_planned = plan_.epochs;
 
   const double epoch_start_s = Seconds(start_);
   int32_t epochs_this_run = 0;

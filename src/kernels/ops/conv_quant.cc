@@ -1,6 +1,5 @@
 #include "kernels/ops/conv_quant.h"
 
-
 #include "core/fixed_point.h"
 
 namespace tinyml {

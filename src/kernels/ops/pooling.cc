@@ -99,8 +99,8 @@ Status Setup(OpContext& ctx, PoolKind kind, ref::PoolParams* p) {
   const float input_scale = input.quant.scale(0);
   const float output_scale = output.quant.scale(0);
   const int64_t zero_point = output.quant.zero_point(0);
-  if (!(output_scale > 0.0f) ||  // finite: Model::Load
-      zero_point < -128 || zero_point > 127)
+  // Model::Load has checked the scale is finite.
+  if (!(output_scale > 0.0f) || zero_point < -128 || zero_point > 127)
     return ctx.Fail(Status::kInvalidModel, TINYML_MSG("int8 output quantization unusable (scale or zero point)"),
                     zero_point);
   const double scale_diff = static_cast<double>(input_scale) - static_cast<double>(output_scale);
