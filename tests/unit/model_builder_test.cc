@@ -165,6 +165,43 @@ TEST(ModelBuilder, PerChannelOnOtherDimensionAndLargeZeroPoints) {
   EXPECT_EQ(meta.quant.scale(2), 3.0f);
 }
 
+// Equal shapes, names, scales and zero points are written once and shared
+// by every tensor that has them (a FlatBuffer may point at one vector from
+// many tables); each tensor still reads back its own values, and the file
+// passes FlatBuffers' verifier.
+TEST(ModelBuilder, EqualTensorFieldsAreStoredOnce) {
+  const auto build = [](int tensors) {
+    ModelBuilder b;
+    for (int i = 0; i < tensors; ++i) {
+      b.AddTensor(TensorType::kInt8, {16, 3, 1, 40}, QuantParams::PerChannel(std::vector<float>(16, 0.5f), 0), "w");
+    }
+    // Different values in the same shapes are not merged.
+    b.AddTensor(TensorType::kInt8, {16, 3, 1, 41}, QuantParams::PerChannel(std::vector<float>(16, 0.25f), 0), "v");
+    return b.Finish();
+  };
+  const std::vector<uint8_t> one = build(1), two = build(2), ten = build(10);
+  // Zero points alone are 16 x 8 bytes; a repeated tensor costs only its table.
+  EXPECT_LT(two.size() - one.size(), 64u);
+  EXPECT_EQ((ten.size() - two.size()) % 8, 0u);
+  EXPECT_LT(ten.size() - two.size(), 8 * 64u);
+  flatbuffers::Verifier verifier(ten.data(), ten.size());
+  EXPECT_TRUE(tflite::VerifyModelBuffer(verifier));
+  LoadedModel m(ten);
+  ASSERT_EQ(m.status, Status::kOk) << m.model.error();
+  ASSERT_EQ(m.model.num_tensors(), 11);
+  for (int t = 0; t < 11; ++t) {
+    const TensorMeta meta = m.model.tensor(t);
+    const bool last = t == 10;
+    EXPECT_EQ(Dims(meta.shape), (std::vector<int32_t>{16, 3, 1, last ? 41 : 40})) << t;
+    EXPECT_EQ(Name(meta), last ? "v" : "w") << t;
+    ASSERT_EQ(meta.quant.count, 16) << t;
+    for (int c = 0; c < 16; ++c) {
+      EXPECT_EQ(meta.quant.scale(c), last ? 0.25f : 0.5f) << t;
+      EXPECT_EQ(meta.quant.zero_point(c), 0) << t;
+    }
+  }
+}
+
 TEST(ModelBuilder, ConstantDataIsExactOwnBufferAnd16ByteAligned) {
   ModelBuilder b;
   std::vector<int> consts;

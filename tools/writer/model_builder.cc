@@ -2,7 +2,10 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <cstring>
+#include <map>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -138,6 +141,32 @@ struct OptionsWriter {
   }
 };
 
+// Writes each distinct vector or string once and points every later use at
+// the first copy: a FlatBuffer may reference one object from many places
+// (the TFLite and tinyml verifiers only check that offsets are in bounds).
+// Used for tensor fields only (shapes, names, scales, zero points): a
+// model's per-channel zero points are all 0 and its shapes repeat by layer.
+class SharedObjects {
+ public:
+  explicit SharedObjects(fb::FlatBufferBuilder& fbb) : fbb_(fbb) {}
+
+  template <typename T>
+  fb::Offset<fb::Vector<T>> Vector(const std::vector<T>& v) {
+    std::string key(1, static_cast<char>(sizeof(T)));
+    key.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    auto it = vectors_.find(key);
+    if (it == vectors_.end()) it = vectors_.emplace(key, fbb_.CreateVector(v).o).first;
+    return fb::Offset<fb::Vector<T>>(it->second);
+  }
+  fb::Offset<fb::String> String(const std::string& s) { return fbb_.CreateSharedString(s); }
+
+ private:
+  fb::FlatBufferBuilder& fbb_;
+  // Element size + bytes: a vector is its length and its bytes, so equal
+  // bytes of equal element size are the same object whatever the type.
+  std::map<std::string, fb::uoffset_t> vectors_;
+};
+
 }  // namespace
 
 struct ModelBuilder::Impl {
@@ -208,6 +237,7 @@ void ModelBuilder::SetDescription(std::string description) { impl_->description 
 std::vector<uint8_t> ModelBuilder::Finish() {
   const Impl& m = *impl_;
   fb::FlatBufferBuilder fbb(1024);
+  SharedObjects shared(fbb);
 
   std::vector<fb::Offset<tflite::Buffer>> buffers;
   buffers.reserve(m.buffers.size());
@@ -227,14 +257,14 @@ std::vector<uint8_t> ModelBuilder::Finish() {
   std::vector<fb::Offset<tflite::Tensor>> tensors;
   tensors.reserve(m.tensors.size());
   for (const TensorDef& t : m.tensors) {
-    const auto shape = fbb.CreateVector(t.shape);
-    const auto name = fbb.CreateString(t.name);
+    const auto shape = shared.Vector(t.shape);
+    const auto name = shared.String(t.name);
     // Like the converter, every tensor gets a quantization table (empty when
     // it is not quantized).
     fb::Offset<fb::Vector<float>> scale;
     fb::Offset<fb::Vector<int64_t>> zero_point;
-    if (!t.quant.scale.empty()) scale = fbb.CreateVector(t.quant.scale);
-    if (!t.quant.zero_point.empty()) zero_point = fbb.CreateVector(t.quant.zero_point);
+    if (!t.quant.scale.empty()) scale = shared.Vector(t.quant.scale);
+    if (!t.quant.zero_point.empty()) zero_point = shared.Vector(t.quant.zero_point);
     const auto quant = tflite::CreateQuantizationParameters(fbb, 0, 0, scale, zero_point,
                                                              tflite::QuantizationDetails::NONE, 0,
                                                              t.quant.quantized_dimension);
