@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include "common/model_file.h"
@@ -182,6 +184,54 @@ TEST(EvaluateModel, ListsTheFalseAcceptsAndMissesOfTheChosenPointWithWhatWasSaid
   const nlohmann::json j = EvalReportJson(r);
   EXPECT_EQ(j["false_accepts"].size(), r.false_accepts.size());
   EXPECT_EQ(j["misses"].size(), r.misses.size());
+}
+
+TEST(MineHardNegatives, KeepsTheHighestPeaksAsNegativeWindowsTheModelScoresAsRecorded) {
+  const std::vector<uint8_t> bytes = RandomClassifier(3);
+  MineConfig config;
+  config.seed = 5;
+  config.stream_minutes = 0.5;
+  config.max_windows = 12;
+  config.workers = 2;
+  const MinedNegatives mined = MineHardNegatives(bytes, 1, config);
+  EXPECT_EQ(mined.minutes, 0.5);
+  ASSERT_GE(mined.peaks, 12u);  // 30 s of audio has far more than 12 half-second peaks
+  const Dataset& d = mined.data;
+  ASSERT_EQ(d.size(), 12u);
+  ASSERT_EQ(mined.scores.size(), 12u);
+  EXPECT_EQ(d.frames, 49);
+  EXPECT_EQ(d.features, 40);
+  ASSERT_EQ(d.x.size(), 12u * 49 * 40);
+  for (size_t i = 0; i < d.size(); ++i) {
+    EXPECT_EQ(d.labels[i], 0);
+    EXPECT_EQ(d.kinds[i], static_cast<uint8_t>(ClipKind::kSpeechStream));
+    if (i > 0) EXPECT_LE(mined.scores[i], mined.scores[i - 1]) << i;
+  }
+  // Each window, run through the model alone, gives the score it was mined
+  // with: the windows are the frames the model saw at those moments.
+  Model model;
+  tools::AlignedBuffer copy(bytes.size());
+  std::copy(bytes.begin(), bytes.end(), copy.data());
+  ASSERT_EQ(model.Load(copy.data(), copy.size()), Status::kOk);
+  StaticOpResolver<64> resolver;
+  ASSERT_EQ(AddAllBuiltins(resolver), Status::kOk);
+  tools::ArenaInterpreter runner(model, resolver);
+  ASSERT_EQ(runner.Prepare(), Status::kOk) << runner.error();
+  Interpreter& interp = runner.interpreter();
+  for (size_t i = 0; i < d.size(); ++i) {
+    std::memcpy(interp.input(0)->data, d.example(i), 49 * 40);
+    ASSERT_EQ(interp.Invoke(), Status::kOk);
+    const int q = static_cast<const int8_t*>(interp.output(0)->data)[1];
+    EXPECT_EQ(mined.scores[i], (q + 128) / 256.0) << i;
+  }
+  // Deterministic; a score floor above every peak keeps nothing.
+  const MinedNegatives again = MineHardNegatives(bytes, 1, config);
+  EXPECT_EQ(again.data.x, d.x);
+  config.min_score = mined.scores.front() + 0.001;
+  EXPECT_EQ(MineHardNegatives(bytes, 1, config).data.size(), 0u);
+  config.min_score = 0.0;
+  config.stream_minutes = 0.0;
+  EXPECT_THROW(MineHardNegatives(bytes, 1, config), std::invalid_argument);
 }
 
 TEST(EvalReportJson, HoldsEveryFigure) {

@@ -145,6 +145,8 @@ struct Options {
   double focal_gamma = TrainConfig{}.focal_gamma;
   double negative_weight = TrainConfig{}.negative_weight;
   double label_smoothing = TrainConfig{}.label_smoothing;
+  double mine_minutes = 0.0;  // 0: no hard-negative mining round
+  size_t mine_windows = 6000;
   bool balance = true;
   bool quiet = false;
 };
@@ -357,10 +359,51 @@ int Run(const Options& opt) {
                   100.0 * r.val_accuracy, Duration(r.elapsed_s).c_str(), Duration(r.eta_s).c_str());
     progress.Line(line);
   };
-  const TrainResult tr = TrainModel(choice.arch, train, val, tc, cb);
-
-  // Export and verify against the fake-quantized model.
+  TrainResult tr = TrainModel(choice.arch, train, val, tc, cb);
   std::vector<uint8_t> file = ExportTflite(tr.model, Description(opt.word, 0.5));
+
+  nlohmann::json mining;
+#ifdef TINYML_HAVE_EVAL
+  if (opt.mine_minutes > 0) {
+    // Hard-negative mining: the trained model runs over stream audio from
+    // the training voices without the wake word; the windows it scores
+    // highest join the training set as negatives and the model is trained
+    // again from scratch on the larger set (its own checkpoints).
+    MineConfig mc;
+    mc.word = opt.word;
+    mc.seed = opt.seed + 2000;
+    mc.stream_minutes = opt.mine_minutes;
+    mc.max_windows = opt.mine_windows;
+    mc.workers = opt.workers;
+    progress.Start("mining");
+    const MinedNegatives mined = MineHardNegatives(file, 1, mc, [&](size_t d, size_t t) { progress.Update(d, t); });
+    const size_t n = mined.data.size();
+    char line[240];
+    std::snprintf(line, sizeof(line),
+                  "mining: %zu peaks in %.0f minutes of training-voice streams without the word; the %zu highest "
+                  "(raw scores %.3f..%.3f) join the training set as negatives",
+                  mined.peaks, mined.minutes, n, n ? mined.scores.front() : 0.0, n ? mined.scores.back() : 0.0);
+    progress.Line(line);
+    mining = {{"minutes", mined.minutes}, {"peaks", mined.peaks}, {"windows", n},
+              {"first_epochs", tr.epochs_run}, {"first_val_accuracy", tr.val_accuracy}};
+    if (n > 0) {
+      mining["highest_score"] = mined.scores.front();
+      mining["lowest_score"] = mined.scores.back();
+      Dataset grown = train;
+      grown.x.insert(grown.x.end(), mined.data.x.begin(), mined.data.x.end());
+      grown.labels.insert(grown.labels.end(), mined.data.labels.begin(), mined.data.labels.end());
+      grown.kinds.insert(grown.kinds.end(), mined.data.kinds.begin(), mined.data.kinds.end());
+      TrainConfig again = tc;
+      again.checkpoint_dir = (std::filesystem::path(out) / "checkpoints-mined").string();
+      tr = TrainModel(choice.arch, grown, val, again, cb);
+      file = ExportTflite(tr.model, Description(opt.word, 0.5));
+    }
+  }
+#else
+  if (opt.mine_minutes > 0) throw UsageError("--mine-minutes needs the evaluation library, which this build lacks");
+#endif
+
+  // Verify the export against the fake-quantized model.
   const TfliteCheck check = CheckTflite(file);
   const std::vector<int8_t> scores = RunTflite(file, val.x.data(), val.size());
   const Agreement ag = CompareScores(tr.val_scores, scores, kModelClasses);
@@ -402,6 +445,7 @@ int Run(const Options& opt) {
   report["negative_weight"] = opt.negative_weight;
   report["label_smoothing"] = opt.label_smoothing;
   report["focal_gamma"] = opt.focal_gamma;
+  if (!mining.is_null()) report["mining"] = mining;
   report["balance_classes"] = opt.balance;
   report["arch"] = choice.arch.name;
   report["params"] = st.params;
@@ -536,6 +580,15 @@ int Main(int argc, char** argv) {
                  "(near-homophones) decide training (0 = plain cross entropy)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));
+  app.add_option("--mine-minutes", opt.mine_minutes,
+                 "hard-negative mining: run the trained model over this many minutes of training-voice streams "
+                 "without the word, add the windows it scores highest to the training set as negatives, and train "
+                 "again (0 = off; about 2 minutes of generation per 60, then a second training)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 6000.0));
+  app.add_option("--mine-windows", opt.mine_windows, "the most mined windows to add")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   app.add_flag("!--no-balance", opt.balance, "do not weight the classes to equal total weight");
   app.add_flag("--quiet", opt.quiet, "no progress on stderr");
   bool list = false;

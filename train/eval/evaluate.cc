@@ -63,7 +63,10 @@ class Runner {
 
   // The word label's smoothed Q15 score after every invoke over `audio`,
   // from a fresh frontend and detector, and the frame each invoke ended on.
-  void Trace(const std::vector<int16_t>& audio, std::vector<int64_t>* frames, std::vector<int32_t>* scores) {
+  // With `raw`, the scores are the model's own (unsmoothed); with
+  // `features`, every frontend frame is appended there (frame_bytes each).
+  void Trace(const std::vector<int16_t>& audio, std::vector<int64_t>* frames, std::vector<int32_t>* scores,
+             bool raw = false, std::vector<int8_t>* features = nullptr) {
     size_t fbytes = 0, dbytes = 0;
     if (Frontend::RequiredBytes(frontend_, &fbytes) != Status::kOk ||
         Detector::RequiredBytes(detector_, &dbytes) != Status::kOk) {
@@ -94,8 +97,12 @@ class Runner {
         }
         if (detector.invokes() != before) {
           frames->push_back(detector.frames_seen() - 1);
-          scores->push_back(detector.smoothed_scores()[word_label_]);
+          scores->push_back(raw ? detector.last_scores()[word_label_] : detector.smoothed_scores()[word_label_]);
         }
+      }
+      if (features) {
+        const auto* f = reinterpret_cast<const int8_t*>(frame.data());
+        features->insert(features->end(), f, f + written * frontend.frame_bytes());
       }
       if (n == 0 && written == 0) break;
       pos += n;
@@ -314,6 +321,85 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
     Incidents(results[i], static_cast<int>(i), chosen, dc, config.match_tolerance_s, &report);
   }
   return report;
+}
+
+MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_label, const MineConfig& config,
+                                 const ProgressFn& progress) {
+  if (!(config.stream_minutes > 0.0)) throw std::invalid_argument("mining minutes must be positive");
+  if (config.min_gap_frames < 1) throw std::invalid_argument("mining gap must be at least one frame");
+  EvalConfig ec;
+  ec.stride_frames = 1;
+  ec.smoothing = 1;
+  Runner runner(model, word_label, ec);
+  const DetectorConfig& dc = runner.detector_config();
+  const size_t window_bytes = static_cast<size_t>(dc.window_frames) * static_cast<size_t>(dc.frame_bytes);
+
+  struct Candidate {
+    int32_t score;
+    size_t piece;
+    int64_t frame;
+  };
+  std::vector<Candidate> candidates;
+  std::vector<std::vector<int8_t>> features;
+  const int pieces = std::max(1, static_cast<int>(std::ceil(config.stream_minutes / kPieceMinutes)));
+  const double piece_s = config.stream_minutes * 60.0 / pieces;
+  const size_t total = static_cast<size_t>(pieces) * 4;
+  for (int i = 0; i < pieces; ++i) {
+    StreamConfig sc;
+    sc.word = config.word;
+    sc.seed = config.seed * 1000003ULL + static_cast<uint64_t>(i);
+    sc.duration_s = piece_s;
+    sc.words_per_minute = 0.0;  // no wake word: every window is a negative
+    sc.held_out = false;
+    sc.workers = config.workers;
+    const size_t base = static_cast<size_t>(i) * 4;
+    const Stream stream = GenerateStream(sc, [&](size_t done, size_t n) {
+      if (progress && n > 0) progress(base + std::min<size_t>(3, 3 * done / n), total);
+    });
+    std::vector<int64_t> frames;
+    std::vector<int32_t> scores;
+    features.emplace_back();
+    runner.Trace(stream.audio, &frames, &scores, /*raw=*/true, &features.back());
+    // Peaks by greedy suppression: the highest invoke is kept and nothing
+    // within min_gap_frames of a kept one is, so one loud confusable gives
+    // one window rather than twenty, and a long high stretch gives one
+    // window every min_gap_frames.
+    const int32_t floor_q15 = static_cast<int32_t>(std::lround(config.min_score * kScoreOne));
+    std::vector<size_t> order;
+    for (size_t k = 0; k < scores.size(); ++k)
+      if (scores[k] >= floor_q15) order.push_back(k);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+    std::vector<bool> blocked(scores.size(), false);
+    for (size_t k : order) {
+      if (blocked[k]) continue;
+      candidates.push_back({scores[k], static_cast<size_t>(i), frames[k]});
+      for (size_t j = k; j-- > 0 && frames[k] - frames[j] < config.min_gap_frames;) blocked[j] = true;
+      for (size_t j = k + 1; j < scores.size() && frames[j] - frames[k] < config.min_gap_frames; ++j) blocked[j] = true;
+    }
+    if (progress) progress(base + 4, total);
+  }
+  // The highest peaks; ties in stream order, so the result is deterministic.
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+
+  MinedNegatives mined;
+  mined.minutes = config.stream_minutes;
+  mined.peaks = candidates.size();
+  if (candidates.size() > config.max_windows) candidates.resize(config.max_windows);
+  Dataset& out = mined.data;
+  out.frames = dc.window_frames;
+  out.features = dc.frame_bytes;
+  out.x.reserve(candidates.size() * window_bytes);
+  for (const Candidate& c : candidates) {
+    const size_t end = static_cast<size_t>(c.frame + 1) * static_cast<size_t>(dc.frame_bytes);
+    const std::vector<int8_t>& f = features[c.piece];
+    out.x.insert(out.x.end(), f.begin() + static_cast<std::ptrdiff_t>(end - window_bytes),
+                 f.begin() + static_cast<std::ptrdiff_t>(end));
+    out.labels.push_back(0);
+    out.kinds.push_back(static_cast<uint8_t>(ClipKind::kSpeechStream));
+    mined.scores.push_back(static_cast<double>(c.score) / kScoreOne);
+  }
+  return mined;
 }
 
 nlohmann::json EvalReportJson(const EvalReport& report) {

@@ -86,6 +86,36 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
 std::vector<double> DetectionTimes(const std::vector<uint8_t>& model, int word_label, const EvalConfig& config,
                                    const std::vector<int16_t>& audio, double threshold);
 
+// Hard-negative mining: stream audio from the training voices without the
+// wake word, and the model input windows where a model is most wrong on it.
+struct MineConfig {
+  std::string word = "marvin";
+  uint64_t seed = 2000;        // stream seed (pieces of at most 5 minutes, as EvaluateModel's)
+  double stream_minutes = 60.0;
+  size_t max_windows = 5000;   // the highest-scoring peaks kept
+  double min_score = 0.0;      // peaks below this raw score (0..1) are not kept
+  int32_t min_gap_frames = 25; // kept peaks are at least this many frames apart
+  int workers = 0;
+};
+
+// Generates config.stream_minutes of GenerateStream audio from the training
+// voices (held_out = false) with no wake word in it (words_per_minute 0:
+// other words, sentences, confusables, pauses, noise and music), runs
+// `model` over it at every frame as `tinyml detect` would, and returns the
+// input windows of the highest peaks of the word's raw score (the windows
+// the model most wants to fire on; greedy suppression: the highest invoke,
+// then the highest at least min_gap_frames from every kept one, ...),
+// highest first, as negatives of kind
+// kSpeechStream. Deterministic from the seed and the model.
+struct MinedNegatives {
+  Dataset data;                // the windows, highest score first
+  std::vector<double> scores;  // each window's raw score, 0..1
+  size_t peaks = 0;            // peaks found (at or above min_score), before keeping max_windows
+  double minutes = 0.0;        // stream audio searched
+};
+MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_label, const MineConfig& config,
+                                 const ProgressFn& progress = {});
+
 // Matches detections to spoken words: in word order, each word takes the
 // first unused detection in [start_s, end_s + tolerance_s]. Returns the
 // number of words hit; *false_accepts = detections left unmatched.
