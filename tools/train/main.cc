@@ -369,6 +369,9 @@ int Run(const Options& opt) {
     // the training voices without the wake word; the windows it scores
     // highest join the training set as negatives and the model is trained
     // again from scratch on the larger set (its own checkpoints).
+    // The first round's model stays for comparison (threshold not tuned).
+    const std::string first = (std::filesystem::path(out) / (label + "-before-mining.tflite")).string();
+    tools::WriteFileAtomic(first, file.data(), file.size());
     MineConfig mc;
     mc.word = opt.word;
     mc.seed = opt.seed + 2000;
@@ -384,7 +387,7 @@ int Run(const Options& opt) {
                   "(raw scores %.3f..%.3f) join the training set as negatives",
                   mined.peaks, mined.minutes, n, n ? mined.scores.front() : 0.0, n ? mined.scores.back() : 0.0);
     progress.Line(line);
-    mining = {{"minutes", mined.minutes}, {"peaks", mined.peaks}, {"windows", n},
+    mining = {{"minutes", mined.minutes}, {"peaks", mined.peaks}, {"windows", n}, {"first_model", first},
               {"first_epochs", tr.epochs_run}, {"first_val_accuracy", tr.val_accuracy}};
     if (n > 0) {
       mining["highest_score"] = mined.scores.front();
