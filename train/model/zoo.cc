@@ -193,12 +193,17 @@ std::vector<ArchSpec> ModelZoo() {
 QuantModel PlaceholderQuantModel(const ArchSpec& arch) {
   QuantModel m;
   m.arch = arch;
+  // Every scale (and non-ReLU zero point) differs, as a trained model's
+  // do: the writer stores equal vectors once, so equal placeholders would
+  // undercount the file.
+  int scales_made = 0;
+  auto distinct = [&](float base) { return base * (1.0f + 1e-4f * static_cast<float>(++scales_made)); };
   for (const LayerSpec& l : arch.layers) {
     QuantLayer q;
     if (l.has_weights()) {
       q.weights = Pattern(l.weight_count());
       const size_t scales = l.kind == LayerKind::kFullyConnected ? 1 : static_cast<size_t>(l.out_channels);
-      q.weight_scales.assign(scales, 0.01f);
+      for (size_t c = 0; c < scales; ++c) q.weight_scales.push_back(distinct(0.01f));
       q.bias.assign(static_cast<size_t>(l.out_channels), 0);
     }
     if (l.kind == LayerKind::kSoftmax)
@@ -206,7 +211,8 @@ QuantModel PlaceholderQuantModel(const ArchSpec& arch) {
     else if (l.kind == LayerKind::kAvgPool)
       q.output = m.layers[l.input].output;
     else
-      q.output = l.relu ? ActQuant{0.05f, -128} : ActQuant{0.1f, 0};
+      // ReLU outputs start at the int8 minimum; other zero points vary by layer.
+      q.output = l.relu ? ActQuant{distinct(0.05f), -128} : ActQuant{distinct(0.1f), scales_made % 100};
     m.layers.push_back(std::move(q));
   }
   return m;

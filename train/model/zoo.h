@@ -137,7 +137,8 @@ std::vector<int8_t> RunTflite(const std::vector<uint8_t>& tflite, const int8_t* 
 struct ModelStats {
   int64_t params = 0;
   int64_t macs = 0;
-  size_t file_bytes = 0;   // exact, for a description of the same length
+  size_t file_bytes = 0;   // for a description of the same length: a trained model's within alignment
+                           // padding (a few bytes), less if its scale vectors repeat (stored once)
   size_t arena_bytes = 0;  // exact (RequiredArenaBytes)
 };
 // Exports a placeholder model with `description` and asks the interpreter.
