@@ -431,6 +431,17 @@ TEST(MeanOp, BadModelsFailInPrepare) {
     EXPECT_EQ(h->prepare_status(), Status::kUnsupportedType);
     EXPECT_TRUE(Contains(h->error(), "MEAN")) << h->error();
   }
+  {
+    // input / output scale of 2^40: no int32 left shift expresses it (the
+    // fuzz test reached this with a corrupted scale, UBSan flagged the shift).
+    MeanModel m = base;
+    m.in_scale = 1.0f;
+    m.out_scale = std::ldexp(1.0f, -40);
+    m.out_zp = 1;
+    auto h = BuildMean(m);
+    EXPECT_EQ(h->prepare_status(), Status::kInvalidModel);
+    EXPECT_TRUE(Contains(h->error(), "requantization scale too large")) << h->error();
+  }
 }
 
 }  // namespace

@@ -105,6 +105,9 @@ Status Setup(OpContext& ctx, MeanOpData* s) {
   int32_t multiplier = 0;
   int shift = 0;
   QuantizeMultiplier(static_cast<double>(input_scale) / static_cast<double>(output_scale), &multiplier, &shift);
+  // A left shift past 31 has no int32 meaning (TFLite's arithmetic is
+  // undefined there): only a corrupt or absurd scale pair gets here.
+  if (shift > 31) return ctx.Fail(Status::kInvalidModel, TINYML_MSG("requantization scale too large"));
   if (p.count > 0) {
     ref::MeanFoldCount(multiplier, shift, p.count, &p.multiplier, &p.shift);
   } else {
