@@ -210,6 +210,32 @@ void Incidents(const Piece& p, int piece, int32_t tq, const DetectorConfig& dc, 
   }
 }
 
+// Generates stream_minutes of GenerateStream audio in pieces of at most
+// kPieceMinutes (piece i from seed * 1000003 + i) and hands each to
+// `use(i, stream)`. Progress: generation 3/4 of a piece, `use` the rest.
+template <typename Use>
+void ForEachPiece(const std::string& word, uint64_t seed, double stream_minutes, double words_per_minute,
+                  bool held_out, int workers, const ProgressFn& progress, Use use) {
+  const int pieces = std::max(1, static_cast<int>(std::ceil(stream_minutes / kPieceMinutes)));
+  const double piece_s = stream_minutes * 60.0 / pieces;
+  const size_t total = static_cast<size_t>(pieces) * 4;
+  for (int i = 0; i < pieces; ++i) {
+    StreamConfig sc;
+    sc.word = word;
+    sc.seed = seed * 1000003ULL + static_cast<uint64_t>(i);
+    sc.duration_s = piece_s;
+    sc.words_per_minute = words_per_minute;
+    sc.held_out = held_out;
+    sc.workers = workers;
+    const size_t base = static_cast<size_t>(i) * 4;
+    const Stream stream = GenerateStream(sc, [&](size_t done, size_t n) {
+      if (progress && n > 0) progress(base + std::min<size_t>(3, 3 * done / n), total);
+    });
+    use(i, stream);
+    if (progress) progress(base + 4, total);
+  }
+}
+
 }  // namespace
 
 // Greedy matching in time order: each word takes the first unmatched
@@ -258,30 +284,15 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
   Runner runner(model, word_label, config);
   const DetectorConfig& dc = runner.detector_config();
 
-  const int pieces = std::max(1, static_cast<int>(std::ceil(config.stream_minutes / kPieceMinutes)));
-  const double piece_s = config.stream_minutes * 60.0 / pieces;
-  // Progress: generation counts as 3/4 of the work, detection 1/4.
-  const size_t total = static_cast<size_t>(pieces) * 4;
-  std::vector<Piece> results(static_cast<size_t>(pieces));
-  for (int i = 0; i < pieces; ++i) {
-    StreamConfig sc;
-    sc.word = config.word;
-    sc.seed = config.seed * 1000003ULL + static_cast<uint64_t>(i);
-    sc.duration_s = piece_s;
-    sc.words_per_minute = config.words_per_minute;
-    sc.held_out = true;
-    sc.workers = config.workers;
-    const size_t base = static_cast<size_t>(i) * 4;
-    const Stream stream = GenerateStream(sc, [&](size_t done, size_t n) {
-      if (progress && n > 0) progress(base + std::min<size_t>(3, 3 * done / n), total);
-    });
-    Piece& p = results[static_cast<size_t>(i)];
-    p.events = stream.events;
-    p.speech = stream.speech;
-    p.seconds = stream.duration_s();
-    runner.Trace(stream.audio, &p.frames, &p.scores);
-    if (progress) progress(base + 4, total);
-  }
+  std::vector<Piece> results;
+  ForEachPiece(config.word, config.seed, config.stream_minutes, config.words_per_minute, /*held_out=*/true,
+               config.workers, progress, [&](int, const Stream& stream) {
+                 Piece& p = results.emplace_back();
+                 p.events = stream.events;
+                 p.speech = stream.speech;
+                 p.seconds = stream.duration_s();
+                 runner.Trace(stream.audio, &p.frames, &p.scores);
+               });
 
   EvalReport report;
   report.target_fa_per_hour = config.target_fa_per_hour;
@@ -341,21 +352,9 @@ MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_lab
   };
   std::vector<Candidate> candidates;
   std::vector<std::vector<int8_t>> features;
-  const int pieces = std::max(1, static_cast<int>(std::ceil(config.stream_minutes / kPieceMinutes)));
-  const double piece_s = config.stream_minutes * 60.0 / pieces;
-  const size_t total = static_cast<size_t>(pieces) * 4;
-  for (int i = 0; i < pieces; ++i) {
-    StreamConfig sc;
-    sc.word = config.word;
-    sc.seed = config.seed * 1000003ULL + static_cast<uint64_t>(i);
-    sc.duration_s = piece_s;
-    sc.words_per_minute = 0.0;  // no wake word: every window is a negative
-    sc.held_out = false;
-    sc.workers = config.workers;
-    const size_t base = static_cast<size_t>(i) * 4;
-    const Stream stream = GenerateStream(sc, [&](size_t done, size_t n) {
-      if (progress && n > 0) progress(base + std::min<size_t>(3, 3 * done / n), total);
-    });
+  // No wake word (words_per_minute 0): every window is a negative.
+  ForEachPiece(config.word, config.seed, config.stream_minutes, 0.0, /*held_out=*/false, config.workers, progress,
+               [&](int i, const Stream& stream) {
     std::vector<int64_t> frames;
     std::vector<int32_t> scores;
     features.emplace_back();
@@ -376,8 +375,7 @@ MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_lab
       for (size_t j = k; j-- > 0 && frames[k] - frames[j] < config.min_gap_frames;) blocked[j] = true;
       for (size_t j = k + 1; j < scores.size() && frames[j] - frames[k] < config.min_gap_frames; ++j) blocked[j] = true;
     }
-    if (progress) progress(base + 4, total);
-  }
+               });
   // The highest peaks; ties in stream order, so the result is deterministic.
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
