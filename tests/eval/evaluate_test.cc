@@ -178,6 +178,9 @@ TEST(EvaluateModel, ListsTheFalseAcceptsAndMissesOfTheChosenPointWithWhatWasSaid
   EXPECT_EQ(static_cast<double>(r.misses.size()), std::round(r.frr * static_cast<double>(r.words)));
   for (const EvalIncident& x : r.misses) {
     EXPECT_NE(x.text.find("marvin"), std::string::npos) << x.text;
+    // Who said it: a held-out voice in brackets.
+    EXPECT_TRUE(x.text.find(" [espeak-ng ") != std::string::npos || x.text.find(" [flite ") != std::string::npos)
+        << x.text;
     EXPECT_GE(x.time_s, 0.0);
   }
   for (const EvalIncident& x : r.false_accepts) EXPECT_FALSE(x.text.empty());

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -455,6 +456,39 @@ TEST(TrainStream, EventsAreSpokenWakeWordsInsideTheAudio) {
   EXPECT_EQ(again.audio, s.audio);
   ASSERT_EQ(again.events.size(), s.events.size());
   for (size_t i = 0; i < s.events.size(); ++i) EXPECT_EQ(again.events[i].start_s, s.events[i].start_s);
+}
+
+// The share of other speech ending in a confusable follows confusable_share
+// (the small word list's other words are often confusables too, hence the
+// loose bounds), and every spoken segment names its held-out voice.
+TEST(TrainStream, ConfusableShareAndVoicesOfTheOtherSpeech) {
+  TempDir dir;
+  StreamConfig c = SmallStream(dir.path());
+  c.duration_s = 60;
+  c.words_per_minute = 0;
+  c.noise_probability = 0;
+  const std::vector<std::string> confusables = ConfusablesFor(c.word, c.word_list);
+  ASSERT_FALSE(confusables.empty());
+  std::set<std::string> held_out;
+  for (const Voice& v : SplitVoices().held_out) held_out.insert(VoiceLabel(v));
+  auto ending_in_confusable = [&](double share) {
+    c.confusable_share = share;
+    const Stream s = GenerateStream(c);
+    EXPECT_GE(s.speech.size(), 10u);
+    size_t n = 0;
+    for (const WordEvent& sp : s.speech) {
+      const std::string last = sp.text.substr(sp.text.rfind(' ') + 1);
+      n += std::find(confusables.begin(), confusables.end(), last) != confusables.end();
+      EXPECT_EQ(held_out.count(sp.voice), 1u) << sp.voice;
+    }
+    return static_cast<double>(n) / static_cast<double>(std::max<size_t>(1, s.speech.size()));
+  };
+  const double none = ending_in_confusable(0.0);
+  const double most = ending_in_confusable(0.75);
+  EXPECT_LT(none, 0.45);
+  EXPECT_GT(most, 0.6);
+  c.confusable_share = 0.8;
+  EXPECT_THROW(GenerateStream(c), std::invalid_argument);
 }
 
 TEST(TrainStream, ScriptPutsTheWordWhereTheTextSaysIt) {

@@ -107,6 +107,7 @@ int RunEval(EvalArgs& args) {
   }
   j["seed"] = args.config.seed;
   j["stream_minutes"] = args.config.stream_minutes;
+  j["confusable_share"] = args.config.confusable_share;
 
   if (!args.det_path.empty()) {
     const std::string svg = train::RenderDetSvg(report, "DET: '" + args.word + "' (" + args.model + ")");
@@ -174,6 +175,11 @@ void AddEvalCommand(CLI::App& app, Action* action) {
       ->capture_default_str();
   sub->add_option("--words-per-minute", args->config.words_per_minute, "mean wake words per minute of stream")
       ->check(CLI::Range(0.1, 15.0))
+      ->capture_default_str();
+  sub->add_option("--confusables", args->config.confusable_share,
+                  "share of the other speech that ends in a word close to the wake word in phonemes")
+      ->type_name("SHARE")
+      ->check(CLI::Range(0.0, 0.75))
       ->capture_default_str();
   sub->add_option("--target-fa-per-hour", args->config.target_fa_per_hour,
                   "the chosen threshold keeps false accepts per hour at or below this")

@@ -443,6 +443,7 @@ class ProgressThrottle {
 
 struct Utterance {
   Audio audio;
+  Voice voice;               // who said it
   Span target;               // the wake word (or the whole speech when there is none)
   std::vector<Span> pieces;  // each synthesized piece's speech
 };
@@ -473,6 +474,7 @@ Utterance Speak(Rng& rng, const std::vector<Voice>& voices, const std::vector<st
     const Voice voice = PickVoice(rng, voices);
     const SynthesisParams params = RandomParams(rng);
     Utterance u;
+    u.voice = voice;
     bool ok = true;
     for (size_t k = 0; k < pieces.size() && ok; ++k) {
       Audio audio;
@@ -611,11 +613,13 @@ struct SegmentPlan {
   std::vector<int> wake_pieces;
 };
 
-SegmentPlan PlanOtherSegment(Rng& rng, const WordResources& words) {
+// Other speech: a word (25 %), a confusable (60 % of `confusable_share`), a
+// sentence ending in a confusable (the other 40 %) or a sentence.
+SegmentPlan PlanOtherSegment(Rng& rng, const WordResources& words, double confusable_share = 0.25) {
   const double r = rng.Uniform();
   if (r < 0.25) return {{rng.Pick(words.others)}, {}};
-  if (r < 0.4) return {{rng.Pick(words.confusables)}, {}};
-  if (r < 0.5) {  // a confusable inside a sentence
+  if (r < 0.25 + 0.6 * confusable_share) return {{rng.Pick(words.confusables)}, {}};
+  if (r < 0.25 + confusable_share) {  // a confusable inside a sentence
     return {{RandomSentence(rng, words.others) + " " + rng.Pick(words.confusables)}, {}};
   }
   return {{RandomSentence(rng, words.others)}, {}};
@@ -1095,11 +1099,14 @@ namespace {
 
 struct SpokenSegment {
   Audio audio;
+  std::string voice;         // VoiceLabel of who said it
   std::vector<Span> events;  // the wake-word pieces, in the segment's samples
 };
 
 std::string EncodeSegment(const SpokenSegment& s) {
   std::string out;
+  PutU64(out, s.voice.size());
+  out += s.voice;
   PutU64(out, s.events.size());
   for (const Span& e : s.events) {
     PutU64(out, static_cast<uint64_t>(e.begin));
@@ -1120,6 +1127,10 @@ SpokenSegment DecodeSegment(const std::string& bytes) {
     return v;
   };
   SpokenSegment s;
+  const uint64_t voice = get();
+  if (voice > bytes.size() - pos) throw std::runtime_error("stream worker returned a malformed segment");
+  s.voice.assign(bytes, pos, voice);
+  pos += voice;
   const uint64_t events = get();
   for (uint64_t i = 0; i < events; ++i) {
     const int64_t b = static_cast<int64_t>(get());
@@ -1138,6 +1149,7 @@ SpokenSegment SpeakSegment(const SegmentPlan& plan, const std::vector<Voice>& vo
   Augment(u, rng, rng.Range(-6.0, 3.0), 0.2, 0.05);
   SpokenSegment s;
   s.audio = std::move(u.audio);
+  s.voice = VoiceLabel(u.voice);
   for (int k : plan.wake_pieces) s.events.push_back(u.pieces[static_cast<size_t>(k)]);
   return s;
 }
@@ -1210,6 +1222,9 @@ void CheckStreamConfig(const StreamConfig& config) {
   if (!(config.noise_probability >= 0 && config.noise_probability <= 1)) {
     throw std::invalid_argument("noise_probability must be in 0..1");
   }
+  if (!(config.confusable_share >= 0 && config.confusable_share <= 0.75)) {
+    throw std::invalid_argument("confusable_share must be in 0..0.75");
+  }
   if (!(config.snr_db_min <= config.snr_db_max)) throw std::invalid_argument("snr_db_min is above snr_db_max");
 }
 
@@ -1262,7 +1277,7 @@ Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
     if (plan_rng.Chance(expected - static_cast<double>(wake_count))) ++wake_count;
     for (size_t i = 0; i < wake_count; ++i) plans.push_back(PlanWakeSegment(plan_rng, config.word, words));
     const size_t others = static_cast<size_t>(std::ceil(config.duration_s / 2.5)) + 2;
-    for (size_t i = 0; i < others; ++i) plans.push_back(PlanOtherSegment(plan_rng, words));
+    for (size_t i = 0; i < others; ++i) plans.push_back(PlanOtherSegment(plan_rng, words, config.confusable_share));
   }
   std::vector<SpokenSegment> segments(plans.size());
   ProgressThrottle throttle(progress, plans.size());
@@ -1288,6 +1303,7 @@ Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress) {
     const Span extent = SpeechSpan(seg.audio);
     WordEvent spoken = ToEvent({at + extent.begin, at + extent.end});
     for (const std::string& piece : plan.pieces) spoken.text += (spoken.text.empty() ? "" : " ") + piece;
+    spoken.voice = seg.voice;
     stream.speech.push_back(std::move(spoken));
     for (const Span& e : seg.events) events.push_back({at + e.begin, at + e.end});
   };

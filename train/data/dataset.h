@@ -170,8 +170,9 @@ std::string DatasetCachePath(const DatasetConfig& config, const std::string& cac
 // A stream: segments of speech (one voice each) with pauses of 0.3..2 s (15 %
 // of them 3..8 s). Wake-word segments are the word alone (50 %), in a carrier
 // (20 %) or inside random words (30 %); the others are a word (25 %), a
-// confusable (15 %), a sentence ending in a confusable (10 %) or a sentence
-// of 3..8 random words. Speech level: -20.8 dBFS RMS + -6..+3 dB.
+// confusable (60 % of confusable_share: 15 % by default), a sentence ending
+// in a confusable (40 % of it: 10 %) or a sentence of 3..8 random words.
+// Speech level: -20.8 dBFS RMS + -6..+3 dB.
 struct StreamConfig {
   std::string word = "marvin";
   uint64_t seed = 1;
@@ -180,6 +181,10 @@ struct StreamConfig {
   // start at least max(3 s, longest segment + 1 s) apart.
   double words_per_minute = 3.0;
   // The rest is other speech (words, sentences, confusables) and pauses.
+  // The share of other-speech segments that say a confusable (0..0.75): the
+  // default 0.25 is about 250 near-homophones an hour, far above ordinary
+  // speech; 0 leaves only the dictionary's own words and sentences.
+  double confusable_share = 0.25;
   bool held_out = true;
   // Background noise/music in chunks of 5..30 s: each chunk has background
   // with this probability, at an SNR relative to the nominal speech level
@@ -204,6 +209,7 @@ struct WordEvent {
   double start_s = 0.0;
   double end_s = 0.0;
   std::string text;  // what is said in the span (for reports; may be empty)
+  std::string voice;  // Stream::speech only: VoiceLabel of the speaker
 };
 
 struct Stream {

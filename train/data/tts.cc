@@ -313,6 +313,8 @@ std::string RunInEspeakChild(const std::function<std::string()>& work) {
 
 const char* TtsEngineName(TtsEngine engine) { return engine == TtsEngine::kEspeak ? "espeak-ng" : "flite"; }
 
+std::string VoiceLabel(const Voice& voice) { return std::string(TtsEngineName(voice.engine)) + " " + voice.name; }
+
 void ValidateText(const std::string& text) {
   if (text.empty()) throw TtsError("text is empty");
   if (text.size() > kMaxTextChars) {

@@ -43,6 +43,9 @@ struct Voice {
   std::string name;
 };
 
+// "espeak-ng en-us+f3", "flite awb": for reports.
+std::string VoiceLabel(const Voice& voice);
+
 // Everything has a neutral default, so Voice alone gives the engine's own
 // reading. Ranges are clamped to what the engines accept.
 struct SynthesisParams {

@@ -169,12 +169,14 @@ std::vector<bool> MatchWords(const std::vector<double>& detection_times_s, const
   return hit;
 }
 
-// The text of every speech span overlapping [begin_s, end_s], joined by " / ".
+// The text of every speech span overlapping [begin_s, end_s], each with its
+// speaker's voice in brackets, joined by " / ".
 std::string SpokenBetween(const std::vector<WordEvent>& speech, double begin_s, double end_s) {
   std::string out;
   for (const WordEvent& s : speech) {
     if (s.end_s < begin_s || s.start_s > end_s) continue;
     out += (out.empty() ? "" : " / ") + s.text;
+    if (!s.voice.empty()) out += " [" + s.voice + "]";
   }
   return out.empty() ? "(no speech: background only)" : out;
 }
@@ -215,7 +217,7 @@ void Incidents(const Piece& p, int piece, int32_t tq, const DetectorConfig& dc, 
 // `use(i, stream)`. Progress: generation 3/4 of a piece, `use` the rest.
 template <typename Use>
 void ForEachPiece(const std::string& word, uint64_t seed, double stream_minutes, double words_per_minute,
-                  bool held_out, int workers, const ProgressFn& progress, Use use) {
+                  double confusable_share, bool held_out, int workers, const ProgressFn& progress, Use use) {
   const int pieces = std::max(1, static_cast<int>(std::ceil(stream_minutes / kPieceMinutes)));
   const double piece_s = stream_minutes * 60.0 / pieces;
   const size_t total = static_cast<size_t>(pieces) * 4;
@@ -225,6 +227,7 @@ void ForEachPiece(const std::string& word, uint64_t seed, double stream_minutes,
     sc.seed = seed * 1000003ULL + static_cast<uint64_t>(i);
     sc.duration_s = piece_s;
     sc.words_per_minute = words_per_minute;
+    sc.confusable_share = confusable_share;
     sc.held_out = held_out;
     sc.workers = workers;
     const size_t base = static_cast<size_t>(i) * 4;
@@ -285,7 +288,8 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
   const DetectorConfig& dc = runner.detector_config();
 
   std::vector<Piece> results;
-  ForEachPiece(config.word, config.seed, config.stream_minutes, config.words_per_minute, /*held_out=*/true,
+  ForEachPiece(config.word, config.seed, config.stream_minutes, config.words_per_minute, config.confusable_share,
+               /*held_out=*/true,
                config.workers, progress, [&](int, const Stream& stream) {
                  Piece& p = results.emplace_back();
                  p.events = stream.events;
@@ -353,7 +357,8 @@ MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_lab
   std::vector<Candidate> candidates;
   std::vector<std::vector<int8_t>> features;
   // No wake word (words_per_minute 0): every window is a negative.
-  ForEachPiece(config.word, config.seed, config.stream_minutes, 0.0, /*held_out=*/false, config.workers, progress,
+  ForEachPiece(config.word, config.seed, config.stream_minutes, 0.0, StreamConfig().confusable_share,
+               /*held_out=*/false, config.workers, progress,
                [&](int i, const Stream& stream) {
     std::vector<int64_t> frames;
     std::vector<int32_t> scores;

@@ -20,6 +20,8 @@ struct EvalConfig {
   uint64_t seed = 1000;          // stream seed (different from training seeds)
   double stream_minutes = 60.0;  // total minutes of generated stream audio
   double words_per_minute = 3.0;
+  // StreamConfig::confusable_share: near-homophones among the other speech.
+  double confusable_share = 0.25;
   double target_fa_per_hour = 1.0;  // the chosen threshold keeps FA/h at or below this
   // Detector settings, as `tinyml detect` uses them.
   int32_t stride_frames = 1;
@@ -41,7 +43,7 @@ struct EvalIncident {
   double time_s = 0.0;  // detection time (false accept) or the word's start (miss), in its stream piece
   int piece = 0;        // which generated stream piece (at most 5 minutes each)
   double score = 0.0;   // smoothed score: at the detection, or the highest while the word could be hit
-  std::string text;     // the speech in the 1.5 s before the detection, or the miss's segment
+  std::string text;     // the speech in the 1.5 s before the detection, or the miss's segment, with voices
 };
 
 struct EvalReport {
