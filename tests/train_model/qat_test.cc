@@ -147,6 +147,33 @@ TEST(Qat, FocalLossTrainsAndDiffers) {
   EXPECT_NE(Export(r), Export(TrainModel(arch, train, val, SmallConfig(8))));
 }
 
+// A spectrum peaking at one channel moves up for alpha > 1 and down for
+// alpha < 1, within what a +-10 % frequency scaling allows; w = 0 is the identity.
+TEST(Qat, SpeakerWarpScalesTheSpectrumInFrequency) {
+  torch::manual_seed(3);
+  const int64_t b = 256, frames = 4;
+  const torch::Tensor x = torch::rand({b, kModelFeatures, frames});
+  EXPECT_TRUE(torch::allclose(SpeakerWarp(x, 0.0), x, 1e-4, 1e-4));
+
+  torch::Tensor peak = torch::zeros({b, kModelFeatures, frames});
+  peak.select(1, 25).fill_(1.0);  // about 2.84 kHz
+  const torch::Tensor w = SpeakerWarp(peak, 0.1);
+  ASSERT_EQ(w.sizes(), peak.sizes());
+  EXPECT_GE(w.min().item<float>(), 0.0f);
+  EXPECT_LE(w.max().item<float>(), 1.0f + 1e-6f);
+  // Centre of mass of each example's (first frame's) spectrum.
+  const torch::Tensor k = torch::arange(kModelFeatures, torch::kFloat32).view({1, kModelFeatures});
+  const torch::Tensor spectrum = w.select(2, 0);
+  const torch::Tensor centre = (spectrum * k).sum(1) / spectrum.sum(1);
+  // 2.84 kHz x 1.1 and / 1.1 is about 1.4 channels up and down (63 mel per channel).
+  EXPECT_GT(centre.max().item<float>(), 25.6f);
+  EXPECT_LT(centre.max().item<float>(), 26.5f);
+  EXPECT_LT(centre.min().item<float>(), 24.4f);
+  EXPECT_GT(centre.min().item<float>(), 23.5f);
+  // Every frame of an example is warped alike.
+  EXPECT_TRUE(torch::allclose(w.select(2, 0), w.select(2, 3)));
+}
+
 struct Interrupted : std::runtime_error {
   Interrupted() : std::runtime_error("interrupted") {}
 };

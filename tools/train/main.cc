@@ -143,6 +143,7 @@ struct Options {
   int threads = 0;
   double hard_negative_weight = TrainConfig{}.hard_negative_weight;
   double focal_gamma = TrainConfig{}.focal_gamma;
+  double speaker_warp = TrainConfig{}.speaker_warp;
   double negative_weight = TrainConfig{}.negative_weight;
   double label_smoothing = TrainConfig{}.label_smoothing;
   double mine_minutes = 0.0;  // 0: no hard-negative mining round
@@ -323,6 +324,7 @@ int Run(const Options& opt) {
   tc.threads = opt.threads;
   tc.hard_negative_weight = opt.hard_negative_weight;
   tc.focal_gamma = opt.focal_gamma;
+  tc.speaker_warp = opt.speaker_warp;
   tc.negative_weight = opt.negative_weight;
   tc.label_smoothing = opt.label_smoothing;
   tc.balance_classes = opt.balance;
@@ -448,6 +450,7 @@ int Run(const Options& opt) {
   report["negative_weight"] = opt.negative_weight;
   report["label_smoothing"] = opt.label_smoothing;
   report["focal_gamma"] = opt.focal_gamma;
+  report["speaker_warp"] = opt.speaker_warp;
   if (!mining.is_null()) report["mining"] = mining;
   report["balance_classes"] = opt.balance;
   report["arch"] = choice.arch.name;
@@ -583,6 +586,11 @@ int Main(int argc, char** argv) {
                  "(near-homophones) decide training (0 = plain cross entropy)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));
+  app.add_option("--speaker-warp", opt.speaker_warp,
+                 "scale each training example's spectrum in frequency by a random factor in [1-W, 1+W] every "
+                 "epoch (vocal tract length perturbation), for voices unlike the training ones (0 = off)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.3));
   app.add_option("--mine-minutes", opt.mine_minutes,
                  "hard-negative mining: run the trained model over this many minutes of training-voice streams "
                  "without the word, add the windows it scores highest to the training set as negatives, and train "

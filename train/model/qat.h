@@ -38,6 +38,14 @@ enum class QatMode { kFloat, kFolded, kQat };
 // contain 0), computed in float32 as the export writes them.
 ActQuant ActQuantForRange(float lo, float hi);
 
+// Speaker warp (TrainConfig::speaker_warp) on features [B, kModelFeatures,
+// frames]: example b's channel k takes the value its spectrum has at
+// f_k / alpha_b, alpha_b drawn from torch's generator uniformly in
+// [1 - w, 1 + w], f_k the centre of the frontend's channel k (40 mel-spaced
+// channels, 125..7500 Hz), interpolated linearly between channels; past
+// the edges, the edge channel. alpha > 1 moves formants up (a shorter vocal tract).
+torch::Tensor SpeakerWarp(const torch::Tensor& x, double w);
+
 class QatNetImpl : public torch::nn::Module {
  public:
   explicit QatNetImpl(const ArchSpec& arch);

@@ -285,6 +285,7 @@ TrainResult Trainer::Run() {
                      std::to_string(config_.balance_classes) + "|" + std::to_string(config_.hard_negative_weight) + "|" + std::to_string(config_.negative_weight) + "|" +
                      std::to_string(config_.label_smoothing);
   if (config_.focal_gamma > 0.0) desc += "|focal " + std::to_string(config_.focal_gamma);
+  if (config_.speaker_warp > 0.0) desc += "|warp " + std::to_string(config_.speaker_warp);
   key_ = Fnv(1469598103934665603ull, desc.data(), desc.size());
   key_ = Fnv(key_, train_.x.data(), train_.x.size());
   key_ = Fnv(key_, train_.labels.data(), train_.labels.size());
@@ -335,6 +336,7 @@ TrainResult Trainer::Run() {
       const torch::Tensor idx = order.slice(0, b * config_.batch_size, std::min(n, (b + 1) * config_.batch_size));
       torch::Tensor xb = x_.index_select(0, idx);
       const torch::Tensor yb = y_.index_select(0, idx);
+      if (config_.speaker_warp > 0.0) xb = SpeakerWarp(xb, config_.speaker_warp);
       if (config_.spec_augment) xb = Augment(xb);
       const torch::Tensor logits = net_->forward(xb);
       const torch::Tensor wb = weights_.index_select(0, idx);
@@ -407,6 +409,35 @@ TrainResult Trainer::Run() {
 }
 
 }  // namespace
+
+namespace {
+
+// Frequency of filter-bank channel k of the model's frontend (TFLite
+// Micro's: 40 mel-spaced channels, 125..7500 Hz, mel = 1127 ln(1 + f / 700),
+// channel k peaking at about the (k + 1)-th of 41 equal mel steps).
+constexpr double kBandLowHz = 125.0, kBandHighHz = 7500.0;
+double Mel(double hz) { return 1127.0 * std::log1p(hz / 700.0); }
+double MelStep() { return (Mel(kBandHighHz) - Mel(kBandLowHz)) / (kModelFeatures + 1); }
+
+}  // namespace
+
+torch::Tensor SpeakerWarp(const torch::Tensor& x, double w) {
+  const int64_t b = x.size(0), frames = x.size(2);
+  std::vector<float> hz(kModelFeatures);
+  for (int32_t k = 0; k < kModelFeatures; ++k) {
+    hz[k] = static_cast<float>(700.0 * std::expm1((Mel(kBandLowHz) + (k + 1) * MelStep()) / 1127.0));
+  }
+  const torch::Tensor alpha = 1.0 + w * (2.0 * torch::rand({b, 1}) - 1.0);
+  const torch::Tensor f = torch::tensor(hz).view({1, kModelFeatures}) / alpha;
+  const torch::Tensor pos =
+      ((1127.0 * torch::log1p(f / 700.0) - Mel(kBandLowHz)) / MelStep() - 1.0).clamp(0.0, kModelFeatures - 1);
+  const torch::Tensor i0 = pos.floor().to(torch::kInt64);
+  const torch::Tensor i1 = (i0 + 1).clamp_max(kModelFeatures - 1);
+  const torch::Tensor frac = (pos - i0.to(torch::kFloat32)).unsqueeze(2);
+  const torch::Tensor x0 = x.gather(1, i0.unsqueeze(2).expand({b, kModelFeatures, frames}));
+  const torch::Tensor x1 = x.gather(1, i1.unsqueeze(2).expand({b, kModelFeatures, frames}));
+  return x0 * (1.0 - frac) + x1 * frac;
+}
 
 TrainResult TrainModel(const ArchSpec& arch, const Dataset& train, const Dataset& val, const TrainConfig& config,
                        const TrainCallbacks& callbacks) {

@@ -55,6 +55,11 @@ struct TrainConfig {
   // little and the hard ones (near-homophones, quiet words) decide the
   // gradient. 0: plain cross entropy.
   double focal_gamma = 0.0;
+  // Speaker warp (vocal tract length perturbation on the features): each
+  // training example's spectrum is scaled in frequency by a factor drawn
+  // uniformly from [1 - w, 1 + w], anew every epoch, so the network sees
+  // formants of shorter and longer vocal tracts than the voices have. 0: off.
+  double speaker_warp = 0.0;
   // Where checkpoint.pt goes after every epoch (atomically); a matching
   // checkpoint there is resumed. Empty: no checkpoints.
   std::string checkpoint_dir;
