@@ -615,7 +615,7 @@ struct SegmentPlan {
 
 // Other speech: a word (25 %), a confusable (60 % of `confusable_share`), a
 // sentence ending in a confusable (the other 40 %) or a sentence.
-SegmentPlan PlanOtherSegment(Rng& rng, const WordResources& words, double confusable_share = 0.25) {
+SegmentPlan PlanOtherSegment(Rng& rng, const WordResources& words, double confusable_share) {
   const double r = rng.Uniform();
   if (r < 0.25) return {{rng.Pick(words.others)}, {}};
   if (r < 0.25 + 0.6 * confusable_share) return {{rng.Pick(words.confusables)}, {}};
@@ -745,7 +745,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       int64_t t = -rng.Between(0, ctx.lead_in + ctx.window / 2);
       const int segments = static_cast<int>(rng.Between(2, 4));
       for (int k = 0; k < segments && t < length; ++k) {
-        const SegmentPlan plan = PlanOtherSegment(rng, ctx.words);
+        const SegmentPlan plan = PlanOtherSegment(rng, ctx.words, StreamConfig().confusable_share);
         Utterance u = Speak(rng, ctx.voices, plan.pieces, -1);
         Augment(u, rng, gain_db + rng.Range(-4.0, 4.0), 0.2, 0.05);
         AddInto(clip, u.audio, t);

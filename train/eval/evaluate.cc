@@ -212,24 +212,18 @@ void Incidents(const Piece& p, int piece, int32_t tq, const DetectorConfig& dc, 
   }
 }
 
-// Generates stream_minutes of GenerateStream audio in pieces of at most
-// kPieceMinutes (piece i from seed * 1000003 + i) and hands each to
-// `use(i, stream)`. Progress: generation 3/4 of a piece, `use` the rest.
+// Generates stream_minutes of GenerateStream audio as `stream` says, in
+// pieces of at most kPieceMinutes (piece i from stream.seed * 1000003 + i,
+// its own duration_s), and hands each to `use(i, stream)`. Progress:
+// generation 3/4 of a piece, `use` the rest.
 template <typename Use>
-void ForEachPiece(const std::string& word, uint64_t seed, double stream_minutes, double words_per_minute,
-                  double confusable_share, bool held_out, int workers, const ProgressFn& progress, Use use) {
+void ForEachPiece(const StreamConfig& stream_config, double stream_minutes, const ProgressFn& progress, Use use) {
   const int pieces = std::max(1, static_cast<int>(std::ceil(stream_minutes / kPieceMinutes)));
-  const double piece_s = stream_minutes * 60.0 / pieces;
   const size_t total = static_cast<size_t>(pieces) * 4;
   for (int i = 0; i < pieces; ++i) {
-    StreamConfig sc;
-    sc.word = word;
-    sc.seed = seed * 1000003ULL + static_cast<uint64_t>(i);
-    sc.duration_s = piece_s;
-    sc.words_per_minute = words_per_minute;
-    sc.confusable_share = confusable_share;
-    sc.held_out = held_out;
-    sc.workers = workers;
+    StreamConfig sc = stream_config;
+    sc.seed = stream_config.seed * 1000003ULL + static_cast<uint64_t>(i);
+    sc.duration_s = stream_minutes * 60.0 / pieces;
     const size_t base = static_cast<size_t>(i) * 4;
     const Stream stream = GenerateStream(sc, [&](size_t done, size_t n) {
       if (progress && n > 0) progress(base + std::min<size_t>(3, 3 * done / n), total);
@@ -287,16 +281,21 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
   Runner runner(model, word_label, config);
   const DetectorConfig& dc = runner.detector_config();
 
+  StreamConfig streams;
+  streams.word = config.word;
+  streams.seed = config.seed;
+  streams.words_per_minute = config.words_per_minute;
+  streams.confusable_share = config.confusable_share;
+  streams.held_out = true;
+  streams.workers = config.workers;
   std::vector<Piece> results;
-  ForEachPiece(config.word, config.seed, config.stream_minutes, config.words_per_minute, config.confusable_share,
-               /*held_out=*/true,
-               config.workers, progress, [&](int, const Stream& stream) {
-                 Piece& p = results.emplace_back();
-                 p.events = stream.events;
-                 p.speech = stream.speech;
-                 p.seconds = stream.duration_s();
-                 runner.Trace(stream.audio, &p.frames, &p.scores);
-               });
+  ForEachPiece(streams, config.stream_minutes, progress, [&](int, const Stream& stream) {
+    Piece& p = results.emplace_back();
+    p.events = stream.events;
+    p.speech = stream.speech;
+    p.seconds = stream.duration_s();
+    runner.Trace(stream.audio, &p.frames, &p.scores);
+  });
 
   EvalReport report;
   report.target_fa_per_hour = config.target_fa_per_hour;
@@ -356,10 +355,13 @@ MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_lab
   };
   std::vector<Candidate> candidates;
   std::vector<std::vector<int8_t>> features;
-  // No wake word (words_per_minute 0): every window is a negative.
-  ForEachPiece(config.word, config.seed, config.stream_minutes, 0.0, StreamConfig().confusable_share,
-               /*held_out=*/false, config.workers, progress,
-               [&](int i, const Stream& stream) {
+  StreamConfig streams;
+  streams.word = config.word;
+  streams.seed = config.seed;
+  streams.words_per_minute = 0.0;  // no wake word: every window is a negative
+  streams.held_out = false;        // the training voices
+  streams.workers = config.workers;
+  ForEachPiece(streams, config.stream_minutes, progress, [&](int i, const Stream& stream) {
     std::vector<int64_t> frames;
     std::vector<int32_t> scores;
     features.emplace_back();
@@ -380,7 +382,7 @@ MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_lab
       for (size_t j = k; j-- > 0 && frames[k] - frames[j] < config.min_gap_frames;) blocked[j] = true;
       for (size_t j = k + 1; j < scores.size() && frames[j] - frames[k] < config.min_gap_frames; ++j) blocked[j] = true;
     }
-               });
+  });
   // The highest peaks; ties in stream order, so the result is deterministic.
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.score > b.score; });

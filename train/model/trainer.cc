@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "model/qat.h"
+#include "tinyml/frontend.h"
 
 namespace tinyml::train {
 namespace {
@@ -412,25 +413,32 @@ TrainResult Trainer::Run() {
 
 namespace {
 
-// Frequency of filter-bank channel k of the model's frontend (TFLite
-// Micro's: 40 mel-spaced channels, 125..7500 Hz, mel = 1127 ln(1 + f / 700),
-// channel k peaking at about the (k + 1)-th of 41 equal mel steps).
-constexpr double kBandLowHz = 125.0, kBandHighHz = 7500.0;
+// The filter bank of the model's frontend (FrontendConfig::MicroSpeech():
+// mel-spaced channels, mel = 1127 ln(1 + f / 700), channel k peaking at
+// about the (k + 1)-th of num_bands + 1 equal mel steps above the lower edge).
 double Mel(double hz) { return 1127.0 * std::log1p(hz / 700.0); }
-double MelStep() { return (Mel(kBandHighHz) - Mel(kBandLowHz)) / (kModelFeatures + 1); }
+struct MelBands {
+  double low_mel, step_mel;
+};
+MelBands ModelBands() {
+  const FrontendConfig fc = FrontendConfig::MicroSpeech();
+  const double low = Mel(fc.lower_band_hz);
+  return {low, (Mel(fc.upper_band_hz) - low) / (fc.num_bands + 1)};
+}
 
 }  // namespace
 
 torch::Tensor SpeakerWarp(const torch::Tensor& x, double w) {
   const int64_t b = x.size(0), frames = x.size(2);
+  const MelBands bands = ModelBands();
   std::vector<float> hz(kModelFeatures);
   for (int32_t k = 0; k < kModelFeatures; ++k) {
-    hz[k] = static_cast<float>(700.0 * std::expm1((Mel(kBandLowHz) + (k + 1) * MelStep()) / 1127.0));
+    hz[k] = static_cast<float>(700.0 * std::expm1((bands.low_mel + (k + 1) * bands.step_mel) / 1127.0));
   }
   const torch::Tensor alpha = 1.0 + w * (2.0 * torch::rand({b, 1}) - 1.0);
   const torch::Tensor f = torch::tensor(hz).view({1, kModelFeatures}) / alpha;
   const torch::Tensor pos =
-      ((1127.0 * torch::log1p(f / 700.0) - Mel(kBandLowHz)) / MelStep() - 1.0).clamp(0.0, kModelFeatures - 1);
+      ((1127.0 * torch::log1p(f / 700.0) - bands.low_mel) / bands.step_mel - 1.0).clamp(0.0, kModelFeatures - 1);
   const torch::Tensor i0 = pos.floor().to(torch::kInt64);
   const torch::Tensor i1 = (i0 + 1).clamp_max(kModelFeatures - 1);
   const torch::Tensor frac = (pos - i0.to(torch::kFloat32)).unsqueeze(2);
