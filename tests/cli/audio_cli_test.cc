@@ -233,6 +233,8 @@ TEST_F(AudioCliTest, UsageErrors) {
   ExpectOneLineError(Run("detect"), 2);
   ExpectOneLineError(Run("detect " + Quote(File("a.wav")) + " --threshold 2"), 2);
   ExpectOneLineError(Run("eval --show-errors -1"), 2);
+  line = ExpectOneLineError(Run("eval --confusables 0.9"), 2);
+  EXPECT_NE(line.find("--confusables"), std::string::npos) << line;
   line = ExpectOneLineError(Run("listen somefile.wav --model m.tflite"), 2);
   EXPECT_NE(line.find("tinyml detect"), std::string::npos) << line;
   // Unwritable output: nothing left behind.
