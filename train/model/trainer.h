@@ -47,19 +47,21 @@ struct TrainConfig {
   // model trades false rejects for fewer false accepts.
   double negative_weight = 3.0;
   // Targets (1 - s, s) instead of (1, 0): keeps the network from saturating
-  // its softmax, whose int8 output tops out at 255/256, so that detection
-  // thresholds still separate confident words from confident mistakes.
-  double label_smoothing = 0.1;
+  // its softmax, whose int8 output tops out at 255/256. 0 (plain targets) is
+  // the default: with focal loss the scores do not pile up at the ceiling,
+  // and with smoothing the held-out voices' words scored below the
+  // thresholds that keep false accepts rare (model card, sessions 7-8).
+  double label_smoothing = 0.0;
   // Focal loss exponent: every example's loss is scaled by (1 - p)^gamma, p
   // the probability of its true class, so confidently right examples weigh
   // little and the hard ones (near-homophones, quiet words) decide the
   // gradient. 0: plain cross entropy.
-  double focal_gamma = 0.0;
+  double focal_gamma = 2.0;
   // Speaker warp (vocal tract length perturbation on the features): each
   // training example's spectrum is scaled in frequency by a factor drawn
   // uniformly from [1 - w, 1 + w], anew every epoch, so the network sees
   // formants of shorter and longer vocal tracts than the voices have. 0: off.
-  double speaker_warp = 0.0;
+  double speaker_warp = 0.1;
   // Where checkpoint.pt goes after every epoch (atomically); a matching
   // checkpoint there is resumed. Empty: no checkpoints.
   std::string checkpoint_dir;
