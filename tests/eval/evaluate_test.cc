@@ -184,9 +184,24 @@ TEST(EvaluateModel, ListsTheFalseAcceptsAndMissesOfTheChosenPointWithWhatWasSaid
     EXPECT_GE(x.time_s, 0.0);
   }
   for (const EvalIncident& x : r.false_accepts) EXPECT_FALSE(x.text.empty());
+  // Every spoken word is tallied under its speaker (voice without variant),
+  // and the speakers' misses are the misses.
+  size_t words = 0, misses = 0;
+  for (size_t i = 0; i < r.by_voice.size(); ++i) {
+    const VoiceTally& t = r.by_voice[i];
+    EXPECT_TRUE(t.voice.rfind("espeak-ng ", 0) == 0 || t.voice.rfind("flite ", 0) == 0) << t.voice;
+    EXPECT_EQ(t.voice.find('+'), std::string::npos) << t.voice;
+    EXPECT_LE(t.misses, t.words);
+    if (i > 0) EXPECT_LT(r.by_voice[i - 1].voice, t.voice);
+    words += t.words;
+    misses += t.misses;
+  }
+  EXPECT_EQ(words, r.words);
+  EXPECT_EQ(misses, r.misses.size());
   const nlohmann::json j = EvalReportJson(r);
   EXPECT_EQ(j["false_accepts"].size(), r.false_accepts.size());
   EXPECT_EQ(j["misses"].size(), r.misses.size());
+  EXPECT_EQ(j["by_voice"].size(), r.by_voice.size());
 }
 
 TEST(MineHardNegatives, KeepsTheHighestPeaksAsNegativeWindowsTheModelScoresAsRecorded) {

@@ -147,6 +147,13 @@ int RunEval(EvalArgs& args) {
     if (!coarse && !fine) continue;
     std::printf("  %9.4f  %6.2f  %6.2f\n", p.threshold, p.frr * 100.0, p.fa_per_hour);
   }
+  if (!report.by_voice.empty()) {
+    std::printf("  missed words by speaker at the chosen threshold:\n");
+    for (const train::VoiceTally& t : report.by_voice) {
+      std::printf("    %-34s %4zu of %4zu  (%5.1f %%)\n", t.voice.c_str(), t.misses, t.words,
+                  100.0 * static_cast<double>(t.misses) / static_cast<double>(t.words));
+    }
+  }
   PrintIncidents("false accepts", report.false_accepts, args.show_errors);
   PrintIncidents("missed words", report.misses, args.show_errors);
   if (!args.det_path.empty()) std::printf("  DET curve: %s\n", args.det_path.c_str());

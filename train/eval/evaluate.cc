@@ -181,6 +181,25 @@ std::string SpokenBetween(const std::vector<WordEvent>& speech, double begin_s, 
   return out.empty() ? "(no speech: background only)" : out;
 }
 
+// Who spoke the wake word `e`: the voice of the speech span holding its
+// start, without the espeak-ng variant ("espeak-ng en-us+f3" -> "espeak-ng
+// en-us"); "unknown" when no span names one.
+std::string SpeakerOf(const std::vector<WordEvent>& speech, const WordEvent& e) {
+  for (const WordEvent& s : speech) {
+    if (s.voice.empty() || e.start_s < s.start_s || e.start_s > s.end_s) continue;
+    return s.voice.substr(0, s.voice.find('+'));
+  }
+  return "unknown";
+}
+
+void Tally(std::vector<VoiceTally>* tallies, const std::string& voice, bool missed) {
+  auto it = std::lower_bound(tallies->begin(), tallies->end(), voice,
+                             [](const VoiceTally& t, const std::string& v) { return t.voice < v; });
+  if (it == tallies->end() || it->voice != voice) it = tallies->insert(it, VoiceTally{voice, 0, 0});
+  ++it->words;
+  if (missed) ++it->misses;
+}
+
 // False accepts and misses of one piece at threshold tq, matched as CountHits does.
 void Incidents(const Piece& p, int piece, int32_t tq, const DetectorConfig& dc, double tolerance_s,
                EvalReport* report) {
@@ -190,6 +209,7 @@ void Incidents(const Piece& p, int piece, int32_t tq, const DetectorConfig& dc, 
   // The time of invoke i, as ReplayTimes gives detections.
   auto time_of = [&](size_t i) { return static_cast<double>(p.frames[i] * dc.hop_ms + dc.window_ms) / 1000.0; };
   for (size_t w = 0; w < p.events.size(); ++w) {
+    Tally(&report->by_voice, SpeakerOf(p.speech, p.events[w]), !hit[w]);
     if (hit[w]) continue;
     const WordEvent& e = p.events[w];
     int32_t best = 0;
@@ -419,10 +439,14 @@ nlohmann::json EvalReportJson(const EvalReport& report) {
     }
     return out;
   };
+  nlohmann::json by_voice = nlohmann::json::array();
+  for (const VoiceTally& t : report.by_voice) {
+    by_voice.push_back({{"voice", t.voice}, {"words", t.words}, {"misses", t.misses}});
+  }
   return {{"threshold", report.chosen_threshold}, {"frr", report.frr}, {"fa_per_hour", report.fa_per_hour},
           {"hours", report.hours}, {"words", report.words}, {"target_fa_per_hour", report.target_fa_per_hour},
           {"target_met", report.target_met}, {"false_accepts", incidents(report.false_accepts)},
-          {"misses", incidents(report.misses)}, {"curve", curve}};
+          {"misses", incidents(report.misses)}, {"by_voice", by_voice}, {"curve", curve}};
 }
 
 std::string RenderDetSvg(const EvalReport& report, const std::string& title) {

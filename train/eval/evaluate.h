@@ -46,6 +46,15 @@ struct EvalIncident {
   std::string text;     // the speech in the 1.5 s before the detection, or the miss's segment, with voices
 };
 
+// The wake words one speaker spoke and how many of them were missed, at the
+// chosen threshold. `voice` is the voice without its espeak-ng variant
+// ("flite awb", "espeak-ng en-gb-scotland"), so the tallies are few and large.
+struct VoiceTally {
+  std::string voice;
+  size_t words = 0;
+  size_t misses = 0;
+};
+
 struct EvalReport {
   std::vector<DetPoint> curve;  // ascending threshold
   double chosen_threshold = 0.5;
@@ -59,10 +68,14 @@ struct EvalReport {
   // At the chosen threshold, in stream order.
   std::vector<EvalIncident> false_accepts;
   std::vector<EvalIncident> misses;
+  // Per speaker (sorted by voice): words spoken and missed at the chosen
+  // threshold; the misses add up to misses.size().
+  std::vector<VoiceTally> by_voice;
 };
 
 // Every figure of `report` as JSON: threshold, frr, fa_per_hour, hours,
-// words, target_fa_per_hour, target_met and the curve (ascending threshold).
+// words, target_fa_per_hour, target_met, false_accepts, misses, by_voice and
+// the curve (ascending threshold).
 nlohmann::json EvalReportJson(const EvalReport& report);
 
 // The operating point on a DET curve: the lowest FRR among thresholds whose
