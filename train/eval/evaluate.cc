@@ -181,15 +181,21 @@ std::string SpokenBetween(const std::vector<WordEvent>& speech, double begin_s, 
   return out.empty() ? "(no speech: background only)" : out;
 }
 
-// Who spoke the wake word `e`: the voice of the speech span holding its
-// start, without the espeak-ng variant ("espeak-ng en-us+f3" -> "espeak-ng
-// en-us"); "unknown" when no span names one.
+// Who spoke the wake word `e`: the voice of the speech span that overlaps it
+// most (a span is where its segment's audio is audible, a word is timed
+// from the synthesis, so a quiet onset can start before its span), without
+// the espeak-ng variant ("espeak-ng en-us+f3" -> "espeak-ng en-us");
+// "unknown" when no span overlaps it.
 std::string SpeakerOf(const std::vector<WordEvent>& speech, const WordEvent& e) {
+  const WordEvent* best = nullptr;
+  double best_overlap = 0.0;
   for (const WordEvent& s : speech) {
-    if (s.voice.empty() || e.start_s < s.start_s || e.start_s > s.end_s) continue;
-    return s.voice.substr(0, s.voice.find('+'));
+    const double overlap = std::min(s.end_s, e.end_s) - std::max(s.start_s, e.start_s);
+    if (s.voice.empty() || overlap <= best_overlap) continue;
+    best = &s;
+    best_overlap = overlap;
   }
-  return "unknown";
+  return best == nullptr ? "unknown" : best->voice.substr(0, best->voice.find('+'));
 }
 
 void Tally(std::vector<VoiceTally>* tallies, const std::string& voice, bool missed) {
