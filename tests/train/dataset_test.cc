@@ -125,6 +125,32 @@ TEST(TrainDataset, SameSeedSameBytesWhateverTheWorkerCount) {
             std::vector<int8_t>(other.x.begin(), other.x.begin() + bytes));
 }
 
+TEST(TrainDataset, FliteWarpChangesTheFliteClipsOnly) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.clips_per_kind = {10, 5, 5, 0, 0, 0, 0, 0, 0};
+  const Dataset plain = BuildDataset(c, "");
+  const std::string plain_cache = DatasetCachePath(c, dir.path());
+  c.flite_warp = 0.08;
+  const Dataset warped = BuildDataset(c, "");
+  ASSERT_EQ(warped.size(), plain.size());
+  EXPECT_EQ(warped.labels, plain.labels);
+  const size_t bytes = static_cast<size_t>(plain.frames) * plain.features;
+  size_t same = 0;
+  for (size_t i = 0; i < plain.size(); ++i) same += std::equal(plain.example(i), plain.example(i) + bytes, warped.example(i));
+  // flite speaks 30 % of the clips, its clustergen voices half of those; the
+  // others (espeak-ng, flite's diphone voices) come out as before, because
+  // the warp draws from a generator of its own.
+  EXPECT_LT(same, plain.size()) << "no clip changed";
+  EXPECT_GE(same, plain.size() / 2) << "the warp changed clips no clustergen voice spoke";
+  // Its own cache file; without the warp the name is what it always was.
+  EXPECT_NE(DatasetCachePath(c, dir.path()), plain_cache);
+  c.flite_warp = 0.2;
+  EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
+  c.flite_warp = -0.01;
+  EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
+}
+
 TEST(TrainDataset, KindsLabelsAndShape) {
   TempDir dir;
   const DatasetConfig c = SmallConfig(dir.path());

@@ -63,6 +63,60 @@ TEST(TrainTts, RateChangesDuration) {
   }
 }
 
+// Power-weighted mean frequency below 4 kHz of the loud 32 ms frames (Hann
+// window, plain DFT): where the voiced energy sits, which follows the
+// formants.
+double SpectralCentroid(const std::vector<int16_t>& x) {
+  constexpr int kN = 512;
+  constexpr double kPi = 3.14159265358979323846;
+  double weighted = 0, total = 0;
+  for (size_t start = 0; start + kN <= x.size(); start += kN / 2) {
+    double energy = 0;
+    for (int i = 0; i < kN; ++i) energy += static_cast<double>(x[start + i]) * x[start + i];
+    if (std::sqrt(energy / kN) < 1000) continue;
+    for (int k = 1; k * kSampleRate <= 4000 * kN; ++k) {
+      double re = 0, im = 0;
+      for (int i = 0; i < kN; ++i) {
+        const double v = x[start + i] * (0.5 - 0.5 * std::cos(2 * kPi * i / kN));
+        re += v * std::cos(2 * kPi * k * i / kN);
+        im -= v * std::sin(2 * kPi * k * i / kN);
+      }
+      const double power = re * re + im * im;
+      weighted += power * k * kSampleRate / kN;
+      total += power;
+    }
+  }
+  return total > 0 ? weighted / total : 0;
+}
+
+TEST(TrainTts, FliteWarpMovesClustergenFormantsAndLeavesNothingBehind) {
+  const std::string text = "hey marvin, turn on the lights";
+  SynthesisParams up, down, sharp;
+  up.flite_alpha_shift = -0.08f;  // formants about 20 % higher
+  down.flite_alpha_shift = 0.08f;
+  sharp.flite_beta_shift = 0.3f;
+  for (const char* name : {"rms", "slt", "awb"}) {
+    const Voice v{TtsEngine::kFlite, name};
+    const auto plain = Synthesize(text, v);
+    EXPECT_NE(Synthesize(text, v, sharp), plain) << name;
+    // Same timing (the warp is the vocoder's, not the durations'), the
+    // voiced energy higher or lower in frequency.
+    EXPECT_EQ(Synthesize(text, v, up).size(), plain.size()) << name;
+    const auto word = Synthesize("marvin", v);
+    const auto higher = Synthesize("marvin", v, up);
+    const auto lower = Synthesize("marvin", v, down);
+    EXPECT_GT(SpectralCentroid(higher), SpectralCentroid(word) * 1.1) << name;
+    EXPECT_LT(SpectralCentroid(lower), SpectralCentroid(word) / 1.1) << name;
+    ExpectPlausibleWord(higher, name);
+    ExpectPlausibleWord(lower, name);
+    // Every call sets the constants: a warped call does not change the next.
+    EXPECT_EQ(Synthesize(text, v), plain) << name;
+  }
+  // The diphone voices have no such vocoder: the shifts change nothing.
+  const Voice kal{TtsEngine::kFlite, "kal16"};
+  EXPECT_EQ(Synthesize(text, kal, up), Synthesize(text, kal));
+}
+
 TEST(TrainTts, PitchAndGapChangeEspeakOutput) {
   const Voice v{TtsEngine::kEspeak, "en-us"};
   SynthesisParams base, high, gap;

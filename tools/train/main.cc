@@ -144,6 +144,7 @@ struct Options {
   double hard_negative_weight = TrainConfig{}.hard_negative_weight;
   double focal_gamma = TrainConfig{}.focal_gamma;
   double speaker_warp = TrainConfig{}.speaker_warp;
+  double flite_warp = DatasetConfig{}.flite_warp;
   double negative_weight = TrainConfig{}.negative_weight;
   double label_smoothing = TrainConfig{}.label_smoothing;
   double mine_minutes = 0.0;  // 0: no hard-negative mining round
@@ -302,6 +303,7 @@ int Run(const Options& opt) {
   DatasetConfig train_cfg = val_cfg;
   train_cfg.seed = opt.seed;
   train_cfg.held_out = false;
+  train_cfg.flite_warp = opt.flite_warp;  // training data only: held-out voices stay as they are
 
   // The validation set comes first: its generation rate sizes the training
   // set when --clips is automatic.
@@ -451,6 +453,7 @@ int Run(const Options& opt) {
   report["label_smoothing"] = opt.label_smoothing;
   report["focal_gamma"] = opt.focal_gamma;
   report["speaker_warp"] = opt.speaker_warp;
+  report["flite_warp"] = opt.flite_warp;
   if (!mining.is_null()) report["mining"] = mining;
   report["balance_classes"] = opt.balance;
   report["arch"] = choice.arch.name;
@@ -524,7 +527,11 @@ int Run(const Options& opt) {
     if (!report["eval"]["target_met"].get<bool>() || report["eval"]["frr"].get<double>() > 0.05)
       std::printf("  goal       not met (FRR <= 5%% at <= 1 false accept/hour): more clips, minutes or hard negatives\n");
   } else {
+#ifdef TINYML_HAVE_EVAL
+    std::printf("  detection  not evaluated (--eval-minutes 0); threshold 0.5\n");
+#else
     std::printf("  detection  not evaluated (no streaming evaluation in this build); threshold 0.5\n");
+#endif
   }
   std::printf("  total      %s\n", Duration(Seconds(start)).c_str());
   return kExitOk;
@@ -591,6 +598,12 @@ int Main(int argc, char** argv) {
                  "epoch (vocal tract length perturbation), for voices unlike the training ones (0 = off)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.3));
+  app.add_option("--flite-warp", opt.flite_warp,
+                 "more flite speakers in the training data: each clip of a flite clustergen voice gets its "
+                 "vocoder's frequency warp shifted by up to +-W (0.04 ~ formants 10 % up or down) and its "
+                 "postfilter by up to +-2.5W (0 = the voices as recorded; a new value means a new dataset)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.15));
   app.add_option("--mine-minutes", opt.mine_minutes,
                  "hard-negative mining: run the trained model over this many minutes of training-voice streams "
                  "without the word, add the windows it scores highest to the training set as negatives, and train "

@@ -465,14 +465,26 @@ Voice PickVoice(Rng& rng, const std::vector<Voice>& voices) {
   return *espeak[rng.Below(espeak.size())];
 }
 
+// flite clustergen speakers beyond the voices' own (DatasetConfig::
+// flite_warp): vocoder offsets from their own generator seeded by the
+// synthesis seed, so no draw of `rng` changes and every other clip stays
+// as it was without the warp.
+void WarpFliteSpeaker(double warp, SynthesisParams& params) {
+  Rng own(params.seed ^ 0x5eed'f11e'a1fau);
+  params.flite_alpha_shift = static_cast<float>(own.Range(-warp, warp));
+  params.flite_beta_shift = static_cast<float>(own.Range(-2.5 * warp, 2.5 * warp));
+}
+
 // Synthesizes `pieces` in one voice, each trimmed to its speech, joined by
 // short gaps; target = the speech of piece `target_piece` (-1: all of it).
 // Retries with another voice when an engine fails or says nothing.
-Utterance Speak(Rng& rng, const std::vector<Voice>& voices, const std::vector<std::string>& pieces, int target_piece) {
+Utterance Speak(Rng& rng, const std::vector<Voice>& voices, const std::vector<std::string>& pieces, int target_piece,
+                double flite_warp = 0.0) {
   std::string last_error;
   for (int attempt = 0; attempt < 4; ++attempt) {
     const Voice voice = PickVoice(rng, voices);
-    const SynthesisParams params = RandomParams(rng);
+    SynthesisParams params = RandomParams(rng);
+    if (flite_warp > 0 && voice.engine == TtsEngine::kFlite) WarpFliteSpeaker(flite_warp, params);
     Utterance u;
     u.voice = voice;
     bool ok = true;
@@ -656,7 +668,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       int target = 0;
       std::vector<std::string> pieces = {cfg.word};
       if (rng.Chance(0.3)) pieces = CarrierPieces(rng, cfg.word, &target);
-      Utterance u = Speak(rng, ctx.voices, pieces, target);
+      Utterance u = Speak(rng, ctx.voices, pieces, target, cfg.flite_warp);
       Augment(u, rng, gain_db, 0.25, 0.1);
       const int64_t len = u.target.size();
       const int64_t max_len = ctx.window * 95 / 100;
@@ -676,25 +688,25 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       int target = 0;
       std::vector<std::string> pieces = {rng.Pick(ctx.words.confusables)};
       if (rng.Chance(0.2)) pieces = CarrierPieces(rng, pieces[0], &target);
-      Utterance u = Speak(rng, ctx.voices, pieces, -1);
+      Utterance u = Speak(rng, ctx.voices, pieces, -1, cfg.flite_warp);
       Augment(u, rng, gain_db, 0.25, 0.1);
       place_anywhere(u);
       break;
     }
     case ClipKind::kOtherWord: {
-      Utterance u = Speak(rng, ctx.voices, {rng.Pick(ctx.words.others)}, -1);
+      Utterance u = Speak(rng, ctx.voices, {rng.Pick(ctx.words.others)}, -1, cfg.flite_warp);
       Augment(u, rng, gain_db, 0.25, 0.1);
       place_anywhere(u);
       break;
     }
     case ClipKind::kSentence: {
-      Utterance u = Speak(rng, ctx.voices, {RandomSentence(rng, ctx.words.others)}, -1);
+      Utterance u = Speak(rng, ctx.voices, {RandomSentence(rng, ctx.words.others)}, -1, cfg.flite_warp);
       Augment(u, rng, gain_db, 0.25, 0.1);
       place_anywhere(u);
       break;
     }
     case ClipKind::kPartialWord: {
-      Utterance u = Speak(rng, ctx.voices, {cfg.word}, 0);
+      Utterance u = Speak(rng, ctx.voices, {cfg.word}, 0, cfg.flite_warp);
       Augment(u, rng, gain_db, 0.25, 0.1);
       const int64_t len = u.target.size();
       Span keep;
@@ -726,7 +738,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       const int target = static_cast<int>(pieces.size());
       pieces.push_back(cfg.word);
       if (right) pieces.push_back(SomeWords(rng, ctx.words.others));
-      Utterance u = Speak(rng, ctx.voices, pieces, target);
+      Utterance u = Speak(rng, ctx.voices, pieces, target, cfg.flite_warp);
       Augment(u, rng, gain_db, 0.25, 0.1);
       const int64_t len = u.target.size();
       if (len > ctx.window * 95 / 100) {  // too slow to fit: the word alone, squeezed as for kWakeWord
@@ -746,7 +758,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       const int segments = static_cast<int>(rng.Between(2, 4));
       for (int k = 0; k < segments && t < length; ++k) {
         const SegmentPlan plan = PlanOtherSegment(rng, ctx.words, StreamConfig().confusable_share);
-        Utterance u = Speak(rng, ctx.voices, plan.pieces, -1);
+        Utterance u = Speak(rng, ctx.voices, plan.pieces, -1, cfg.flite_warp);
         Augment(u, rng, gain_db + rng.Range(-4.0, 4.0), 0.2, 0.05);
         AddInto(clip, u.audio, t);
         t += static_cast<int64_t>(u.audio.size()) + std::llround(rng.Range(0.1, 1.5) * kSampleRate);
@@ -790,6 +802,7 @@ void CheckConfig(const DatasetConfig& config) {
   }
   if (!(config.snr_db_min <= config.snr_db_max)) throw std::invalid_argument("snr_db_min is above snr_db_max");
   if (config.window_frames < 1) throw std::invalid_argument("window_frames must be at least 1");
+  if (!(config.flite_warp >= 0 && config.flite_warp <= 0.15)) throw std::invalid_argument("flite_warp must be in 0..0.15");
   if (!(config.lead_in_s >= 0 && config.lead_in_s <= 30)) throw std::invalid_argument("lead_in_s must be in 0..30");
   if (config.frontend.output_type != TensorType::kInt8) throw std::invalid_argument("the frontend must output int8");
   if (config.frontend.sample_rate != kSampleRate) throw std::invalid_argument("the frontend must take 16 kHz audio");
@@ -832,6 +845,8 @@ std::string CacheKey(const DatasetConfig& c, const std::vector<Voice>& voices, c
   key += "\nfrontend=" + FrontendKey(c.frontend) + "\nwindow=" + std::to_string(c.window_frames) + "," + Num(c.lead_in_s);
   key += "\nword_list=" + c.word_list + " " + FileDigest(c.word_list);
   key += "\nnoise_files=" + NoiseFingerprint(noise) + "\nvoices=" + VoicesKey(voices) + "\nespeak=" + EspeakVersion();
+  // Only when on, so the caches made before the option existed still match.
+  if (c.flite_warp != 0) key += "\nflite_warp=" + Num(c.flite_warp);
   return key;
 }
 

@@ -114,6 +114,12 @@ struct DatasetConfig {
   FrontendConfig frontend = FrontendConfig::MicroSpeech();
   int32_t window_frames = 49;
   double lead_in_s = 1.0;
+  // More flite speakers: every clip a flite clustergen voice (slt, rms; and
+  // awb in held-out sets) speaks gets its own vocoder constants, the
+  // frequency warp alpha shifted by U(-w, w) (0.04 ~ formants 10 % up or
+  // down) and the postfilter beta by U(-2.5 w, 2.5 w) (SynthesisParams).
+  // 0 = the voices as recorded. Range 0..0.15.
+  double flite_warp = 0.0;
   // Worker processes; 0 = one per core.
   int workers = 0;
   // Other words, sentences and confusables come from this word list (one

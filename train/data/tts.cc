@@ -2,6 +2,9 @@
 
 #include <espeak-ng/speak_lib.h>
 #include <flite/flite.h>
+extern "C" {
+#include <flite/cst_cg.h>  // (no C++ guards of its own)
+}
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +17,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <memory>
 
 #include "data/resample.h"
 
@@ -42,6 +46,13 @@ struct FliteVoice {
   cst_voice* voice = nullptr;
   // The voice's own F0 mean, so the pitch knob scales from it every call.
   float base_f0 = 0.0f;
+  // Clustergen voices: a private, writable copy of the voice's vocoder
+  // database (the library's own is relocated read-only data), installed as
+  // the voice's "cg_db" feature so its MLSA constants can be set per call,
+  // and those constants as the voice has them. Null for diphone voices.
+  std::unique_ptr<cst_cg_db> cg_db;
+  float base_alpha = 0.0f;
+  float base_beta = 0.0f;
 };
 
 std::map<std::string, FliteVoice>& FliteVoiceTable() {
@@ -66,7 +77,15 @@ void InitFlite() {
     FliteVoice entry;
     entry.voice = voice;
     entry.base_f0 = get_param_float(voice->features, "int_f0_target_mean", 100.0f);
-    FliteVoiceTable()[v.name] = entry;
+    if (const cst_val* db = feat_val(voice->features, "cg_db"); db != nullptr) {
+      // The copy shares the model arrays (read only) and keeps freeable = 0,
+      // so flite never frees either.
+      entry.cg_db = std::make_unique<cst_cg_db>(*val_cg_db(db));
+      entry.base_alpha = entry.cg_db->mlsa_alpha;
+      entry.base_beta = entry.cg_db->mlsa_beta;
+      feat_set(voice->features, "cg_db", cg_db_val(entry.cg_db.get()));
+    }
+    FliteVoiceTable()[v.name] = std::move(entry);
   }
   flite_ready = true;
 }
@@ -236,6 +255,10 @@ std::vector<int16_t> SynthesizeFlite(const std::string& text, const std::string&
   feat_set_float(v->features, "duration_stretch", 1.0f / rate);
   feat_set_float(v->features, "int_f0_target_mean", it->second.base_f0 * pitch_scale);
   feat_set_float(v->features, "f0_shift", pitch_scale);  // clustergen voices read this one
+  if (cst_cg_db* db = it->second.cg_db.get(); db != nullptr) {
+    db->mlsa_alpha = std::clamp(it->second.base_alpha + p.flite_alpha_shift, 0.2f, 0.65f);
+    db->mlsa_beta = std::clamp(it->second.base_beta + p.flite_beta_shift, 0.0f, 0.9f);
+  }
   std::srand(p.seed);
   cst_wave* wave = flite_text_to_wave(text.c_str(), v);
   if (wave == nullptr) throw TtsError("flite: synthesis failed for '" + text + "'");

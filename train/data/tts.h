@@ -63,6 +63,15 @@ struct SynthesisParams {
   int emphasis = 0;
   // espeak only: volume 0..200 (100 = normal).
   int volume = 100;
+  // flite clustergen voices only (slt, rms, awb; the diphone voices kal and
+  // kal16 ignore both): offsets to the voice's MLSA vocoder constants. The
+  // frequency-warping constant alpha (0.42 for these voices) sets where the
+  // spectral envelope's formants land: -0.04 moves them about 10 % up (a
+  // shorter vocal tract), +0.04 about 10 % down; clamped to alpha 0.2..0.65.
+  // The postfilter beta (0.4) sharpens the formants; clamped to 0..0.9.
+  // Together with pitch they make speakers the voice's recordings never had.
+  float flite_alpha_shift = 0.0f;
+  float flite_beta_shift = 0.0f;
   // Both engines draw noise (aspiration, excitation) from libc rand(); it is
   // reseeded with this before every synthesis, which makes output repeatable.
   // (Code elsewhere in the process that calls rand() concurrently would break
