@@ -105,6 +105,8 @@ TEST(TrainCli, UsageErrors) {
   // Mining settings out of range.
   EXPECT_EQ(RunTrain("--word marvin --mine-minutes -5").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --mine-windows 0").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --mine-min-score 1.5").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --mine-fine-tune -1").exit_code, 2);
 }
 
 TEST(TrainCli, ListModels) {

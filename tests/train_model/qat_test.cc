@@ -218,6 +218,64 @@ TEST(Qat, ResumeGivesTheUninterruptedResult) {
   std::filesystem::remove_all(dir);
 }
 
+// Fine-tuning starts from a finished run's checkpoint: at learning rate 0
+// it exports that run's model byte for byte (weights, folded batch norm and
+// activation ranges all as loaded), at a real rate it trains on, resumes
+// like any run, and refuses checkpoints of another architecture.
+TEST(Qat, FineTuningStartsFromTheCheckpoint) {
+  const Dataset train = SyntheticDataset(256, 3), val = SyntheticDataset(128, 4);
+  const ArchSpec arch = MakeDsCnn(12, 2, 9);
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("tinyml_finetune_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  TrainConfig first = SmallConfig(6);
+  first.checkpoint_dir = (dir / "first").string();
+  const TrainResult base = TrainModel(arch, train, val, first);
+  const std::vector<uint8_t> base_file = Export(base);
+
+  TrainConfig still = SmallConfig(2);
+  still.init_checkpoint = (dir / "first" / "checkpoint.pt").string();
+  still.qat_learning_rate = 0.0;
+  std::vector<std::string> notes;
+  TrainCallbacks cb;
+  cb.note = [&](const std::string& s) { notes.push_back(s); };
+  const TrainResult unchanged = TrainModel(arch, train, val, still, cb);
+  EXPECT_EQ(unchanged.epochs_run, 2);
+  EXPECT_EQ(Export(unchanged), base_file);
+  ASSERT_FALSE(notes.empty());
+  EXPECT_NE(notes[0].find("fine-tuning from"), std::string::npos) << notes[0];
+
+  TrainConfig tune = SmallConfig(3);
+  tune.init_checkpoint = still.init_checkpoint;
+  const TrainResult tuned = TrainModel(arch, train, val, tune);
+  const std::vector<uint8_t> tuned_file = Export(tuned);
+  EXPECT_NE(tuned_file, base_file);
+  EXPECT_GE(tuned.val_accuracy, base.val_accuracy - 0.03);
+
+  // Interrupted after one of its three epochs and resumed: the same model.
+  tune.checkpoint_dir = (dir / "tune").string();
+  TrainCallbacks stop;
+  stop.epoch = [](const EpochReport& r) {
+    if (r.epoch == 1) throw Interrupted();
+  };
+  EXPECT_THROW(TrainModel(arch, train, val, tune, stop), Interrupted);
+  const TrainResult resumed = TrainModel(arch, train, val, tune);
+  EXPECT_EQ(resumed.resumed_epochs, 1);
+  EXPECT_EQ(Export(resumed), tuned_file);
+
+  TrainConfig bad = tune;
+  bad.checkpoint_dir.clear();
+  EXPECT_THROW(TrainModel(MakeDsCnn(16, 2, 9), train, val, bad), std::invalid_argument);  // another width
+  bad.init_checkpoint = (dir / "missing.pt").string();
+  EXPECT_THROW(TrainModel(arch, train, val, bad), std::invalid_argument);
+  bad.init_checkpoint = tune.init_checkpoint;
+  bad.epochs = 0;
+  EXPECT_THROW(TrainModel(arch, train, val, bad), std::invalid_argument);
+  bad.epochs = 2;
+  bad.checkpoint_dir = (dir / "first").string();  // would overwrite its own starting point
+  EXPECT_THROW(TrainModel(arch, train, val, bad), std::invalid_argument);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Qat, TimeBudgetPlansEpochsAndStopsInTime) {
   // epochs = 0: the trainer times a few batches, plans, re-plans after the
   // first real epoch, and must finish within its budget (plus one epoch).

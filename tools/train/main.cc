@@ -149,6 +149,8 @@ struct Options {
   double label_smoothing = TrainConfig{}.label_smoothing;
   double mine_minutes = 0.0;  // 0: no hard-negative mining round
   size_t mine_windows = 6000;
+  double mine_min_score = 0.0;
+  int mine_fine_tune = 0;  // epochs; 0: the mined round trains from scratch
   bool balance = true;
   bool quiet = false;
 };
@@ -381,6 +383,7 @@ int Run(const Options& opt) {
     mc.seed = opt.seed + 2000;
     mc.stream_minutes = opt.mine_minutes;
     mc.max_windows = opt.mine_windows;
+    mc.min_score = opt.mine_min_score;
     mc.workers = opt.workers;
     progress.Start("mining");
     const MinedNegatives mined = MineHardNegatives(file, 1, mc, [&](size_t d, size_t t) { progress.Update(d, t); });
@@ -402,6 +405,14 @@ int Run(const Options& opt) {
       grown.kinds.insert(grown.kinds.end(), mined.data.kinds.begin(), mined.data.kinds.end());
       TrainConfig again = tc;
       again.checkpoint_dir = (std::filesystem::path(out) / "checkpoints-mined").string();
+      if (opt.mine_fine_tune > 0) {
+        // Fine-tuning: on from the first round's last checkpoint, QAT only.
+        again.init_checkpoint = (std::filesystem::path(tc.checkpoint_dir) / "checkpoint.pt").string();
+        again.epochs = opt.mine_fine_tune;
+        again.minutes = 0.0;
+      }
+      mining["fine_tune_epochs"] = opt.mine_fine_tune;
+      mining["min_score"] = opt.mine_min_score;
       tr = TrainModel(choice.arch, grown, val, again, cb);
       file = ExportTflite(tr.model, Description(opt.word, 0.5));
     }
@@ -613,6 +624,15 @@ int Main(int argc, char** argv) {
   app.add_option("--mine-windows", opt.mine_windows, "the most mined windows to add")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
+  app.add_option("--mine-min-score", opt.mine_min_score,
+                 "keep only mined windows the first model scores at least this high (raw score 0..1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--mine-fine-tune", opt.mine_fine_tune,
+                 "after mining, fine-tune the first model for this many quantization-aware epochs on the grown "
+                 "set instead of training again from scratch (0 = from scratch)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   app.add_flag("!--no-balance", opt.balance, "do not weight the classes to equal total weight");
   app.add_flag("--quiet", opt.quiet, "no progress on stderr");
   bool list = false;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -87,6 +89,14 @@ Plan MakePlan(int32_t epochs, double float_fraction) {
   return p;
 }
 
+// Fine-tuning (TrainConfig::init_checkpoint): every epoch quantization-aware,
+// activation ranges as loaded.
+Plan MakeFineTunePlan(int32_t epochs) {
+  Plan p;
+  p.epochs = std::max(epochs, 1);
+  return p;
+}
+
 class Trainer {
  public:
   Trainer(const ArchSpec& arch, const Dataset& train, const Dataset& val, const TrainConfig& config,
@@ -111,6 +121,12 @@ class Trainer {
   // when a float epoch takes float_epoch_s.
   int32_t EpochsFitting(double seconds, double float_epoch_s) const;
   bool TryResume(int32_t* done);
+  Plan PlanFor(int32_t epochs) const {
+    return config_.init_checkpoint.empty() ? MakePlan(epochs, config_.float_fraction) : MakeFineTunePlan(epochs);
+  }
+  // Loads init_checkpoint into net_ (QAT mode) and returns whether its
+  // activation ranges still need calibrating.
+  bool LoadInitialCheckpoint();
   void SaveCheckpoint(int32_t epochs_done);
   std::string CheckpointPath() const { return (std::filesystem::path(config_.checkpoint_dir) / "checkpoint.pt").string(); }
   bool OutOfTime() const { return config_.minutes > 0 && Seconds(start_) > config_.minutes * 60.0; }
@@ -207,7 +223,7 @@ bool Trainer::TryResume(int32_t* done_epochs) {
     return false;
   }
   const int32_t done = static_cast<int32_t>(epoch.item<int64_t>());
-  plan_ = MakePlan(static_cast<int32_t>(planned.item<int64_t>()), config_.float_fraction);
+  plan_ = PlanFor(static_cast<int32_t>(planned.item<int64_t>()));
   net_->load(ar);
   const bool qat = done > plan_.float_epochs;
   net_->set_mode(qat ? QatMode::kQat : QatMode::kFloat);
@@ -217,6 +233,33 @@ bool Trainer::TryResume(int32_t* done_epochs) {
   opt_->load(opt_ar);
   *done_epochs = done;
   return true;
+}
+
+bool Trainer::LoadInitialCheckpoint() {
+  const std::string& path = config_.init_checkpoint;
+  torch::serialize::InputArchive ar;
+  torch::Tensor epoch, planned;
+  // load() replaces tensors whole, whatever their shapes: compare them.
+  auto shapes = [&] {
+    std::vector<std::vector<int64_t>> all;
+    for (const auto& t : net_->parameters()) all.push_back(t.sizes().vec());
+    for (const auto& t : net_->buffers()) all.push_back(t.sizes().vec());
+    return all;
+  };
+  const auto expected = shapes();
+  try {
+    ar.load_from(path);
+    if (!ar.try_read("epoch", epoch) || !ar.try_read("epochs_planned", planned)) throw std::runtime_error("");
+    net_->load(ar);
+    if (shapes() != expected) throw std::runtime_error("");
+  } catch (const std::exception&) {
+    throw std::invalid_argument(path + ": not a training checkpoint of " + arch_.name +
+                                " (fine-tuning starts from OUT/checkpoints/checkpoint.pt of a run with the same "
+                                "architecture)");
+  }
+  net_->set_mode(QatMode::kQat);
+  const Plan then = MakePlan(static_cast<int32_t>(planned.item<int64_t>()), config_.float_fraction);
+  return epoch.item<int64_t>() <= then.float_epochs;
 }
 
 void Trainer::SaveCheckpoint(int32_t epochs_done) {
@@ -287,6 +330,18 @@ TrainResult Trainer::Run() {
                      std::to_string(config_.label_smoothing);
   if (config_.focal_gamma > 0.0) desc += "|focal " + std::to_string(config_.focal_gamma);
   if (config_.speaker_warp > 0.0) desc += "|warp " + std::to_string(config_.speaker_warp);
+  if (!config_.init_checkpoint.empty()) {
+    if (config_.epochs <= 0) throw std::invalid_argument("fine-tuning needs a number of epochs");
+    std::error_code ec;
+    if (!config_.checkpoint_dir.empty() &&
+        std::filesystem::weakly_canonical(config_.init_checkpoint, ec) == std::filesystem::weakly_canonical(CheckpointPath(), ec)) {
+      throw std::invalid_argument(config_.init_checkpoint + ": fine-tuning would overwrite the checkpoint it starts from");
+    }
+    std::ifstream in(config_.init_checkpoint, std::ios::binary);
+    if (!in) throw std::invalid_argument(config_.init_checkpoint + ": cannot read the checkpoint to fine-tune");
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    desc += "|init " + std::to_string(Fnv(1469598103934665603ull, bytes.data(), bytes.size()));
+  }
   key_ = Fnv(1469598103934665603ull, desc.data(), desc.size());
   key_ = Fnv(key_, train_.x.data(), train_.x.size());
   key_ = Fnv(key_, train_.labels.data(), train_.labels.size());
@@ -300,11 +355,18 @@ TrainResult Trainer::Run() {
     Note("resuming from " + CheckpointPath() + " after epoch " + std::to_string(done) + " of " +
          std::to_string(plan_.epochs));
   } else {
-    replan = config_.epochs <= 0 && config_.minutes > 0;
-    const int32_t epochs = config_.epochs > 0 ? config_.epochs : EstimateEpochs();
-    plan_ = MakePlan(epochs, config_.float_fraction);
-    opt_ = MakeOptimizer(false);
-    net_->set_mode(QatMode::kFloat);
+    if (!config_.init_checkpoint.empty()) {
+      plan_ = MakeFineTunePlan(config_.epochs);
+      if (LoadInitialCheckpoint()) EnterQat();
+      opt_ = MakeOptimizer(true);
+      Note("fine-tuning from " + config_.init_checkpoint);
+    } else {
+      replan = config_.epochs <= 0 && config_.minutes > 0;
+      const int32_t epochs = config_.epochs > 0 ? config_.epochs : EstimateEpochs();
+      plan_ = MakePlan(epochs, config_.float_fraction);
+      opt_ = MakeOptimizer(false);
+      net_->set_mode(QatMode::kFloat);
+    }
   }
   Note("training " + arch_.name + ": " + std::to_string(plan_.epochs) + " epochs (" +
        std::to_string(plan_.float_epochs) + " float, " + std::to_string(plan_.epochs - plan_.float_epochs) +

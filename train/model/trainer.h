@@ -65,6 +65,14 @@ struct TrainConfig {
   // Where checkpoint.pt goes after every epoch (atomically); a matching
   // checkpoint there is resumed. Empty: no checkpoints.
   std::string checkpoint_dir;
+  // Fine-tuning: start from this checkpoint.pt of an earlier run of the same
+  // architecture (its weights, batch-norm statistics and activation ranges)
+  // instead of from scratch, and train `epochs` (> 0) quantization-aware
+  // epochs at qat_learning_rate (cosine schedule), keeping its activation
+  // ranges (calibrated anew only when that run had not reached its QAT
+  // phase, judged with this config's float_fraction). The checkpoint's
+  // bytes are part of the resume key. Empty: train from scratch.
+  std::string init_checkpoint;
 };
 
 struct EpochReport {
