@@ -410,6 +410,7 @@ int Run(const Options& opt) {
         again.init_checkpoint = (std::filesystem::path(tc.checkpoint_dir) / "checkpoint.pt").string();
         again.epochs = opt.mine_fine_tune;
         again.minutes = 0.0;
+        again.qat_learning_rate = tc.qat_learning_rate / 3.0;  // from a trained model: small steps
       }
       mining["fine_tune_epochs"] = opt.mine_fine_tune;
       mining["min_score"] = opt.mine_min_score;
@@ -630,7 +631,7 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--mine-fine-tune", opt.mine_fine_tune,
                  "after mining, fine-tune the first model for this many quantization-aware epochs on the grown "
-                 "set instead of training again from scratch (0 = from scratch)")
+                 "set (at a third of the QAT learning rate) instead of training again from scratch (0 = from scratch)")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
   app.add_flag("!--no-balance", opt.balance, "do not weight the classes to equal total weight");
