@@ -473,8 +473,8 @@ TEST_F(BundledModelTest, FitsTheBudgetsAndCarriesItsMetadata) {
 TEST_F(BundledModelTest, DetectUsesItByDefaultOnTheDemoRecording) {
   // The demo says "marvin" at 1.96-2.43, 9.94-10.25 and 17.80-18.31 s
   // (tinyml synth prints these). At its own threshold the model fires
-  // during or within 1 s after each of them and nowhere else (2.43, 10.37,
-  // 18.37 s): measured, recorded in the model card.
+  // during or within 1 s after each of them and nowhere else (2.43, 10.45,
+  // 18.35 s): measured, recorded in the model card.
   const Result r = Run("detect " + Quote(DemoPath()) + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<double> times;
