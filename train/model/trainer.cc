@@ -124,8 +124,8 @@ class Trainer {
   Plan PlanFor(int32_t epochs) const {
     return config_.init_checkpoint.empty() ? MakePlan(epochs, config_.float_fraction) : MakeFineTunePlan(epochs);
   }
-  // Loads init_checkpoint into net_ (QAT mode) and returns whether its
-  // activation ranges still need calibrating.
+  // Loads init_checkpoint (init_bytes_) into net_ (QAT mode) and returns
+  // whether its activation ranges still need calibrating.
   bool LoadInitialCheckpoint();
   void SaveCheckpoint(int32_t epochs_done);
   std::string CheckpointPath() const { return (std::filesystem::path(config_.checkpoint_dir) / "checkpoint.pt").string(); }
@@ -142,6 +142,7 @@ class Trainer {
   torch::Tensor weights_;  // per training example: class balance x hard-negative weight
   Plan plan_;
   uint64_t key_ = 0;
+  std::string init_bytes_;  // init_checkpoint's file, read once for the run key and the load
   int64_t batches_per_epoch_ = 0;
   Clock::time_point start_;
 };
@@ -248,7 +249,7 @@ bool Trainer::LoadInitialCheckpoint() {
   };
   const auto expected = shapes();
   try {
-    ar.load_from(path);
+    ar.load_from(init_bytes_.data(), init_bytes_.size());  // the bytes the run key hashed
     if (!ar.try_read("epoch", epoch) || !ar.try_read("epochs_planned", planned)) throw std::runtime_error("");
     net_->load(ar);
     if (shapes() != expected) throw std::runtime_error("");
@@ -339,8 +340,8 @@ TrainResult Trainer::Run() {
     }
     std::ifstream in(config_.init_checkpoint, std::ios::binary);
     if (!in) throw std::invalid_argument(config_.init_checkpoint + ": cannot read the checkpoint to fine-tune");
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    desc += "|init " + std::to_string(Fnv(1469598103934665603ull, bytes.data(), bytes.size()));
+    init_bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    desc += "|init " + std::to_string(Fnv(1469598103934665603ull, init_bytes_.data(), init_bytes_.size()));
   }
   key_ = Fnv(1469598103934665603ull, desc.data(), desc.size());
   key_ = Fnv(key_, train_.x.data(), train_.x.size());
@@ -356,14 +357,14 @@ TrainResult Trainer::Run() {
          std::to_string(plan_.epochs));
   } else {
     if (!config_.init_checkpoint.empty()) {
-      plan_ = MakeFineTunePlan(config_.epochs);
+      plan_ = PlanFor(config_.epochs);
       if (LoadInitialCheckpoint()) EnterQat();
       opt_ = MakeOptimizer(true);
       Note("fine-tuning from " + config_.init_checkpoint);
     } else {
       replan = config_.epochs <= 0 && config_.minutes > 0;
       const int32_t epochs = config_.epochs > 0 ? config_.epochs : EstimateEpochs();
-      plan_ = MakePlan(epochs, config_.float_fraction);
+      plan_ = PlanFor(epochs);
       opt_ = MakeOptimizer(false);
       net_->set_mode(QatMode::kFloat);
     }
