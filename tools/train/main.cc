@@ -395,7 +395,8 @@ int Run(const Options& opt) {
                   mined.peaks, mined.minutes, n, n ? mined.scores.front() : 0.0, n ? mined.scores.back() : 0.0);
     progress.Line(line);
     mining = {{"minutes", mined.minutes}, {"peaks", mined.peaks}, {"windows", n}, {"first_model", first},
-              {"first_epochs", tr.epochs_run}, {"first_val_accuracy", tr.val_accuracy}};
+              {"first_epochs", tr.epochs_run}, {"first_val_accuracy", tr.val_accuracy},
+              {"min_score", opt.mine_min_score}, {"fine_tune_epochs", opt.mine_fine_tune}};
     if (n > 0) {
       mining["highest_score"] = mined.scores.front();
       mining["lowest_score"] = mined.scores.back();
@@ -412,8 +413,6 @@ int Run(const Options& opt) {
         again.minutes = 0.0;
         again.qat_learning_rate = tc.qat_learning_rate / 3.0;  // from a trained model: small steps
       }
-      mining["fine_tune_epochs"] = opt.mine_fine_tune;
-      mining["min_score"] = opt.mine_min_score;
       tr = TrainModel(choice.arch, grown, val, again, cb);
       file = ExportTflite(tr.model, Description(opt.word, 0.5));
     }

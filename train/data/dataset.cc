@@ -662,13 +662,17 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
     return rng.Between(lo, hi) - u.target.end;
   };
   const double gain_db = rng.Range(-20.0, 6.0);
+  // Every clip's speech: the training or held-out voices, flite warped as configured.
+  auto speak = [&](const std::vector<std::string>& pieces, int target_piece) {
+    return Speak(rng, ctx.voices, pieces, target_piece, cfg.flite_warp);
+  };
 
   switch (kind) {
     case ClipKind::kWakeWord: {
       int target = 0;
       std::vector<std::string> pieces = {cfg.word};
       if (rng.Chance(0.3)) pieces = CarrierPieces(rng, cfg.word, &target);
-      Utterance u = Speak(rng, ctx.voices, pieces, target, cfg.flite_warp);
+      Utterance u = speak(pieces, target);
       Augment(u, rng, gain_db, 0.25, 0.1);
       const int64_t len = u.target.size();
       const int64_t max_len = ctx.window * 95 / 100;
@@ -688,25 +692,25 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       int target = 0;
       std::vector<std::string> pieces = {rng.Pick(ctx.words.confusables)};
       if (rng.Chance(0.2)) pieces = CarrierPieces(rng, pieces[0], &target);
-      Utterance u = Speak(rng, ctx.voices, pieces, -1, cfg.flite_warp);
+      Utterance u = speak(pieces, -1);
       Augment(u, rng, gain_db, 0.25, 0.1);
       place_anywhere(u);
       break;
     }
     case ClipKind::kOtherWord: {
-      Utterance u = Speak(rng, ctx.voices, {rng.Pick(ctx.words.others)}, -1, cfg.flite_warp);
+      Utterance u = speak({rng.Pick(ctx.words.others)}, -1);
       Augment(u, rng, gain_db, 0.25, 0.1);
       place_anywhere(u);
       break;
     }
     case ClipKind::kSentence: {
-      Utterance u = Speak(rng, ctx.voices, {RandomSentence(rng, ctx.words.others)}, -1, cfg.flite_warp);
+      Utterance u = speak({RandomSentence(rng, ctx.words.others)}, -1);
       Augment(u, rng, gain_db, 0.25, 0.1);
       place_anywhere(u);
       break;
     }
     case ClipKind::kPartialWord: {
-      Utterance u = Speak(rng, ctx.voices, {cfg.word}, 0, cfg.flite_warp);
+      Utterance u = speak({cfg.word}, 0);
       Augment(u, rng, gain_db, 0.25, 0.1);
       const int64_t len = u.target.size();
       Span keep;
@@ -738,7 +742,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       const int target = static_cast<int>(pieces.size());
       pieces.push_back(cfg.word);
       if (right) pieces.push_back(SomeWords(rng, ctx.words.others));
-      Utterance u = Speak(rng, ctx.voices, pieces, target, cfg.flite_warp);
+      Utterance u = speak(pieces, target);
       Augment(u, rng, gain_db, 0.25, 0.1);
       const int64_t len = u.target.size();
       if (len > ctx.window * 95 / 100) {  // too slow to fit: the word alone, squeezed as for kWakeWord
@@ -758,7 +762,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       const int segments = static_cast<int>(rng.Between(2, 4));
       for (int k = 0; k < segments && t < length; ++k) {
         const SegmentPlan plan = PlanOtherSegment(rng, ctx.words, StreamConfig().confusable_share);
-        Utterance u = Speak(rng, ctx.voices, plan.pieces, -1, cfg.flite_warp);
+        Utterance u = speak(plan.pieces, -1);
         Augment(u, rng, gain_db + rng.Range(-4.0, 4.0), 0.2, 0.05);
         AddInto(clip, u.audio, t);
         t += static_cast<int64_t>(u.audio.size()) + std::llround(rng.Range(0.1, 1.5) * kSampleRate);
