@@ -252,6 +252,81 @@ TEST(MineHardNegatives, KeepsTheHighestPeaksAsNegativeWindowsTheModelScoresAsRec
   EXPECT_THROW(MineHardNegatives(bytes, 1, config), std::invalid_argument);
 }
 
+TEST(MinedFile, RoundTripsAndRejectsAnotherKeyOrDamagedBytes) {
+  MinedNegatives m;
+  m.data.frames = 3;
+  m.data.features = 4;
+  for (int i = 0; i < 5; ++i) {
+    for (int j = 0; j < 12; ++j) m.data.x.push_back(static_cast<int8_t>(i * 31 - j * 7));
+    m.data.labels.push_back(0);
+    m.data.kinds.push_back(static_cast<uint8_t>(ClipKind::kSpeechStream));
+    m.scores.push_back(0.9 - 0.1 * i);
+  }
+  m.peaks = 17;
+  m.minutes = 2.5;
+  const std::string bytes = EncodeMined(m, 42);
+  ASSERT_EQ(bytes.size(), 64u + 5 * 12 + 5 * 8);
+  MinedNegatives back;
+  ASSERT_TRUE(DecodeMined(bytes, 42, &back));
+  EXPECT_EQ(back.data.x, m.data.x);
+  EXPECT_EQ(back.data.labels, m.data.labels);
+  EXPECT_EQ(back.data.kinds, m.data.kinds);
+  EXPECT_EQ(back.data.frames, 3);
+  EXPECT_EQ(back.data.features, 4);
+  EXPECT_EQ(back.scores, m.scores);
+  EXPECT_EQ(back.peaks, 17u);
+  EXPECT_EQ(back.minutes, 2.5);
+
+  // Another key, any truncation or extension, any changed byte: refused,
+  // and the output is left alone.
+  MinedNegatives untouched;
+  untouched.peaks = 99;
+  EXPECT_FALSE(DecodeMined(bytes, 43, &untouched));
+  EXPECT_FALSE(DecodeMined("", 42, &untouched));
+  for (size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(DecodeMined(bytes.substr(0, n), 42, &untouched)) << n;
+  EXPECT_FALSE(DecodeMined(bytes + '\0', 42, &untouched));
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string bad = bytes;
+    bad[i] = static_cast<char>(bad[i] ^ 0x10);
+    EXPECT_FALSE(DecodeMined(bad, 42, &untouched)) << i;
+  }
+  EXPECT_EQ(untouched.peaks, 99u);
+  EXPECT_TRUE(untouched.data.x.empty());
+
+  // Nothing mined is a valid file too.
+  MinedNegatives none;
+  none.data.frames = 49;
+  none.data.features = 40;
+  none.peaks = 0;
+  none.minutes = 1.0;
+  ASSERT_TRUE(DecodeMined(EncodeMined(none, 7), 7, &back));
+  EXPECT_EQ(back.data.size(), 0u);
+  EXPECT_EQ(back.minutes, 1.0);
+  m.scores.pop_back();
+  EXPECT_THROW(EncodeMined(m, 1), std::invalid_argument);
+}
+
+TEST(MiningKey, ChangesWithTheModelAndEveryResultField) {
+  const std::vector<uint8_t> model = RandomClassifier(3);
+  const MineConfig base;
+  const uint64_t key = MiningKey(model, 1, base);
+  MineConfig c = base;
+  c.workers = 7;  // how many processes do the work is not in the key
+  EXPECT_EQ(MiningKey(model, 1, c), key);
+  std::vector<uint8_t> other = model;
+  other[other.size() / 2] ^= 1;
+  EXPECT_NE(MiningKey(other, 1, base), key);
+  EXPECT_NE(MiningKey(model, 0, base), key);
+  std::vector<MineConfig> changed(6, base);
+  changed[0].word = "sheila";
+  changed[1].seed += 1;
+  changed[2].stream_minutes += 0.5;
+  changed[3].max_windows += 1;
+  changed[4].min_score = 0.25;
+  changed[5].min_gap_frames += 1;
+  for (size_t i = 0; i < changed.size(); ++i) EXPECT_NE(MiningKey(model, 1, changed[i]), key) << i;
+}
+
 TEST(EvalReportJson, HoldsEveryFigure) {
   EvalReport r;
   r.curve = {{0.5, 0.02, 40.0}, {0.9, 0.05, 0.5}};

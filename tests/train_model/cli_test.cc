@@ -7,6 +7,9 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace {
@@ -107,6 +110,71 @@ TEST(TrainCli, UsageErrors) {
   EXPECT_EQ(RunTrain("--word marvin --mine-windows 0").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --mine-min-score 1.5").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --mine-fine-tune -1").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --mine-rounds 0").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --mine-rounds 11").exit_code, 2);
+  const Result rounds = RunTrain("--word marvin --mine-rounds 2");  // nothing to mine with
+  EXPECT_EQ(rounds.exit_code, 2);
+  EXPECT_NE(rounds.output.find("needs --mine-minutes"), std::string::npos) << rounds.output;
+}
+
+std::string ReadAll(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+size_t Count(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+// Two mining rounds, fine-tuned, on a tiny configuration; run again, the
+// command resumes everything (the mined windows are read back, not mined
+// again) and writes the same model.
+TEST(TrainCli, MiningRoundsResumeWithoutMiningAgain) {
+  const std::filesystem::path out = TempDir("mining");
+  std::filesystem::remove_all(out);
+  const std::string cmd = "--word marvin --out " + out.string() +
+                          " --seed 3 --clips 0.01 --val-clips 0.005 --epochs 4 --threads 2 --workers 2 --eval-minutes 0"
+                          " --mine-minutes 0.25 --mine-windows 40 --mine-fine-tune 1 --mine-rounds 2";
+  const Result first = RunTrain(cmd + " --quiet");
+  if (first.output.find("needs the evaluation library") != std::string::npos)
+    GTEST_SKIP() << "this build has no streaming evaluation, so no mining";
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  for (const char* f : {"mined.bin", "mined-2.bin", "marvin-before-mining.tflite", "marvin-mining-round-1.tflite",
+                        "checkpoints-mined/checkpoint.pt", "checkpoints-mined-2/checkpoint.pt"})
+    EXPECT_TRUE(std::filesystem::exists(out / f)) << f;
+  const nlohmann::json report = nlohmann::json::parse(ReadAll(out / "report.json"));
+  const nlohmann::json& mining = report.at("mining");
+  ASSERT_EQ(mining.at("rounds").size(), 2u) << mining.dump();
+  size_t windows = 0;
+  for (const auto& r : mining.at("rounds")) {
+    EXPECT_GT(r.at("windows").get<size_t>(), 0u);
+    EXPECT_LE(r.at("windows").get<size_t>(), 40u);
+    windows += r.at("windows").get<size_t>();
+  }
+  EXPECT_EQ(mining.at("windows").get<size_t>(), windows);
+  EXPECT_NE(mining["rounds"][0].at("seed"), mining["rounds"][1].at("seed"));  // new audio each round
+  const std::string model = ReadAll(out / "marvin.tflite");
+  EXPECT_NE(model, ReadAll(out / "marvin-mining-round-1.tflite"));
+
+  const Result again = RunTrain(cmd);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(ReadAll(out / "marvin.tflite"), model);
+  EXPECT_EQ(Count(again.output, "read back from"), 2u) << again.output;
+  EXPECT_EQ(nlohmann::json::parse(ReadAll(out / "report.json")).at("mining"), mining);
+
+  // A damaged mined-window file is not trusted: mined again, same result.
+  {
+    std::fstream f(out / "mined-2.bin", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f.put('\x55');
+  }
+  const Result damaged = RunTrain(cmd);
+  ASSERT_EQ(damaged.exit_code, 0) << damaged.output;
+  EXPECT_EQ(Count(damaged.output, "read back from"), 1u) << damaged.output;
+  EXPECT_EQ(ReadAll(out / "marvin.tflite"), model);
+  std::filesystem::remove_all(out);
 }
 
 TEST(TrainCli, ListModels) {

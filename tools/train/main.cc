@@ -151,6 +151,7 @@ struct Options {
   size_t mine_windows = 6000;
   double mine_min_score = 0.0;
   int mine_fine_tune = 0;  // epochs; 0: the mined round trains from scratch
+  int mine_rounds = 1;
   bool balance = true;
   bool quiet = false;
 };
@@ -272,6 +273,8 @@ int Run(const Options& opt) {
   if (opt.clips < 0.0 || opt.clips > 100.0 || opt.val_clips <= 0.0 || opt.val_clips > 100.0)
     throw UsageError("--clips must be in 0..100 (0 = automatic) and --val-clips in (0, 100]");
   if (opt.minutes < 0.0) throw UsageError("--minutes must not be negative");
+  if (opt.mine_rounds > 1 && !(opt.mine_minutes > 0))
+    throw UsageError("--mine-rounds " + std::to_string(opt.mine_rounds) + " needs --mine-minutes (how much to mine)");
   const std::string label = WordLabel(opt.word);
   ArchChoice choice;
   try {
@@ -374,47 +377,97 @@ int Run(const Options& opt) {
     // Hard-negative mining: the trained model runs over stream audio from
     // the training voices without the wake word; the windows it scores
     // highest join the training set as negatives and the model is trained
-    // again from scratch on the larger set (its own checkpoints).
-    // The first round's model stays for comparison (threshold not tuned).
-    const std::string first = (std::filesystem::path(out) / (label + "-before-mining.tflite")).string();
+    // again (from scratch, or fine-tuned from the last round's checkpoint),
+    // in its own checkpoint directory. Each round mines new stream audio
+    // with the model the round before made, and keeps every earlier round's
+    // windows. The mined windows are kept in OUT (mined-R.bin), so a rerun
+    // resumes without mining again. The first round's model stays for
+    // comparison (threshold not tuned).
+    const std::filesystem::path dir(out);
+    const std::string first = (dir / (label + "-before-mining.tflite")).string();
     tools::WriteFileAtomic(first, file.data(), file.size());
-    MineConfig mc;
-    mc.word = opt.word;
-    mc.seed = opt.seed + 2000;
-    mc.stream_minutes = opt.mine_minutes;
-    mc.max_windows = opt.mine_windows;
-    mc.min_score = opt.mine_min_score;
-    mc.workers = opt.workers;
-    progress.Start("mining");
-    const MinedNegatives mined = MineHardNegatives(file, 1, mc, [&](size_t d, size_t t) { progress.Update(d, t); });
-    const size_t n = mined.data.size();
-    char line[240];
-    std::snprintf(line, sizeof(line),
-                  "mining: %zu peaks in %.0f minutes of training-voice streams without the word; the %zu highest "
-                  "(raw scores %.3f..%.3f) join the training set as negatives",
-                  mined.peaks, mined.minutes, n, n ? mined.scores.front() : 0.0, n ? mined.scores.back() : 0.0);
-    progress.Line(line);
-    mining = {{"minutes", mined.minutes}, {"peaks", mined.peaks}, {"windows", n}, {"first_model", first},
-              {"first_epochs", tr.epochs_run}, {"first_val_accuracy", tr.val_accuracy},
-              {"min_score", opt.mine_min_score}, {"fine_tune_epochs", opt.mine_fine_tune}};
-    if (n > 0) {
-      mining["highest_score"] = mined.scores.front();
-      mining["lowest_score"] = mined.scores.back();
-      Dataset grown = train;
+    mining = {{"minutes", 0.0},
+              {"peaks", 0},
+              {"windows", 0},
+              {"first_model", first},
+              {"first_epochs", tr.epochs_run},
+              {"first_val_accuracy", tr.val_accuracy},
+              {"min_score", opt.mine_min_score},
+              {"fine_tune_epochs", opt.mine_fine_tune},
+              {"rounds", nlohmann::json::array()}};
+    Dataset grown = train;
+    std::string last_checkpoint = (dir / "checkpoints" / "checkpoint.pt").string();
+    for (int round = 1; round <= opt.mine_rounds; ++round) {
+      const std::string suffix = round == 1 ? "" : "-" + std::to_string(round);
+      MineConfig mc;
+      mc.word = opt.word;
+      mc.seed = opt.seed + 2000 + static_cast<uint64_t>(round - 1) * 100;  // new audio every round
+      mc.stream_minutes = opt.mine_minutes;
+      mc.max_windows = opt.mine_windows;
+      mc.min_score = opt.mine_min_score;
+      mc.workers = opt.workers;
+      const uint64_t key = MiningKey(file, 1, mc);
+      const std::string mined_path = (dir / ("mined" + suffix + ".bin")).string();
+      MinedNegatives mined;
+      bool reused = false;
+      if (std::filesystem::exists(mined_path)) {
+        std::ifstream in(mined_path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        reused = DecodeMined(bytes, key, &mined);
+      }
+      const std::string round_name = opt.mine_rounds > 1 ? "mining round " + std::to_string(round) : "mining";
+      if (!reused) {
+        progress.Start(round_name);
+        mined = MineHardNegatives(file, 1, mc, [&](size_t d, size_t t) { progress.Update(d, t); });
+        const std::string bytes = EncodeMined(mined, key);
+        tools::WriteFileAtomic(mined_path, bytes.data(), bytes.size());
+      }
+      const size_t n = mined.data.size();
+      const std::string from = reused ? " (read back from " + mined_path + ")" : "";
+      char line[600];
+      std::snprintf(line, sizeof(line),
+                    "%s: %zu peaks in %.4g minutes of training-voice streams without the word%s; the %zu highest "
+                    "(raw scores %.3f..%.3f) join the training set as negatives",
+                    round_name.c_str(), mined.peaks, mined.minutes, from.c_str(), n,
+                    n ? mined.scores.front() : 0.0, n ? mined.scores.back() : 0.0);
+      progress.Line(line);
+      nlohmann::json r = {{"minutes", mined.minutes}, {"peaks", mined.peaks}, {"windows", n}, {"seed", mc.seed}};
+      if (n > 0) {
+        r["highest_score"] = mined.scores.front();
+        r["lowest_score"] = mined.scores.back();
+      }
+      mining["minutes"] = mining["minutes"].get<double>() + mined.minutes;
+      mining["peaks"] = mining["peaks"].get<size_t>() + mined.peaks;
+      mining["windows"] = mining["windows"].get<size_t>() + n;
+      if (round == 1 && n > 0) {
+        mining["highest_score"] = mined.scores.front();
+        mining["lowest_score"] = mined.scores.back();
+      }
+      if (n == 0) {  // the model fires on nothing left to mine: done
+        mining["rounds"].push_back(r);
+        break;
+      }
       grown.x.insert(grown.x.end(), mined.data.x.begin(), mined.data.x.end());
       grown.labels.insert(grown.labels.end(), mined.data.labels.begin(), mined.data.labels.end());
       grown.kinds.insert(grown.kinds.end(), mined.data.kinds.begin(), mined.data.kinds.end());
       TrainConfig again = tc;
-      again.checkpoint_dir = (std::filesystem::path(out) / "checkpoints-mined").string();
+      again.checkpoint_dir = (dir / ("checkpoints-mined" + suffix)).string();
       if (opt.mine_fine_tune > 0) {
-        // Fine-tuning: on from the first round's last checkpoint, QAT only.
-        again.init_checkpoint = (std::filesystem::path(tc.checkpoint_dir) / "checkpoint.pt").string();
+        // Fine-tuning: on from the last round's checkpoint, QAT only.
+        again.init_checkpoint = last_checkpoint;
         again.epochs = opt.mine_fine_tune;
         again.minutes = 0.0;
         again.qat_learning_rate = tc.qat_learning_rate / 3.0;  // from a trained model: small steps
       }
       tr = TrainModel(choice.arch, grown, val, again, cb);
       file = ExportTflite(tr.model, Description(opt.word, 0.5));
+      last_checkpoint = (std::filesystem::path(again.checkpoint_dir) / "checkpoint.pt").string();
+      r["val_accuracy"] = tr.val_accuracy;
+      mining["rounds"].push_back(r);
+      if (round < opt.mine_rounds) {
+        const std::string between = (dir / (label + "-mining-round-" + std::to_string(round) + ".tflite")).string();
+        tools::WriteFileAtomic(between, file.data(), file.size());
+      }
     }
   }
 #else
@@ -633,6 +686,11 @@ int Main(int argc, char** argv) {
                  "set (at a third of the QAT learning rate) instead of training again from scratch (0 = from scratch)")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
+  app.add_option("--mine-rounds", opt.mine_rounds,
+                 "mining rounds: each mines new stream audio with the model the round before made and trains "
+                 "again on every round's windows (with --mine-fine-tune, on from the last round's checkpoint)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10));
   app.add_flag("!--no-balance", opt.balance, "do not weight the classes to equal total weight");
   app.add_flag("--quiet", opt.quiet, "no progress on stderr");
   bool list = false;

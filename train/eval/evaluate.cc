@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -431,6 +432,102 @@ MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_lab
     mined.scores.push_back(static_cast<double>(c.score) / kScoreOne);
   }
   return mined;
+}
+
+namespace {
+
+constexpr char kMinedMagic[8] = {'T', 'M', 'L', 'M', 'I', 'N', 'E', 'D'};
+constexpr uint32_t kMinedVersion = 1;
+constexpr size_t kMinedHeaderBytes = 64;
+
+uint64_t Fnv1a(const void* data, size_t size, uint64_t h = 0xCBF29CE484222325ULL) {
+  const auto* p = static_cast<const uint8_t*>(data);
+  for (size_t i = 0; i < size; ++i) h = (h ^ p[i]) * 0x100000001B3ULL;
+  return h;
+}
+
+template <typename T>
+void Put(std::string& s, T v) {
+  s.append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+template <typename T>
+T Get(const std::string& s, size_t* at) {
+  T v;
+  std::memcpy(&v, s.data() + *at, sizeof(v));
+  *at += sizeof(v);
+  return v;
+}
+
+// Of the header before it and the payload.
+constexpr size_t kMinedChecksumAt = kMinedHeaderBytes - 8;
+uint64_t MinedChecksum(const char* header, const char* payload, size_t payload_bytes) {
+  return Fnv1a(payload, payload_bytes, Fnv1a(header, kMinedChecksumAt));
+}
+
+}  // namespace
+
+uint64_t MiningKey(const std::vector<uint8_t>& model, int word_label, const MineConfig& config) {
+  std::ostringstream fields;
+  fields.precision(17);
+  fields << "mine v" << kMinedVersion << '|' << word_label << '|' << config.word << '|' << config.seed << '|'
+         << config.stream_minutes << '|' << config.max_windows << '|' << config.min_score << '|'
+         << config.min_gap_frames << '|';
+  const std::string f = fields.str();
+  return Fnv1a(model.data(), model.size(), Fnv1a(f.data(), f.size()));
+}
+
+std::string EncodeMined(const MinedNegatives& mined, uint64_t key) {
+  const Dataset& d = mined.data;
+  if (d.size() != mined.scores.size() || d.x.size() != d.size() * static_cast<size_t>(d.frames) * d.features)
+    throw std::invalid_argument("mined windows and scores do not match");
+  std::string s(kMinedMagic, sizeof(kMinedMagic));
+  Put<uint32_t>(s, kMinedVersion);
+  Put<uint32_t>(s, 0);
+  Put<uint64_t>(s, key);
+  Put<uint64_t>(s, d.size());
+  Put<int32_t>(s, d.frames);
+  Put<int32_t>(s, d.features);
+  Put<uint64_t>(s, mined.peaks);
+  Put<double>(s, mined.minutes);
+  std::string payload(reinterpret_cast<const char*>(d.x.data()), d.x.size());
+  payload.append(reinterpret_cast<const char*>(mined.scores.data()), mined.scores.size() * sizeof(double));
+  Put<uint64_t>(s, MinedChecksum(s.data(), payload.data(), payload.size()));
+  return s + payload;
+}
+
+bool DecodeMined(const std::string& bytes, uint64_t key, MinedNegatives* out) {
+  if (bytes.size() < kMinedHeaderBytes || bytes.compare(0, sizeof(kMinedMagic), kMinedMagic, sizeof(kMinedMagic)) != 0)
+    return false;
+  size_t at = sizeof(kMinedMagic);
+  if (Get<uint32_t>(bytes, &at) != kMinedVersion) return false;
+  at += 4;
+  if (Get<uint64_t>(bytes, &at) != key) return false;
+  const uint64_t count = Get<uint64_t>(bytes, &at);
+  const int32_t frames = Get<int32_t>(bytes, &at);
+  const int32_t features = Get<int32_t>(bytes, &at);
+  const uint64_t peaks = Get<uint64_t>(bytes, &at);
+  const double minutes = Get<double>(bytes, &at);
+  const uint64_t checksum = Get<uint64_t>(bytes, &at);
+  const uint64_t payload = bytes.size() - kMinedHeaderBytes;
+  if (checksum != MinedChecksum(bytes.data(), bytes.data() + kMinedHeaderBytes, payload)) return false;
+  if (frames < 1 || features < 1 || frames > 4096 || features > 4096 || peaks < count) return false;
+  const uint64_t window = static_cast<uint64_t>(frames) * static_cast<uint64_t>(features);
+  if (count > payload / (window + sizeof(double)) || count * (window + sizeof(double)) != payload) return false;
+  MinedNegatives m;
+  m.data.frames = frames;
+  m.data.features = features;
+  const char* p = bytes.data() + kMinedHeaderBytes;
+  m.data.x.assign(reinterpret_cast<const int8_t*>(p), reinterpret_cast<const int8_t*>(p) + count * window);
+  m.scores.resize(count);
+  std::memcpy(m.scores.data(), p + count * window, count * sizeof(double));
+  m.data.labels.assign(count, 0);
+  m.data.kinds.assign(count, static_cast<uint8_t>(ClipKind::kSpeechStream));
+  m.data.from_cache = true;
+  m.peaks = peaks;
+  m.minutes = minutes;
+  *out = std::move(m);
+  return true;
 }
 
 nlohmann::json EvalReportJson(const EvalReport& report) {

@@ -131,6 +131,18 @@ struct MinedNegatives {
 MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_label, const MineConfig& config,
                                  const ProgressFn& progress = {});
 
+// Mined windows kept on disk, so rerunning an interrupted `tinyml train`
+// does not mine again. MiningKey hashes what MineHardNegatives' result
+// depends on that the caller can see: the model's bytes, the label and every
+// MineConfig field but `workers` (the stream generator's voices, word list
+// and noise files are not in it). EncodeMined's bytes: a 64-byte header
+// (magic, version, key, count, frames, features, peaks, minutes, checksum),
+// then the windows and their scores. DecodeMined returns false and leaves
+// *out alone for bytes of another key, a bad header, size or checksum.
+uint64_t MiningKey(const std::vector<uint8_t>& model, int word_label, const MineConfig& config);
+std::string EncodeMined(const MinedNegatives& mined, uint64_t key);
+bool DecodeMined(const std::string& bytes, uint64_t key, MinedNegatives* out);
+
 // Matches detections to spoken words: in word order, each word takes the
 // first unused detection in [start_s, end_s + tolerance_s]. Returns the
 // number of words hit; *false_accepts = detections left unmatched.
