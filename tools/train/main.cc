@@ -678,7 +678,7 @@ int Main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
   app.add_option("--mine-min-score", opt.mine_min_score,
-                 "keep only mined windows the first model scores at least this high (raw score 0..1)")
+                 "keep only mined windows the mining model scores at least this high (raw score 0..1)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--mine-fine-tune", opt.mine_fine_tune,
