@@ -293,6 +293,31 @@ TEST(MinedFile, RoundTripsAndRejectsAnotherKeyOrDamagedBytes) {
   EXPECT_EQ(untouched.peaks, 99u);
   EXPECT_TRUE(untouched.data.x.empty());
 
+  // Header fields that lie, under a valid checksum (FNV-1a of the first 56
+  // bytes, then of the payload, stored at 56): refused without allocating.
+  auto resealed = [&](size_t at, const void* value, size_t n) {
+    std::string b = bytes;
+    std::memcpy(&b[at], value, n);
+    uint64_t h = 0xCBF29CE484222325ULL;
+    for (size_t i = 0; i < b.size(); ++i) {
+      if (i >= 56 && i < 64) continue;
+      h = (h ^ static_cast<uint8_t>(b[i])) * 0x100000001B3ULL;
+    }
+    std::memcpy(&b[56], &h, 8);
+    return b;
+  };
+  const uint64_t same_key = 42;
+  ASSERT_TRUE(DecodeMined(resealed(16, &same_key, 8), 42, &back));  // the checksum rule is as stated
+  const uint64_t huge = uint64_t{1} << 62, six = 6, four = 4;
+  const int32_t zero = 0, big = 1 << 20, two = 2;
+  EXPECT_FALSE(DecodeMined(resealed(24, &huge, 8), 42, &untouched));   // count
+  EXPECT_FALSE(DecodeMined(resealed(24, &six, 8), 42, &untouched));    // one window more than there is
+  EXPECT_FALSE(DecodeMined(resealed(32, &zero, 4), 42, &untouched));   // frames
+  EXPECT_FALSE(DecodeMined(resealed(32, &big, 4), 42, &untouched));
+  EXPECT_FALSE(DecodeMined(resealed(36, &two, 4), 42, &untouched));    // features
+  EXPECT_FALSE(DecodeMined(resealed(40, &four, 8), 42, &untouched));   // fewer peaks than windows
+  EXPECT_EQ(untouched.peaks, 99u);
+
   // Nothing mined is a valid file too.
   MinedNegatives none;
   none.data.frames = 49;
