@@ -18,8 +18,8 @@ void TransposeTyped(const TransposeParams& params, const Shape& input_shape, con
   for (int d = rank - 2; d >= 0; --d) input_stride[d] = input_stride[d + 1] * input_shape.dims[d + 1];
   // Walk the output in order; `step[i]` is how far the input moves when
   // output index i advances.
-  int32_t out_dims[kMaxRank];
-  int64_t step[kMaxRank];
+  int32_t out_dims[kMaxRank] = {};
+  int64_t step[kMaxRank] = {};
   int64_t total = 1;
   for (int i = 0; i < rank; ++i) {
     out_dims[i] = input_shape.dims[params.perm[i]];
