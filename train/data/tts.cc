@@ -12,6 +12,7 @@ extern "C" {
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,6 +29,22 @@ cst_voice* register_cmu_us_kal16(const char* voxdir);
 cst_voice* register_cmu_us_slt(const char* voxdir);
 cst_voice* register_cmu_us_awb(const char* voxdir);
 cst_voice* register_cmu_us_rms(const char* voxdir);
+}
+
+// flite reports each diphone its kal voices lack ("flite: udb failed to find
+// entry for: y-r") on stderr and carries on with a stand-in unit: harmless,
+// but over hours of generated speech a stray line now and then between the
+// progress bars. libflite calls cst_errmsg through its PLT, so this
+// definition replaces libflite's: that one message is dropped, every other
+// one goes to stderr as before.
+extern "C" int cst_errmsg(const char* fmt, ...) {
+  static constexpr char kMissingDiphone[] = "flite: udb failed to find entry for";
+  if (fmt == nullptr || std::strncmp(fmt, kMissingDiphone, sizeof(kMissingDiphone) - 1) == 0) return 0;
+  va_list args;
+  va_start(args, fmt);
+  const int n = std::vfprintf(stderr, fmt, args);
+  va_end(args);
+  return n;
 }
 
 namespace tinyml::train {
