@@ -520,7 +520,7 @@ bool DecodeMined(const std::string& bytes, uint64_t key, MinedNegatives* out) {
   const char* p = bytes.data() + kMinedHeaderBytes;
   m.data.x.assign(reinterpret_cast<const int8_t*>(p), reinterpret_cast<const int8_t*>(p) + count * window);
   m.scores.resize(count);
-  std::memcpy(m.scores.data(), p + count * window, count * sizeof(double));
+  if (count > 0) std::memcpy(m.scores.data(), p + count * window, count * sizeof(double));
   m.data.labels.assign(count, 0);
   m.data.kinds.assign(count, static_cast<uint8_t>(ClipKind::kSpeechStream));
   m.data.from_cache = true;
