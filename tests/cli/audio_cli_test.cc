@@ -494,5 +494,40 @@ TEST_F(BundledModelTest, DetectUsesItByDefaultOnTheDemoRecording) {
   EXPECT_EQ(times.size(), 3u) << r.out;
 }
 
+TEST_F(BundledModelTest, PeaksAreWhatAThresholdMustStayBelowToFire) {
+  const Result r = Run("detect " + Quote(DemoPath()) + " --json --peaks");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  double peak = -1.0, peak_time = -1.0;
+  size_t peaks = 0;
+  for (const std::string& line : Lines(r.out)) {
+    const auto j = nlohmann::json::parse(line);
+    if (!j.value("peak", false)) continue;
+    ++peaks;
+    if (j["label"] == "marvin") {
+      peak = j["score"].get<double>();
+      peak_time = j["time_s"].get<double>();
+    }
+  }
+  EXPECT_EQ(peaks, 2u) << r.out;  // background and marvin
+  ASSERT_GT(peak, 0.5) << r.out;
+  EXPECT_TRUE((peak_time >= 1.96 && peak_time <= 3.43) || (peak_time >= 9.94 && peak_time <= 11.25) ||
+              (peak_time >= 17.80 && peak_time <= 19.31))
+      << r.out;  // during or just after a spoken "marvin"
+  // Just below the peak the word fires; just above it nothing does.
+  char below[32], above[32];
+  std::snprintf(below, sizeof(below), "%.4f", peak - 0.002);
+  std::snprintf(above, sizeof(above), "%.4f", peak + 0.002);
+  const Result fires = Run("detect " + Quote(DemoPath()) + " --json --cooldown-ms 0 --threshold " + below);
+  ASSERT_EQ(fires.exit_code, 0) << fires.err;
+  EXPECT_NE(fires.out.find("\"marvin\""), std::string::npos) << fires.out;
+  const Result silent = Run("detect " + Quote(DemoPath()) + " --json --threshold " + above);
+  ASSERT_EQ(silent.exit_code, 0) << silent.err;
+  EXPECT_EQ(silent.out.find("\"marvin\""), std::string::npos) << silent.out;
+  // The table form says the same.
+  const Result table = Run("detect " + Quote(DemoPath()) + " --peaks");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("highest smoothed score of each label"), std::string::npos) << table.out;
+}
+
 }  // namespace
 }  // namespace tinyml

@@ -14,6 +14,7 @@ namespace {
 struct DetectArgs {
   std::string audio;
   KwsOptions kws;
+  bool peaks = false;
 };
 
 int RunDetect(const DetectArgs& args) {
@@ -25,12 +26,28 @@ int RunDetect(const DetectArgs& args) {
   session.Push(samples.data(), samples.size(), [&](const Detection& d) { detections.push_back(d); });
   if (args.kws.json) {
     for (const Detection& d : detections) std::cout << session.Format(d, true) << "\n";
+    if (args.peaks) {
+      for (const Detection& p : session.peaks()) {
+        if (p.frame_index < 0) continue;
+        std::string line = session.Format(p, true);
+        line.insert(1, "\"peak\":true,");
+        std::cout << line << "\n";
+      }
+    }
   } else {
     std::cout << args.audio << ": " << samples.size() / 16000.0 << " s, frontend " << session.frontend_name() << ", "
               << detections.size() << (detections.size() == 1 ? " detection" : " detections") << "\n";
     if (!detections.empty()) {
       std::cout << KwsSession::TableHeader() << "\n";
       for (const Detection& d : detections) std::cout << session.Format(d, false) << "\n";
+    }
+    if (args.peaks) {
+      if (session.peaks().empty() || session.peaks().front().frame_index < 0) {
+        std::cout << "highest scores: none (too short for one model run)\n";
+      } else {
+        std::cout << "highest smoothed score of each label, and when:\n" << KwsSession::TableHeader() << "\n";
+        for (const Detection& p : session.peaks()) std::cout << session.Format(p, false) << "\n";
+      }
     }
   }
   return kExitOk;
@@ -46,6 +63,9 @@ void AddDetectCommand(CLI::App& app, Action* action) {
       ->required()
       ->type_name("AUDIO");
   AddKwsOptions(sub, &args->kws);
+  sub->add_flag("--peaks", args->peaks,
+                "also print each label's highest smoothed score and when it came (what a threshold must stay "
+                "below to fire; JSON: lines with \"peak\":true)");
   sub->footer(
       "Examples:\n"
       "  tinyml detect talk.wav --model micro_speech_quantized.tflite --labels silence,unknown,yes,no\n"

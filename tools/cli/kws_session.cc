@@ -210,8 +210,33 @@ void KwsSession::Push(const int16_t* samples, size_t count, const std::function<
     (*static_cast<const std::function<void(const Detection&)>*>(context))(d);
   };
   auto* context = const_cast<std::function<void(const Detection&)>*>(&on_detection);
-  if (pipeline_.Push(samples, count, trampoline, context) != Status::kOk) {
-    throw tools::FileError(options_.model, pipeline_.error());
+  if (peaks_.size() != labels_.size()) {
+    peaks_.assign(labels_.size(), Detection{});
+    for (size_t i = 0; i < peaks_.size(); ++i) {
+      peaks_[i].label = static_cast<int32_t>(i);
+      peaks_[i].frame_index = -1;
+    }
+  }
+  // One hop at a time: each piece completes at most one frame, so every
+  // invoke's smoothed scores are seen (the same pieces the pipeline cuts).
+  const Detector& detector = pipeline_.detector();
+  const size_t hop = static_cast<size_t>(std::max<int32_t>(1, frontend_config_.hop_samples));
+  for (size_t done = 0; done < count;) {
+    const size_t n = std::min(hop, count - done);
+    const int64_t invokes = detector.invokes();
+    if (pipeline_.Push(samples + done, n, trampoline, context) != Status::kOk) {
+      throw tools::FileError(options_.model, pipeline_.error());
+    }
+    done += n;
+    if (detector.invokes() == invokes) continue;
+    const int64_t frame = detector.frames_seen() - 1;
+    for (size_t i = 0; i < peaks_.size(); ++i) {
+      const int32_t score = detector.smoothed_scores()[i];
+      if (peaks_[i].frame_index >= 0 && score <= peaks_[i].score) continue;
+      peaks_[i].score = score;
+      peaks_[i].frame_index = frame;
+      peaks_[i].time_ms = frame * detector.config().hop_ms + detector.config().window_ms;
+    }
   }
 }
 

@@ -53,6 +53,11 @@ class KwsSession {
   // Runs samples through; calls `on_detection` for each detection.
   void Push(const int16_t* samples, size_t count, const std::function<void(const Detection&)>& on_detection);
 
+  // Each label's highest smoothed score over everything pushed so far, as a
+  // Detection (frame and time of the first invoke that reached it; score 0
+  // at frame -1 before any invoke), in label order.
+  const std::vector<Detection>& peaks() const { return peaks_; }
+
   const std::vector<std::string>& labels() const { return labels_; }
   const std::string& model_path() const { return options_.model; }
   double threshold() const { return options_.threshold; }
@@ -75,6 +80,7 @@ class KwsSession {
   FrontendConfig frontend_config_;
   tools::AlignedBuffer memory_;
   KwsPipeline pipeline_;
+  std::vector<Detection> peaks_;
 };
 
 }  // namespace tinyml::cli
