@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "data/augment.h"
+#include "data/hash.h"
 #include "data/phonemes.h"
 #include "data/resample.h"
 #include "data/workers.h"
@@ -92,15 +93,6 @@ class Rng {
   uint64_t s_[4];
 };
 
-uint64_t Fnv1a(const void* data, size_t size, uint64_t h = 0xCBF29CE484222325ULL) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  for (size_t i = 0; i < size; ++i) {
-    h ^= p[i];
-    h *= 0x100000001B3ULL;
-  }
-  return h;
-}
-uint64_t Fnv1a(const std::string& s) { return Fnv1a(s.data(), s.size()); }
 
 std::string Hex64(uint64_t v) {
   char buf[17];

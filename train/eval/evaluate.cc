@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "common/model_file.h"
+#include "data/hash.h"
 #include "kws/pipeline.h"
 #include "tinyml/detector.h"
 #include "tinyml/frontend.h"
@@ -440,12 +441,6 @@ constexpr char kMinedMagic[8] = {'T', 'M', 'L', 'M', 'I', 'N', 'E', 'D'};
 constexpr uint32_t kMinedVersion = 1;
 constexpr size_t kMinedHeaderBytes = 64;
 
-uint64_t Fnv1a(const void* data, size_t size, uint64_t h = 0xCBF29CE484222325ULL) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  for (size_t i = 0; i < size; ++i) h = (h ^ p[i]) * 0x100000001B3ULL;
-  return h;
-}
-
 template <typename T>
 void Put(std::string& s, T v) {
   s.append(reinterpret_cast<const char*>(&v), sizeof(v));
@@ -473,8 +468,7 @@ uint64_t MiningKey(const std::vector<uint8_t>& model, int word_label, const Mine
   fields << "mine v" << kMinedVersion << '|' << word_label << '|' << config.word << '|' << config.seed << '|'
          << config.stream_minutes << '|' << config.max_windows << '|' << config.min_score << '|'
          << config.min_gap_frames << '|';
-  const std::string f = fields.str();
-  return Fnv1a(model.data(), model.size(), Fnv1a(f.data(), f.size()));
+  return Fnv1a(model.data(), model.size(), Fnv1a(fields.str()));
 }
 
 std::string EncodeMined(const MinedNegatives& mined, uint64_t key) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "data/hash.h"
 #include "model/qat.h"
 #include "tinyml/frontend.h"
 
@@ -25,11 +26,9 @@ constexpr double kQatCostFactor = 1.7;  // a QAT epoch against a float epoch (me
 using Clock = std::chrono::steady_clock;
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
-uint64_t Fnv(uint64_t h, const void* data, size_t bytes) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  for (size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  return h;
-}
+// The run key's starting value: FNV's offset basis a digit short, as the
+// keys of existing checkpoints were made with it (kept so they resume).
+constexpr uint64_t kRunKeyBasis = 1469598103934665603ull;
 
 void CheckDataset(const Dataset& d, const char* what, bool allow_empty) {
   if (d.size() == 0 && allow_empty) return;
@@ -341,11 +340,11 @@ TrainResult Trainer::Run() {
     std::ifstream in(config_.init_checkpoint, std::ios::binary);
     if (!in) throw std::invalid_argument(config_.init_checkpoint + ": cannot read the checkpoint to fine-tune");
     init_bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    desc += "|init " + std::to_string(Fnv(1469598103934665603ull, init_bytes_.data(), init_bytes_.size()));
+    desc += "|init " + std::to_string(Fnv1a(init_bytes_.data(), init_bytes_.size(), kRunKeyBasis));
   }
-  key_ = Fnv(1469598103934665603ull, desc.data(), desc.size());
-  key_ = Fnv(key_, train_.x.data(), train_.x.size());
-  key_ = Fnv(key_, train_.labels.data(), train_.labels.size());
+  key_ = Fnv1a(desc, kRunKeyBasis);
+  key_ = Fnv1a(train_.x.data(), train_.x.size(), key_);
+  key_ = Fnv1a(train_.labels.data(), train_.labels.size(), key_);
   key_ &= 0x7fffffffffffffffull;
 
   TrainResult result;
