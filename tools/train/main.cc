@@ -386,15 +386,12 @@ int Run(const Options& opt) {
     const std::filesystem::path dir(out);
     const std::string first = (dir / (label + "-before-mining.tflite")).string();
     tools::WriteFileAtomic(first, file.data(), file.size());
-    mining = {{"minutes", 0.0},
-              {"peaks", 0},
-              {"windows", 0},
-              {"first_model", first},
+    mining = {{"first_model", first},
               {"first_epochs", tr.epochs_run},
               {"first_val_accuracy", tr.val_accuracy},
               {"min_score", opt.mine_min_score},
-              {"fine_tune_epochs", opt.mine_fine_tune},
-              {"rounds", nlohmann::json::array()}};
+              {"fine_tune_epochs", opt.mine_fine_tune}};
+    nlohmann::json& rounds = mining["rounds"] = nlohmann::json::array();
     Dataset grown = train;
     std::string last_checkpoint = (dir / "checkpoints" / "checkpoint.pt").string();
     for (int round = 1; round <= opt.mine_rounds; ++round) {
@@ -436,17 +433,8 @@ int Run(const Options& opt) {
         r["highest_score"] = mined.scores.front();
         r["lowest_score"] = mined.scores.back();
       }
-      mining["minutes"] = mining["minutes"].get<double>() + mined.minutes;
-      mining["peaks"] = mining["peaks"].get<size_t>() + mined.peaks;
-      mining["windows"] = mining["windows"].get<size_t>() + n;
-      if (round == 1 && n > 0) {
-        mining["highest_score"] = mined.scores.front();
-        mining["lowest_score"] = mined.scores.back();
-      }
-      if (n == 0) {  // the model fires on nothing left to mine: done
-        mining["rounds"].push_back(r);
-        break;
-      }
+      rounds.push_back(r);
+      if (n == 0) break;  // the model fires on nothing left to mine: done
       grown.x.insert(grown.x.end(), mined.data.x.begin(), mined.data.x.end());
       grown.labels.insert(grown.labels.end(), mined.data.labels.begin(), mined.data.labels.end());
       grown.kinds.insert(grown.kinds.end(), mined.data.kinds.begin(), mined.data.kinds.end());
@@ -462,12 +450,26 @@ int Run(const Options& opt) {
       tr = TrainModel(choice.arch, grown, val, again, cb);
       file = ExportTflite(tr.model, Description(opt.word, 0.5));
       last_checkpoint = (std::filesystem::path(again.checkpoint_dir) / "checkpoint.pt").string();
-      r["val_accuracy"] = tr.val_accuracy;
-      mining["rounds"].push_back(r);
+      rounds.back()["val_accuracy"] = tr.val_accuracy;
       if (round < opt.mine_rounds) {
         const std::string between = (dir / (label + "-mining-round-" + std::to_string(round) + ".tflite")).string();
         tools::WriteFileAtomic(between, file.data(), file.size());
       }
+    }
+    // Totals over the rounds; the score range is the first round's.
+    double minutes = 0.0;
+    size_t peaks = 0, windows = 0;
+    for (const nlohmann::json& r : rounds) {
+      minutes += r["minutes"].get<double>();
+      peaks += r["peaks"].get<size_t>();
+      windows += r["windows"].get<size_t>();
+    }
+    mining["minutes"] = minutes;
+    mining["peaks"] = peaks;
+    mining["windows"] = windows;
+    if (rounds[0].contains("highest_score")) {
+      mining["highest_score"] = rounds[0]["highest_score"];
+      mining["lowest_score"] = rounds[0]["lowest_score"];
     }
   }
 #else
