@@ -29,9 +29,9 @@ int RunDetect(const DetectArgs& args) {
     if (args.peaks) {
       for (const Detection& p : session.peaks()) {
         if (p.frame_index < 0) continue;
-        std::string line = session.Format(p, true);
-        line.insert(1, "\"peak\":true,");
-        std::cout << line << "\n";
+        nlohmann::json j = session.ToJson(p);
+        j["peak"] = true;
+        std::cout << j.dump() << "\n";
       }
     }
   } else {

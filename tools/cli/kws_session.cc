@@ -199,6 +199,11 @@ KwsSession::KwsSession(const KwsOptions& given) : options_(given) {
       throw tools::FileError(options.model, pipeline_.detector().error());
     }
   }
+  peaks_.resize(labels_.size());
+  for (size_t i = 0; i < peaks_.size(); ++i) {
+    peaks_[i].label = static_cast<int32_t>(i);
+    peaks_[i].frame_index = -1;
+  }
 }
 
 std::string KwsSession::frontend_name() const {
@@ -210,13 +215,6 @@ void KwsSession::Push(const int16_t* samples, size_t count, const std::function<
     (*static_cast<const std::function<void(const Detection&)>*>(context))(d);
   };
   auto* context = const_cast<std::function<void(const Detection&)>*>(&on_detection);
-  if (peaks_.size() != labels_.size()) {
-    peaks_.assign(labels_.size(), Detection{});
-    for (size_t i = 0; i < peaks_.size(); ++i) {
-      peaks_[i].label = static_cast<int32_t>(i);
-      peaks_[i].frame_index = -1;
-    }
-  }
   // One hop at a time: each piece completes at most one frame, so every
   // invoke's smoothed scores are seen (the same pieces the pipeline cuts).
   const Detector& detector = pipeline_.detector();
@@ -242,18 +240,20 @@ void KwsSession::Push(const int16_t* samples, size_t count, const std::function<
 
 std::string KwsSession::TableHeader() { return "  time_s  label                 score"; }
 
+nlohmann::json KwsSession::ToJson(const Detection& d) const {
+  nlohmann::json j;
+  j["time_s"] = std::round(static_cast<double>(d.time_ms)) / 1000.0;
+  j["label"] = labels_[d.label];
+  j["label_index"] = d.label;
+  j["score"] = std::round(static_cast<double>(d.score) / kScoreOne * 10000.0) / 10000.0;
+  j["frame"] = d.frame_index;
+  return j;
+}
+
 std::string KwsSession::Format(const Detection& d, bool json) const {
+  if (json) return ToJson(d).dump();
   const double time_s = static_cast<double>(d.time_ms) / 1000.0;
   const double score = static_cast<double>(d.score) / kScoreOne;
-  if (json) {
-    nlohmann::json j;
-    j["time_s"] = std::round(time_s * 1000.0) / 1000.0;
-    j["label"] = labels_[d.label];
-    j["label_index"] = d.label;
-    j["score"] = std::round(score * 10000.0) / 10000.0;
-    j["frame"] = d.frame_index;
-    return j.dump();
-  }
   char line[256];
   std::snprintf(line, sizeof(line), "%8.2f  %-20s %6.3f", time_s, labels_[d.label].c_str(), score);
   return line;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,7 +68,9 @@ class KwsSession {
   std::string frontend_name() const;
   KwsPipeline& pipeline() { return pipeline_; }
 
-  // One detection as a JSON line or a table row (see PrintHeader()).
+  // One detection as a JSON object, or formatted as a JSON line or a table
+  // row (see TableHeader()).
+  nlohmann::json ToJson(const Detection& d) const;
   std::string Format(const Detection& d, bool json) const;
   static std::string TableHeader();
 
