@@ -33,8 +33,14 @@ enum class TensorType : uint8_t {
 
 // "FLOAT32", "INT8", ...; "UNKNOWN" outside the enum.
 const char* TensorTypeName(TensorType type);
-// Bytes per element, or 0 for types the runtime cannot store (string, int4...).
+// Bytes per element, or 0 for types the runtime cannot store as whole
+// bytes per element (string, int4...).
 size_t TensorTypeBytes(TensorType type);
+// Bytes `elements` values of `type` take in a buffer: elements *
+// TensorTypeBytes(type), or for int4 (constant weights only) (elements + 1)
+// / 2, two values a byte, the first in the low nibble; 0 for types the
+// runtime cannot store.
+uint64_t TensorDataBytes(TensorType type, uint64_t elements);
 
 // Highest rank any tensor may have. TFLite's broadcasting kernels go to 6.
 constexpr int kMaxRank = 6;

@@ -67,6 +67,11 @@ size_t TensorTypeBytes(TensorType type) {
   }
 }
 
+uint64_t TensorDataBytes(TensorType type, uint64_t elements) {
+  if (type == TensorType::kInt4) return (elements + 1) / 2;
+  return elements * TensorTypeBytes(type);
+}
+
 const char* BuiltinOpName(int32_t code) {
   // The schema's names in code order, NUL-separated (no pointer table).
   static const char kNames[] =

@@ -38,9 +38,7 @@ int32_t BuiltinCode(const FbTable& code) {
 
 }  // namespace
 
-uint64_t TensorMeta::Bytes() const {
-  return static_cast<uint64_t>(shape.FlatSize()) * TensorTypeBytes(type);
-}
+uint64_t TensorMeta::Bytes() const { return TensorDataBytes(type, static_cast<uint64_t>(shape.FlatSize())); }
 
 #if TINYML_ERROR_MESSAGES
 Status Model::Fail(Status status, const char* what, int64_t index, const char* detail) {
@@ -184,8 +182,16 @@ Status Model::VerifyTensor(int32_t index) {
       return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("too large"));
     elements *= static_cast<uint32_t>(dim);
   }
-  const uint32_t element_bytes = static_cast<uint32_t>(TensorTypeBytes(m.type));
-  if (element_bytes == 0) {
+  if (m.type == TensorType::kInt4) {
+    // Packed weights (two a byte) for int8 convolutions and fully connected
+    // layers: the runtime never writes or plans int4 memory.
+    if (m.const_bytes == 0)
+      return Fail(Status::kUnsupportedType, kWhat, index,
+                  TINYML_MSG("INT4 is supported only for constant weights (this tensor has no data)"));
+    if (m.const_bytes != (static_cast<uint64_t>(elements) + 1) / 2)
+      return Fail(Status::kInvalidModel, kWhat, index,
+                  TINYML_MSG("constant data size does not match its shape (INT4: two values a byte)"));
+  } else if (TensorTypeBytes(m.type) == 0) {
 #if TINYML_ERROR_MESSAGES
     MessageBuilder msg(error_, sizeof(error_));
     msg.Add(kWhat).Add(" ").Add(index).Add(TINYML_MSG(": type ")).Add(TensorTypeName(m.type))
@@ -193,9 +199,10 @@ Status Model::VerifyTensor(int32_t index) {
 #endif
     return Status::kUnsupportedType;
   }
-  if (elements > kMaxTensorBytes / element_bytes)
+  const uint32_t element_bytes = static_cast<uint32_t>(TensorTypeBytes(m.type));
+  if (element_bytes > 0 && elements > kMaxTensorBytes / element_bytes)
     return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("too large"));
-  if (m.const_bytes > 0) {
+  if (m.const_bytes > 0 && element_bytes > 0) {
     if (m.const_bytes != elements * element_bytes)
       return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("constant data size does not match its shape"));
     if (reinterpret_cast<uintptr_t>(m.const_data) % element_bytes != 0)

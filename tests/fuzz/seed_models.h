@@ -67,19 +67,37 @@ inline std::vector<uint8_t> Binary(BuiltinOp op, TensorType type, std::vector<in
   return b.Finish();
 }
 
-inline std::vector<uint8_t> ConvInt8(bool depthwise, Padding padding, int stride, bool with_bias) {
+// n values over [-8, 7] for INT4 weights.
+inline std::vector<int8_t> Int4Ramp(size_t n, int step) {
+  std::vector<int8_t> v = Ramp<int8_t>(n, 0, step, 16);
+  for (int8_t& x : v) x = static_cast<int8_t>(x - 8);
+  return v;
+}
+
+// Filter values as `type`: INT8 as given, INT4 (values in [-8, 7]) packed.
+inline int Weights(ModelBuilder& b, TensorType type, std::vector<int32_t> shape, const std::vector<int8_t>& values,
+                   QuantParams quant) {
+  if (type != TensorType::kInt4) return b.AddConst<int8_t>(type, std::move(shape), values, std::move(quant), "weights");
+  const std::vector<uint8_t> packed = writer::PackInt4(values);
+  return b.AddConstTensor(type, std::move(shape), packed.data(), packed.size(), std::move(quant), "weights");
+}
+
+// `filter`: kInt8, or kInt4 (the weights in [-8, 7], packed).
+inline std::vector<uint8_t> ConvInt8(bool depthwise, Padding padding, int stride, bool with_bias,
+                                     TensorType filter = TensorType::kInt8) {
   ModelBuilder b;
   const int in = b.AddTensor(TensorType::kInt8, {1, 5, 5, 2}, Q(0.5f, -3), "input");
+  const bool int4 = filter == TensorType::kInt4;
   int w;
   int out_c;
   if (depthwise) {
     out_c = 4;  // depth_multiplier 2
-    w = b.AddConst<int8_t>(TensorType::kInt8, {1, 3, 3, 4}, Ramp<int8_t>(36, -18, 5, 37),
-                           QuantParams::PerChannel({0.01f, 0.02f, 0.03f, 0.04f}, 3), "weights");
+    w = Weights(b, filter, {1, 3, 3, 4}, int4 ? Int4Ramp(36, 5) : Ramp<int8_t>(36, -18, 5, 37),
+                QuantParams::PerChannel({0.01f, 0.02f, 0.03f, 0.04f}, 3));
   } else {
     out_c = 3;
-    w = b.AddConst<int8_t>(TensorType::kInt8, {3, 3, 3, 2}, Ramp<int8_t>(54, -27, 7, 55),
-                           QuantParams::PerChannel({0.01f, 0.02f, 0.03f}, 0), "weights");
+    w = Weights(b, filter, {3, 3, 3, 2}, int4 ? Int4Ramp(54, 7) : Ramp<int8_t>(54, -27, 7, 55),
+                QuantParams::PerChannel({0.01f, 0.02f, 0.03f}, 0));
   }
   int bias = -1;
   if (with_bias) {
@@ -116,13 +134,14 @@ inline std::vector<uint8_t> ConvFloat() {
   return b.Finish();
 }
 
-inline std::vector<uint8_t> FullyConnected(TensorType type, bool with_bias) {
+inline std::vector<uint8_t> FullyConnected(TensorType type, bool with_bias, TensorType filter = TensorType::kInt8) {
   ModelBuilder b;
   const bool q = type == TensorType::kInt8;
   const int in = b.AddTensor(type, {2, 6}, q ? Q(0.1f, 4) : QuantParams{});
   int w;
   if (q) {
-    w = b.AddConst<int8_t>(TensorType::kInt8, {3, 6}, Ramp<int8_t>(18, -9, 11, 19), Q(0.02f, 0));
+    w = Weights(b, filter, {3, 6},
+                filter == TensorType::kInt4 ? Int4Ramp(18, 11) : Ramp<int8_t>(18, -9, 11, 19), Q(0.02f, 0));
   } else {
     w = b.AddConst<float>(TensorType::kFloat32, {3, 6}, Ramp<float>(18, -9, 1, 19));
   }
@@ -291,9 +310,12 @@ inline std::vector<SeedModel> SeedModels() {
   add("conv_int8_valid_s2_nobias", ConvInt8(false, Padding::kValid, 2, false));
   add("dwconv_int8_same_s2", ConvInt8(true, Padding::kSame, 2, true));
   add("dwconv_int8_valid_s1_nobias", ConvInt8(true, Padding::kValid, 1, false));
+  add("conv_int4_weights", ConvInt8(false, Padding::kSame, 1, true, TensorType::kInt4));
+  add("dwconv_int4_weights", ConvInt8(true, Padding::kValid, 1, true, TensorType::kInt4));
   add("conv_float", ConvFloat());
   add("fc_int8", FullyConnected(kI8, true));
   add("fc_int8_nobias", FullyConnected(kI8, false));
+  add("fc_int4_weights", FullyConnected(kI8, true, TensorType::kInt4));
   add("fc_float", FullyConnected(kF32, true));
   for (TensorType t : {kI8, kF32}) {
     const std::string s = t == kI8 ? "_int8" : "_float";

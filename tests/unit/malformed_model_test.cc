@@ -227,7 +227,7 @@ TEST(MalformedModel, TruncatedAtEveryLength) {
 }
 
 TEST(MalformedModel, EveryByteFlipped) {
-  for (const char* name : {"small_network_custom", "fc_int8", "mean_int8"}) {
+  for (const char* name : {"small_network_custom", "fc_int8", "mean_int8", "conv_int4_weights"}) {
     const std::vector<uint8_t> seed = Seed(name);
     int rejected = 0;
     int runs = 0;

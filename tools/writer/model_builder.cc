@@ -227,6 +227,16 @@ void ModelBuilder::AddCustomOperator(const std::string& name, std::vector<int32_
   impl_->operators.push_back(std::move(def));
 }
 
+std::vector<uint8_t> PackInt4(const std::vector<int8_t>& values) {
+  std::vector<uint8_t> packed((values.size() + 1) / 2, 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const int v = values[i];
+    if (v < -8 || v > 7) throw std::invalid_argument("PackInt4: value outside [-8, 7]: " + std::to_string(v));
+    packed[i / 2] |= static_cast<uint8_t>((v & 0x0f) << (i % 2 == 0 ? 0 : 4));
+  }
+  return packed;
+}
+
 void ModelBuilder::SetInputs(std::vector<int32_t> inputs) { impl_->inputs = std::move(inputs); }
 void ModelBuilder::SetOutputs(std::vector<int32_t> outputs) { impl_->outputs = std::move(outputs); }
 void ModelBuilder::SetDescription(std::string description) { impl_->description = std::move(description); }

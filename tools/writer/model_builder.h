@@ -37,6 +37,11 @@ struct QuantParams {
   }
 };
 
+// TFLite's packed INT4 constant layout: two values a byte, the first in the
+// low nibble (an odd count leaves the last high nibble 0). Throws
+// std::invalid_argument for a value outside [-8, 7].
+std::vector<uint8_t> PackInt4(const std::vector<int8_t>& values);
+
 // .tflite enum values.
 enum class Padding : int8_t { kSame = 0, kValid = 1 };
 enum class Activation : int8_t { kNone = 0, kRelu = 1, kReluN1To1 = 2, kRelu6 = 3, kTanh = 4 };

@@ -39,6 +39,10 @@ __attribute__((optimize("Os"))) int64_t AccBound(const int8_t* first, int32_t co
     const int32_t f = first[k * stride];
     abs_sum += f < 0 ? -f : f;
   }
+  return AccBoundFromAbsSum(abs_sum, bias, input_offset);
+}
+
+__attribute__((optimize("Os"))) int64_t AccBoundFromAbsSum(int64_t abs_sum, int32_t bias, int32_t input_offset) {
   const int64_t lo = -128 + static_cast<int64_t>(input_offset);
   const int64_t hi = 127 + static_cast<int64_t>(input_offset);
   const int64_t a = lo < 0 ? -lo : lo;

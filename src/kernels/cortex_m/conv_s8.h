@@ -53,6 +53,8 @@ struct ChannelQuant {
 // Bound on |sum(f[k] * (x + input_offset)) + bias| over all int8 x, for
 // the `count` filter values f[k] = first[k * stride] of one output channel.
 int64_t AccBound(const int8_t* first, int32_t count, int32_t stride, int32_t bias, int32_t input_offset);
+// The same bound from abs_sum = sum |f[k]| (for filters not stored as int8).
+int64_t AccBoundFromAbsSum(int64_t abs_sum, int32_t bias, int32_t input_offset);
 // The same for a convolution filter row of `depth` values.
 inline int64_t ConvAccBound(const int8_t* filter_row, int32_t depth, int32_t bias, int32_t input_offset) {
   return AccBound(filter_row, depth, 1, bias, input_offset);

@@ -20,6 +20,7 @@ Status PlanConv2d(OpContext& ctx, OpMemory* memory) {
   ConvSetup s;
   TINYML_RETURN_IF_ERROR(SetupConvOp(ctx, kDepthwise, &s));
   memory->persistent_bytes = ConvOpData::Bytes(s.type, s.num_channels);
+  memory->scratch_bytes = Int4UnpackBytes(ctx, kConvFilter);
   return Status::kOk;
 }
 
@@ -45,7 +46,7 @@ Status EvalS8(OpContext& ctx) {
   const Tensor& filter = ctx.input(kConvFilter);
   Tensor& output = ctx.output(0);
   ref::ConvPerChannelS8(data->params, data->multipliers(), data->shifts(), input.shape(),
-                        ctx.input_data<int8_t>(kConvInput), filter.shape(), ctx.input_data<int8_t>(kConvFilter),
+                        ctx.input_data<int8_t>(kConvInput), filter.shape(), Int8Weights(ctx, kConvFilter, ctx.scratch()),
                         ctx.has_input(kConvBias) ? ctx.input_data<int32_t>(kConvBias) : nullptr, output.shape(),
                         ctx.output_data<int8_t>(0));
   return Status::kOk;

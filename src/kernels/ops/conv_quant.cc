@@ -22,9 +22,9 @@ Status CheckConvTensors(OpContext& ctx, TensorMeta* input, TensorMeta* filter, T
   if (input->type != TensorType::kFloat32 && input->type != TensorType::kInt8)
     return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("input type not supported (float32, int8 only):"),
                     static_cast<int>(input->type));
-  if (filter->type != input->type)
+  if (filter->type != input->type && !(filter->type == TensorType::kInt4 && input->type == TensorType::kInt8))
     return ctx.Fail(Status::kUnsupportedType,
-                    TINYML_MSG("filter type must match the input (hybrid/int4 unsupported); filter type"),
+                    TINYML_MSG("filter type must match the input, or be int4 for int8 (no hybrid); filter type"),
                     static_cast<int>(filter->type));
   if (input->shape.rank != 4)
     return ctx.Fail(Status::kInvalidShape, TINYML_MSG("input must be rank 4; rank"), input->shape.rank);

@@ -19,7 +19,8 @@ constexpr int kConvFilter = 1;
 constexpr int kConvBias = 2;  // optional
 
 // Inputs (input, filter[, bias]) and one output; input, filter and output
-// float32 or int8 of one type (no 16x8, hybrid or int4) and rank 4.
+// float32 or int8 of one type (no 16x8 or hybrid; an int8 op's filter may
+// be int4, op_common.h) and rank 4.
 Status CheckConvTensors(OpContext& ctx, TensorMeta* input, TensorMeta* filter, TensorMeta* output);
 
 // The optional bias: int32 (int8 op) or float32, one value per channel.

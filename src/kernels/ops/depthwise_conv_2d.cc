@@ -21,6 +21,7 @@ Status PlanDepthwiseConv2d(OpContext& ctx, OpMemory* memory) {
   ConvSetup s;
   TINYML_RETURN_IF_ERROR(SetupConvOp(ctx, kDepthwise, &s));
   memory->persistent_bytes = DepthwiseOpData::Bytes(s.type, s.num_channels);
+  memory->scratch_bytes = Int4UnpackBytes(ctx, kConvFilter);
   return Status::kOk;
 }
 
@@ -48,7 +49,7 @@ Status EvalS8(OpContext& ctx) {
   Tensor& output = ctx.output(0);
   ref::DepthwiseConvPerChannelS8(data->params, data->multipliers(), data->shifts(), input.shape(),
                                  ctx.input_data<int8_t>(kConvInput), filter.shape(),
-                                 ctx.input_data<int8_t>(kConvFilter),
+                                 Int8Weights(ctx, kConvFilter, ctx.scratch()),
                                  ctx.has_input(kConvBias) ? ctx.input_data<int32_t>(kConvBias) : nullptr,
                                  output.shape(), ctx.output_data<int8_t>(0));
   return Status::kOk;

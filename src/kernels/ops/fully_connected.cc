@@ -74,9 +74,9 @@ Status Setup(OpContext& ctx, FullyConnectedSetup* s, int32_t* multipliers, int32
   if (output.type != input.type)
     return ctx.Fail(Status::kUnsupportedType, TINYML_MSG("output type differs from the input type; output type"),
                     static_cast<int>(output.type));
-  if (filter.type != input.type)
+  if (filter.type != input.type && !(filter.type == TensorType::kInt4 && input.type == TensorType::kInt8))
     return ctx.Fail(Status::kUnsupportedType,
-                    TINYML_MSG("filter type must match the input (hybrid and int4 filters unsupported); filter type"),
+                    TINYML_MSG("filter type must match the input, or be int4 for int8 (no hybrid); filter type"),
                     static_cast<int>(filter.type));
   s->type = input.type;
 
@@ -190,6 +190,7 @@ Status Plan(OpContext& ctx, OpMemory* memory) {
   uint32_t bytes = sizeof(FullyConnectedOpData);
   if (s.per_channel) bytes += 2u * sizeof(int32_t) * static_cast<uint32_t>(s.num_channels);
   memory->persistent_bytes = bytes;
+  memory->scratch_bytes = Int4UnpackBytes(ctx, kFilter);
   return Status::kOk;
 }
 
@@ -223,11 +224,12 @@ Status Prepare(OpContext& ctx) {
 Status EvalS8(OpContext& ctx) {
   FullyConnectedOpData* data = ctx.op_data_as<FullyConnectedOpData>();
   const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
+  const int8_t* filter = Int8Weights(ctx, kFilter, ctx.scratch());
   if (data->per_channel != 0) {
     ref::FullyConnectedPerChannelS8(data->params, Multipliers(data), Shifts(data), ctx.input_data<int8_t>(kInput),
-                                    ctx.input_data<int8_t>(kFilter), bias, ctx.output_data<int8_t>(0));
+                                    filter, bias, ctx.output_data<int8_t>(0));
   } else {
-    ref::FullyConnectedS8(data->params, ctx.input_data<int8_t>(kInput), ctx.input_data<int8_t>(kFilter), bias,
+    ref::FullyConnectedS8(data->params, ctx.input_data<int8_t>(kInput), filter, bias,
                           ctx.output_data<int8_t>(0));
   }
   return Status::kOk;

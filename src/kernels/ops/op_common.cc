@@ -75,6 +75,23 @@ Status CheckActivationQuantS8(OpContext& ctx, const TensorMeta& t, bool one_scal
   return Status::kOk;
 }
 
+void UnpackInt4(const uint8_t* packed, int64_t count, int8_t* out) {
+  for (int64_t i = 0; i < count; ++i) out[i] = Int4At(packed, i);
+}
+
+uint32_t Int4UnpackBytes(const OpContext& ctx, int index) {
+  const TensorMeta t = ctx.input_meta(index);
+  return t.type == TensorType::kInt4 ? static_cast<uint32_t>(t.shape.FlatSize()) : 0;  // verified < 2^31
+}
+
+const int8_t* Int8Weights(const OpContext& ctx, int index, void* scratch) {
+  const Tensor& t = ctx.input(index);
+  if (t.type != TensorType::kInt4) return ctx.input_data<int8_t>(index);
+  int8_t* out = static_cast<int8_t*>(scratch);
+  UnpackInt4(static_cast<const uint8_t*>(t.data), t.FlatSize(), out);
+  return out;
+}
+
 Status RequireInt8Input(OpContext& ctx, int index) {
   const TensorType type = ctx.input_meta(index).type;
   if (type != TensorType::kInt8)

@@ -36,6 +36,30 @@ inline Status GetOptions(OpContext& ctx, uint8_t expected, FbTable* options) {
   return Status::kOk;
 }
 
+// INT4 weights, as TFLite packs them: two values a byte, the first in the
+// low nibble, each sign-extended (-8..7). CONV_2D, DEPTHWISE_CONV_2D and
+// FULLY_CONNECTED with int8 activations accept them and, as TFLite Micro
+// does, unpack them into scratch before every eval and run the int8 kernel,
+// so results equal the int8 model with the same values.
+inline int8_t Int4At(const uint8_t* packed, int64_t i) {
+  const int32_t nibble = (i & 1) != 0 ? packed[i >> 1] >> 4 : packed[i >> 1] & 0x0f;
+  return static_cast<int8_t>(nibble >= 8 ? nibble - 16 : nibble);
+}
+void UnpackInt4(const uint8_t* packed, int64_t count, int8_t* out);
+// Scratch bytes to unpack input `index` (0 unless it is INT4).
+uint32_t Int4UnpackBytes(const OpContext& ctx, int index);
+// Input `index` as int8 values: its data, or INT4 unpacked into `scratch`
+// (Int4UnpackBytes of it).
+const int8_t* Int8Weights(const OpContext& ctx, int index, void* scratch);
+// An optimized kernel's scratch of `kernel_bytes` followed, 4-aligned, by
+// `unpacked` bytes for int4 weights (none when 0), and where those start.
+inline uint32_t ScratchWithInt4(uint32_t kernel_bytes, uint32_t unpacked) {
+  return unpacked == 0 ? kernel_bytes : ((kernel_bytes + 3u) & ~3u) + unpacked;
+}
+inline void* Int4Scratch(void* scratch, uint32_t kernel_bytes) {
+  return static_cast<char*>(scratch) + ((kernel_bytes + 3u) & ~3u);
+}
+
 // Exactly one input (present) and one output.
 inline Status CheckOneInputOneOutput(OpContext& ctx) {
   if (ctx.num_inputs() != 1 || !ctx.has_input(0))

@@ -38,11 +38,14 @@ bool UseRef(OpContext& ctx) {
 
 int32_t Depth(const Shape& f) { return f.dims[1] * f.dims[2] * f.dims[3]; }
 
+// 0 when the widened columns fit on the kernel's stack. An int4 filter is
+// unpacked into scratch after these bytes (op_common.h).
+uint32_t KernelScratchBytes(const Shape& f) { return static_cast<uint32_t>(cortex_m::ConvS8ScratchBytes(Depth(f))); }
+
 Status PlanOptimized(OpContext& ctx, OpMemory* memory) {
   const Shape& f = ctx.input_meta(kFilter).shape;
   memory->persistent_bytes = sizeof(OpData) + cortex_m::ChannelBlockBytes(f.dims[0]);
-  // 0 when the widened columns fit on the kernel's stack.
-  memory->scratch_bytes = static_cast<uint32_t>(cortex_m::ConvS8ScratchBytes(Depth(f)));
+  memory->scratch_bytes = ScratchWithInt4(KernelScratchBytes(f), Int4UnpackBytes(ctx, kFilter));
   return Status::kOk;
 }
 
@@ -87,8 +90,9 @@ Status EvalOptimized(OpContext& ctx) {
   const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, filter_shape.dims[0], cortex_m::ModelBias(ctx, kBias));
   // One call site for both kernels (same signature): smaller glue.
   const auto kernel = data->one_by_one ? cortex_m::ConvS8_1x1 : cortex_m::ConvS8;
-  kernel(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter_shape,
-         ctx.input_data<int8_t>(kFilter), output.shape(), ctx.output_data<int8_t>(0), ctx.scratch());
+  const int8_t* weights = Int8Weights(ctx, kFilter, Int4Scratch(ctx.scratch(), KernelScratchBytes(filter_shape)));
+  kernel(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter_shape, weights, output.shape(),
+         ctx.output_data<int8_t>(0), ctx.scratch());
   return Status::kOk;
 }
 

@@ -38,8 +38,18 @@ Status PrepareConvS8(OpContext& ctx, bool depthwise, int32_t n, void* block, Con
   bool fast = true;
   bool fold = true;
   for (int32_t c = 0; c < n; ++c) {
-    const int64_t bound = AccBound(weights + c * step, count, stride, q.bias != nullptr ? q.bias[c] : 0,
-                                   p.input_offset);
+    const int32_t bias = q.bias != nullptr ? q.bias[c] : 0;
+    int64_t bound = 0;
+    if (filter.type == TensorType::kInt4) {
+      int64_t abs_sum = 0;
+      for (int32_t k = 0; k < count; ++k) {
+        const int32_t v = Int4At(filter.const_data, static_cast<int64_t>(c) * step + static_cast<int64_t>(k) * stride);
+        abs_sum += v < 0 ? -v : v;
+      }
+      bound = AccBoundFromAbsSum(abs_sum, bias, p.input_offset);
+    } else {
+      bound = AccBound(weights + c * step, count, stride, bias, p.input_offset);
+    }
     fast = fast && FastRequantOk(q.shift[c], bound);
     fold = fold && FoldOk(q.shift[c], out.output_offset, out.act_min);
   }

@@ -32,12 +32,17 @@ bool UseRef(OpContext& ctx) {
   return ctx.has_input(kBias) && !ctx.input_meta(kBias).is_constant();
 }
 
+// An int4 filter is unpacked into scratch after these bytes (op_common.h).
+uint32_t KernelScratchBytes(const Shape& in, const Shape& f) {
+  const size_t bytes = cortex_m::DepthwiseConvS8ScratchBytes(in.dims[3], f.dims[3], f.dims[1], f.dims[2]);
+  return static_cast<uint32_t>(bytes);
+}
+
 Status PlanOptimized(OpContext& ctx, OpMemory* memory) {
   const Shape& in = ctx.input_meta(kInput).shape;
   const Shape& f = ctx.input_meta(kFilter).shape;
   memory->persistent_bytes = sizeof(OpData) + cortex_m::ChannelBlockBytes(f.dims[3]);
-  memory->scratch_bytes =
-      static_cast<uint32_t>(cortex_m::DepthwiseConvS8ScratchBytes(in.dims[3], f.dims[3], f.dims[1], f.dims[2]));
+  memory->scratch_bytes = ScratchWithInt4(KernelScratchBytes(in, f), Int4UnpackBytes(ctx, kFilter));
   return Status::kOk;
 }
 
@@ -72,9 +77,11 @@ Status EvalOptimized(OpContext& ctx) {
   const Tensor& input = ctx.input(kInput);
   const Tensor& filter = ctx.input(kFilter);
   Tensor& output = ctx.output(0);
-  cortex_m::DepthwiseConvS8(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter.shape(),
-                            ctx.input_data<int8_t>(kFilter), output.shape(), ctx.output_data<int8_t>(0),
-                            ctx.scratch());
+  const Shape filter_shape = filter.shape();
+  const int8_t* weights =
+      Int8Weights(ctx, kFilter, Int4Scratch(ctx.scratch(), KernelScratchBytes(input.shape(), filter_shape)));
+  cortex_m::DepthwiseConvS8(data->params, quant, input.shape(), ctx.input_data<int8_t>(kInput), filter_shape, weights,
+                            output.shape(), ctx.output_data<int8_t>(0), ctx.scratch());
   return Status::kOk;
 }
 

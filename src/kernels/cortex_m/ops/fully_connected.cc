@@ -24,20 +24,22 @@ struct OpData {
 bool UseRef(OpContext& ctx) {
   const TensorMeta input = ctx.input_meta(kInput);
   const TensorMeta filter = ctx.input_meta(kFilter);
-  if (input.type != TensorType::kInt8 || filter.type != TensorType::kInt8) return true;
+  if (input.type != TensorType::kInt8) return true;
+  if (filter.type != TensorType::kInt8 && filter.type != TensorType::kInt4) return true;
   // Per-channel filters and nonzero filter zero points stay on the reference.
   return filter.quant.count != 1 || filter.quant.zero_point(0) != 0;
 }
 
-Status PlanOptimized(OpMemory* memory) {
+// Int4 filters are unpacked into scratch (op_common.h).
+Status PlanOptimized(OpContext& ctx, OpMemory* memory) {
   memory->persistent_bytes = sizeof(OpData);
-  memory->scratch_bytes = 0;
+  memory->scratch_bytes = Int4UnpackBytes(ctx, kFilter);
   return Status::kOk;
 }
 
 Status Plan(OpContext& ctx, OpMemory* memory) {
   TINYML_RETURN_IF_ERROR(PlanFullyConnected(ctx, memory));
-  return UseRef(ctx) ? Status::kOk : PlanOptimized(memory);
+  return UseRef(ctx) ? Status::kOk : PlanOptimized(ctx, memory);
 }
 
 Status PlanInt8(OpContext& ctx, OpMemory* memory) {
@@ -45,7 +47,7 @@ Status PlanInt8(OpContext& ctx, OpMemory* memory) {
   if (UseRef(ctx))
     return ctx.Fail(Status::kUnsupportedOp,
                     TINYML_MSG("per-channel or zero-point filter: not in the int8-only Cortex-M FULLY_CONNECTED"));
-  return PlanOptimized(memory);
+  return PlanOptimized(ctx, memory);
 }
 
 // The reference setup (the plan's validation) computes everything.
@@ -74,8 +76,8 @@ Status Prepare(OpContext& ctx) {
 Status EvalOptimized(OpContext& ctx) {
   const OpData* data = ctx.op_data_as<OpData>();
   const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
-  cortex_m::FullyConnectedS8(data->params, ctx.input_data<int8_t>(kInput), ctx.input_data<int8_t>(kFilter), bias,
-                             ctx.output_data<int8_t>(0));
+  cortex_m::FullyConnectedS8(data->params, ctx.input_data<int8_t>(kInput), Int8Weights(ctx, kFilter, ctx.scratch()),
+                             bias, ctx.output_data<int8_t>(0));
   return Status::kOk;
 }
 
