@@ -101,7 +101,7 @@ TEST(Qat, ActQuantForRange) {
   EXPECT_FLOAT_EQ(positive.scale, 3.0f / 255.0f);
 }
 
-void ExpectTrainsAndAgrees(const ArchSpec& arch) {
+void ExpectTrainsAndAgrees(const ArchSpec& arch, double min_equal = 0.8) {
   const Dataset train = SyntheticDataset(768, 1), val = SyntheticDataset(300, 2);
   TrainCallbacks cb;
   cb.epoch = [](const EpochReport& e) {
@@ -121,12 +121,17 @@ void ExpectTrainsAndAgrees(const ArchSpec& arch) {
   // score sits at a half step. With the default loss (no label smoothing,
   // focal) fewer scores sit saturated at 0 or 255, so more are exposed (0.84
   // for the TC-ResNet here, 0.89 for the DS-CNN; 0.85+ with smoothing 0.1).
-  EXPECT_GE(a.equal_outputs, 0.8) << arch.name;
+  EXPECT_GE(a.equal_outputs, min_equal) << arch.name;
   EXPECT_LE(a.max_abs_diff, 8) << arch.name;
 }
 
 TEST(Qat, DsCnnTrainsAndTheExportAgrees) { ExpectTrainsAndAgrees(MakeDsCnn(16, 2, 9)); }
 TEST(Qat, TcResNetTrainsAndTheExportAgrees) { ExpectTrainsAndAgrees(MakeTcResNet(8, 2, 9)); }
+// INT4 conv weights: quantization-aware training at -7..7 and the packed
+// export. Top-1 and the largest difference hold the int8 bars; fewer scores
+// are exactly equal (measured 0.57 here, 0.84 for the same net in int8), the
+// rest a step or a few apart.
+TEST(Qat, Int4TcResNetTrainsAndTheExportAgrees) { ExpectTrainsAndAgrees(MakeTcResNet(8, 2, 9, 4), 0.5); }
 
 TEST(Qat, SameSeedSameBytes) {
   const Dataset train = SyntheticDataset(256, 1), val = SyntheticDataset(64, 2);

@@ -14,6 +14,7 @@
 
 #include "common/kws_metadata.h"
 #include "common/model_file.h"
+#include "tinyml/builtin_ops.h"
 #include "tinyml/model.h"
 #include "model/zoo.h"
 
@@ -35,7 +36,46 @@ TEST(ModelZoo, EveryEntryExportsLoadsAndPrepares) {
     EXPECT_GT(c.arena_bytes, 1960u) << a.name;  // at least the input
     EXPECT_EQ(tools::ReadModelDescription(file.data(), file.size()), kDescription);
   }
-  EXPECT_EQ(families, (std::set<std::string>{"dscnn", "tcresnet"}));
+  EXPECT_EQ(families, (std::set<std::string>{"dscnn", "tcresnet", "dscnn-int4", "tcresnet-int4"}));
+}
+
+// An int4 entry: every conv/depthwise weight tensor is INT4 (half the bytes,
+// rounded up), the FC stays INT8, and the ops carry the converter's int4
+// versions (CONV_2D and DEPTHWISE_CONV_2D 7, TFLite's op_version.cc).
+TEST(ModelZoo, Int4EntriesPackConvWeights) {
+  for (const ArchSpec& a : {MakeTcResNet(18, 2, 9, 4), MakeDsCnn(32, 2, 9, 4)}) {
+    SCOPED_TRACE(a.name);
+    EXPECT_EQ(a.weight_bits, 4);
+    EXPECT_NE(a.name.find("-int4"), std::string::npos);
+    const ArchSpec int8 = a.family == "tcresnet-int4" ? MakeTcResNet(18, 2, 9) : MakeDsCnn(32, 2, 9);
+    EXPECT_EQ(a.params(), int8.params());
+    const std::vector<uint8_t> file = ExportTflite(PlaceholderQuantModel(a), kDescription);
+    tools::AlignedBuffer bytes(file.size());
+    std::copy(file.begin(), file.end(), bytes.data());
+    Model m;
+    ASSERT_EQ(m.Load(bytes.data(), bytes.size()), Status::kOk) << m.error();
+    int int4 = 0;
+    for (int32_t i = 0; i < m.num_operators(); ++i) {
+      const OperatorMeta op = m.op(i);
+      if (op.num_inputs < 2) continue;
+      const TensorMeta w = m.tensor(op.inputs[1]);
+      if (op.builtin_code == static_cast<int32_t>(BuiltinOp::kConv2d) ||
+          op.builtin_code == static_cast<int32_t>(BuiltinOp::kDepthwiseConv2d)) {
+        EXPECT_EQ(w.type, TensorType::kInt4);
+        EXPECT_EQ(w.const_bytes, (w.shape.FlatSize() + 1) / 2);
+        EXPECT_EQ(op.version, 7);
+        ++int4;
+      } else if (op.builtin_code == static_cast<int32_t>(BuiltinOp::kFullyConnected)) {
+        EXPECT_EQ(w.type, TensorType::kInt8);
+      }
+    }
+    EXPECT_GE(int4, 3);
+    EXPECT_LT(file.size(), ExportTflite(PlaceholderQuantModel(int8), kDescription).size());
+    // A value outside -8..7 in an int4 layer cannot be exported.
+    QuantModel q = PlaceholderQuantModel(a);
+    q.layers[0].weights[0] = 8;
+    EXPECT_THROW(ExportTflite(q, kDescription), std::invalid_argument);
+  }
 }
 
 // builtin code -> version of every operator in a .tflite.

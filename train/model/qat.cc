@@ -16,9 +16,9 @@ constexpr float kRangeMomentum = 0.9f;  // EMA weight of the old activation rang
 // Straight-through: the value of `quantized`, the gradient of `x`.
 torch::Tensor Ste(const torch::Tensor& x, const torch::Tensor& quantized) { return x + (quantized - x).detach(); }
 
-// Per-channel (dim 0) symmetric scales max|w| / 127 of a float32 tensor.
-torch::Tensor WeightScales(const torch::Tensor& w) {
-  return (w.detach().abs().flatten(1).amax(1) / 127.0f).clamp_min(1e-9f);
+// Per-channel (dim 0) symmetric scales max|w| / qmax of a float32 tensor.
+torch::Tensor WeightScales(const torch::Tensor& w, int32_t qmax) {
+  return (w.detach().abs().flatten(1).amax(1) / static_cast<float>(qmax)).clamp_min(1e-9f);
 }
 
 torch::Tensor ChannelView(const torch::Tensor& per_channel, int64_t rank) {
@@ -136,8 +136,9 @@ torch::Tensor QatNetImpl::Layer(size_t i, const torch::Tensor& x) {
       } else {
         auto [w, b] = Folded(i);
         if (mode_ == QatMode::kQat) {
-          const torch::Tensor ws = WeightScales(w);
-          const torch::Tensor wq = (w.detach() / ChannelView(ws, 3)).round().clamp(-127, 127) * ChannelView(ws, 3);
+          const int32_t qmax = l.weight_qmax();
+          const torch::Tensor ws = WeightScales(w, qmax);
+          const torch::Tensor wq = (w.detach() / ChannelView(ws, 3)).round().clamp(-qmax, qmax) * ChannelView(ws, 3);
           w = Ste(w, wq);
           const torch::Tensor bs = ws * InputQuant(i).scale;
           b = Ste(b, (b.detach() / bs).round().clamp(-2147483647.0, 2147483647.0) * bs);
@@ -215,9 +216,10 @@ QuantModel QatNetImpl::ToQuantModel() {
       if (l.kind == LayerKind::kFullyConnected)
         ws = torch::full({1}, std::max(w.abs().max().item<float>() / 127.0f, 1e-9f));
       else
-        ws = WeightScales(w);
+        ws = WeightScales(w, l.weight_qmax());
       const torch::Tensor wsv = l.kind == LayerKind::kFullyConnected ? ws.view({1, 1}) : ChannelView(ws, 3);
-      torch::Tensor wq = (w / wsv).round().clamp(-127, 127).to(torch::kInt8);
+      const int32_t qmax = l.weight_qmax();
+      torch::Tensor wq = (w / wsv).round().clamp(-qmax, qmax).to(torch::kInt8);
       if (l.kind == LayerKind::kConv) wq = wq.permute({0, 2, 1});        // [O, I, K] -> [O, K, I]
       if (l.kind == LayerKind::kDepthwise) wq = wq.view({l.out_channels, l.kernel}).t();  // -> [K, C]
       wq = wq.contiguous();

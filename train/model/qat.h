@@ -6,7 +6,8 @@
 //    quantization (w * gamma / sigma, beta - mean * gamma / sigma), the
 //    batch-norm statistics frozen during QAT so training sees exactly the
 //    folded layer the export writes;
-//  - weights per output channel, symmetric, -127..127 (FC: per tensor);
+//  - weights per output channel, symmetric, -127..127, or -7..7 for the
+//    int4 layers of an "-int4" arch (FC: per tensor, int8);
 //  - int32 bias on the grid input_scale * weight_scale[c];
 //  - activations per tensor, asymmetric int8, ranges tracked by an EMA of
 //    min/max and then frozen; a fused ReLU is the lower clamp (zero point

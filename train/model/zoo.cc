@@ -82,11 +82,34 @@ void AppendHead(ArchSpec& a, int32_t last) {
   Append(a, Simple(LayerKind::kSoftmax, logits));
 }
 
-// Placeholder integer values: a fixed pattern, only the sizes matter.
-std::vector<int8_t> Pattern(int64_t n) {
+// Placeholder integer values: a fixed pattern over -qmax..qmax, only the
+// sizes matter.
+std::vector<int8_t> Pattern(int64_t n, int32_t qmax) {
   std::vector<int8_t> v(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>((i * 37) % 255 - 127);
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<int8_t>((i * 37) % (2 * qmax + 1) - qmax);
   return v;
+}
+
+// Conv and depthwise layers get `bits`-bit weights; 4 also renames the arch.
+void SetWeightBits(ArchSpec& a, int32_t bits) {
+  if (bits != 8 && bits != 4) throw std::invalid_argument("weight bits must be 8 or 4, not " + std::to_string(bits));
+  a.weight_bits = bits;
+  for (LayerSpec& l : a.layers)
+    if (l.kind == LayerKind::kConv || l.kind == LayerKind::kDepthwise) l.weight_bits = bits;
+  if (bits == 4) {
+    a.name += "-int4";
+    a.family += "-int4";
+  }
+}
+
+// A conv or depthwise layer's weights as INT8 or, for 4-bit layers, packed
+// INT4 (PackInt4 rejects values outside -8..7).
+int AddWeights(writer::ModelBuilder& b, const LayerSpec& l, std::vector<int32_t> shape,
+               const std::vector<int8_t>& values, writer::QuantParams quant, std::string name) {
+  if (l.weight_bits != 4) return b.AddConst<int8_t>(TensorType::kInt8, std::move(shape), values, std::move(quant), std::move(name));
+  const std::vector<uint8_t> packed = writer::PackInt4(values);
+  return b.AddConstTensor(TensorType::kInt4, std::move(shape), packed.data(), packed.size(), std::move(quant),
+                          std::move(name));
 }
 
 writer::Activation Act(bool relu) { return relu ? writer::Activation::kRelu : writer::Activation::kNone; }
@@ -136,7 +159,7 @@ int64_t ArchSpec::macs() const {
   return n;
 }
 
-ArchSpec MakeDsCnn(int32_t width, int32_t blocks, int32_t kernel) {
+ArchSpec MakeDsCnn(int32_t width, int32_t blocks, int32_t kernel, int32_t weight_bits) {
   ArchSpec a;
   a.family = "dscnn";
   a.width = width;
@@ -153,10 +176,11 @@ ArchSpec MakeDsCnn(int32_t width, int32_t blocks, int32_t kernel) {
     last = Append(a, Conv(last, width, 1, 1, true));
   }
   AppendHead(a, last);
+  SetWeightBits(a, weight_bits);
   return a;
 }
 
-ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel) {
+ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel, int32_t weight_bits) {
   ArchSpec a;
   a.family = "tcresnet";
   a.width = width;
@@ -174,6 +198,7 @@ ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel) {
     last = Append(a, add);
   }
   AppendHead(a, last);
+  SetWeightBits(a, weight_bits);
   return a;
 }
 
@@ -183,6 +208,11 @@ std::vector<ArchSpec> ModelZoo() {
     for (int32_t blocks : {2, 3, 4}) zoo.push_back(MakeDsCnn(width, blocks, 9));
   for (int32_t width : {8, 10, 12, 14, 16, 20, 24})
     for (int32_t blocks : {2, 3}) zoo.push_back(MakeTcResNet(width, blocks, 9));
+  // INT4 weights: about twice the parameters in the same file bytes.
+  for (int32_t width : {32, 40, 48, 64, 80, 96})
+    for (int32_t blocks : {2, 3, 4}) zoo.push_back(MakeDsCnn(width, blocks, 9, 4));
+  for (int32_t width : {12, 14, 16, 18, 20, 22, 24, 28})
+    for (int32_t blocks : {2, 3}) zoo.push_back(MakeTcResNet(width, blocks, 9, 4));
   std::stable_sort(zoo.begin(), zoo.end(), [](const ArchSpec& x, const ArchSpec& y) {
     if (x.family != y.family) return x.family < y.family;
     return x.params() < y.params();
@@ -201,7 +231,7 @@ QuantModel PlaceholderQuantModel(const ArchSpec& arch) {
   for (const LayerSpec& l : arch.layers) {
     QuantLayer q;
     if (l.has_weights()) {
-      q.weights = Pattern(l.weight_count());
+      q.weights = Pattern(l.weight_count(), l.weight_qmax());
       const size_t scales = l.kind == LayerKind::kFullyConnected ? 1 : static_cast<size_t>(l.out_channels);
       for (size_t c = 0; c < scales; ++c) q.weight_scales.push_back(distinct(0.01f));
       q.bias.assign(static_cast<size_t>(l.out_channels), 0);
@@ -254,8 +284,8 @@ std::vector<uint8_t> ExportTflite(const QuantModel& model, const std::string& de
     for (float s : q.weight_scales) bias_scales.push_back(in_q.scale * s);
     switch (l.kind) {
       case LayerKind::kConv: {
-        const int w = b.AddConst<int8_t>(TensorType::kInt8, {l.out_channels, l.kernel, 1, l.in_channels}, q.weights,
-                                         QuantParams::PerChannel(q.weight_scales, 0), "w" + id);
+        const int w = AddWeights(b, l, {l.out_channels, l.kernel, 1, l.in_channels}, q.weights,
+                                 QuantParams::PerChannel(q.weight_scales, 0), "w" + id);
         const int bias = b.AddConst<int32_t>(TensorType::kInt32, {l.out_channels}, q.bias,
                                              QuantParams::PerChannel(bias_scales, 0), "b" + id);
         writer::Conv2DOptions o;
@@ -263,12 +293,13 @@ std::vector<uint8_t> ExportTflite(const QuantModel& model, const std::string& de
         o.stride_h = l.stride;
         o.stride_w = 1;
         o.activation = Act(l.relu);
-        b.AddOperator(BuiltinOp::kConv2d, {in, w, bias}, {out}, o, 3);
+        // The converter's versions: 3 for int8 weights, 7 for int4.
+        b.AddOperator(BuiltinOp::kConv2d, {in, w, bias}, {out}, o, l.weight_bits == 4 ? 7 : 3);
         break;
       }
       case LayerKind::kDepthwise: {
-        const int w = b.AddConst<int8_t>(TensorType::kInt8, {1, l.kernel, 1, l.out_channels}, q.weights,
-                                         QuantParams::PerChannel(q.weight_scales, 3), "w" + id);
+        const int w = AddWeights(b, l, {1, l.kernel, 1, l.out_channels}, q.weights,
+                                 QuantParams::PerChannel(q.weight_scales, 3), "w" + id);
         const int bias = b.AddConst<int32_t>(TensorType::kInt32, {l.out_channels}, q.bias,
                                              QuantParams::PerChannel(bias_scales, 0), "b" + id);
         writer::DepthwiseConv2DOptions o;
@@ -277,7 +308,7 @@ std::vector<uint8_t> ExportTflite(const QuantModel& model, const std::string& de
         o.stride_w = 1;
         o.depth_multiplier = 1;
         o.activation = Act(l.relu);
-        b.AddOperator(BuiltinOp::kDepthwiseConv2d, {in, w, bias}, {out}, o, 3);
+        b.AddOperator(BuiltinOp::kDepthwiseConv2d, {in, w, bias}, {out}, o, l.weight_bits == 4 ? 7 : 3);
         break;
       }
       case LayerKind::kAdd: {

@@ -44,6 +44,9 @@ struct LayerSpec {
   int32_t kernel = 1;  // taps over time
   int32_t stride = 1;  // over time
   bool relu = false;   // fused ReLU (conv, depthwise, add)
+  // Conv and depthwise weights: 8 (int8, -127..127) or 4 (TFLite's packed
+  // INT4, -7..7, half the bytes). Fully connected weights are always int8.
+  int32_t weight_bits = 8;
   int32_t in_frames = 0;
   int32_t out_frames = 0;
   // TFLite SAME padding over time: total = max((out-1)*stride + kernel - in, 0),
@@ -54,13 +57,17 @@ struct LayerSpec {
   bool has_weights() const {
     return kind == LayerKind::kConv || kind == LayerKind::kDepthwise || kind == LayerKind::kFullyConnected;
   }
+  // The symmetric weight range -qmax..qmax: 127, or 7 for int4 (as TFLite's
+  // int4 quantization, which leaves -8 unused).
+  int32_t weight_qmax() const { return weight_bits == 4 ? 7 : 127; }
   int64_t weight_count() const;  // 0 for layers without weights
   int64_t macs() const;
 };
 
 struct ArchSpec {
-  std::string name;    // e.g. "dscnn-w24-b3"
-  std::string family;  // "dscnn" or "tcresnet"
+  std::string name;    // e.g. "dscnn-w24-b3-k9", "tcresnet-w20-b2-k9-int4"
+  std::string family;  // "dscnn", "tcresnet", "dscnn-int4" or "tcresnet-int4"
+  int32_t weight_bits = 8;  // of every conv and depthwise layer (LayerSpec)
   int32_t width = 0;
   int32_t blocks = 0;
   int32_t kernel = 0;
@@ -73,11 +80,13 @@ struct ArchSpec {
 // DS-CNN over time: conv 3x1 (40 -> width, stride 2, ReLU), then `blocks`
 // depthwise-separable blocks (depthwise kernel x 1, ReLU; pointwise 1x1,
 // ReLU; the first two blocks stride 2), global average pool, FC, softmax.
-ArchSpec MakeDsCnn(int32_t width, int32_t blocks, int32_t kernel);
+// weight_bits 4: every conv and depthwise layer's weights INT4 (name and
+// family end in "-int4").
+ArchSpec MakeDsCnn(int32_t width, int32_t blocks, int32_t kernel, int32_t weight_bits = 8);
 // TC-ResNet-like: conv 3x1 (40 -> width, ReLU), then `blocks` residual
 // blocks [conv kernel x 1 stride 2 ReLU, conv kernel x 1] + shortcut
 // (1x1 conv stride 2), ADD with ReLU; global average pool, FC, softmax.
-ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel);
+ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel, int32_t weight_bits = 8);
 
 // All zoo entries, each family ordered by increasing size.
 std::vector<ArchSpec> ModelZoo();
@@ -96,7 +105,7 @@ constexpr ActQuant kSoftmaxQuant{1.0f / 256.0f, -128};
 // One layer's integer parameters, in .tflite layout.
 struct QuantLayer {
   // kConv [out, kernel, 1, in]; kDepthwise [1, kernel, 1, channels];
-  // kFullyConnected [out, in]. Symmetric, -127..127.
+  // kFullyConnected [out, in]. Symmetric, -127..127 (int4 layers: -7..7).
   std::vector<int8_t> weights;
   // Per output channel (conv, depthwise); one value (fully connected).
   std::vector<float> weight_scales;
