@@ -39,9 +39,10 @@ TEST(ModelZoo, EveryEntryExportsLoadsAndPrepares) {
   EXPECT_EQ(families, (std::set<std::string>{"dscnn", "tcresnet", "dscnn-int4", "tcresnet-int4"}));
 }
 
-// An int4 entry: every conv/depthwise weight tensor is INT4 (half the bytes,
-// rounded up), the FC stays INT8, and the ops carry the converter's int4
-// versions (CONV_2D and DEPTHWISE_CONV_2D 7, TFLite's op_version.cc).
+// An int4 entry: every conv/depthwise weight tensor after the first conv is
+// INT4 (half the bytes, rounded up); the first conv (reading the features)
+// and the FC stay INT8; the ops carry the converter's versions (7 for int4
+// CONV_2D and DEPTHWISE_CONV_2D, TFLite's op_version.cc; 3 for int8).
 TEST(ModelZoo, Int4EntriesPackConvWeights) {
   for (const ArchSpec& a : {MakeTcResNet(18, 2, 9, 4), MakeDsCnn(32, 2, 9, 4)}) {
     SCOPED_TRACE(a.name);
@@ -61,10 +62,11 @@ TEST(ModelZoo, Int4EntriesPackConvWeights) {
       const TensorMeta w = m.tensor(op.inputs[1]);
       if (op.builtin_code == static_cast<int32_t>(BuiltinOp::kConv2d) ||
           op.builtin_code == static_cast<int32_t>(BuiltinOp::kDepthwiseConv2d)) {
-        EXPECT_EQ(w.type, TensorType::kInt4);
-        EXPECT_EQ(w.const_bytes, (w.shape.FlatSize() + 1) / 2);
-        EXPECT_EQ(op.version, 7);
-        ++int4;
+        const bool first = op.inputs[0] == m.input_tensor(0);
+        EXPECT_EQ(w.type, first ? TensorType::kInt8 : TensorType::kInt4) << "op " << i;
+        EXPECT_EQ(w.const_bytes, first ? w.shape.FlatSize() : (w.shape.FlatSize() + 1) / 2);
+        EXPECT_EQ(op.version, first ? 3 : 7);
+        int4 += first ? 0 : 1;
       } else if (op.builtin_code == static_cast<int32_t>(BuiltinOp::kFullyConnected)) {
         EXPECT_EQ(w.type, TensorType::kInt8);
       }
@@ -73,7 +75,7 @@ TEST(ModelZoo, Int4EntriesPackConvWeights) {
     EXPECT_LT(file.size(), ExportTflite(PlaceholderQuantModel(int8), kDescription).size());
     // A value outside -8..7 in an int4 layer cannot be exported.
     QuantModel q = PlaceholderQuantModel(a);
-    q.layers[0].weights[0] = 8;
+    q.layers[1].weights[0] = 8;
     EXPECT_THROW(ExportTflite(q, kDescription), std::invalid_argument);
   }
 }
@@ -87,6 +89,31 @@ std::map<int32_t, int32_t> OpVersions(const uint8_t* data, size_t size) {
   std::map<int32_t, int32_t> versions;
   for (int32_t i = 0; i < m.num_operators(); ++i) versions[m.op(i).builtin_code] = m.op(i).version;
   return versions;
+}
+
+// Ops reading the same input are written back to back: a TC-ResNet block's
+// 1x1 shortcut right after its first conv, so the block input is freed
+// before the second conv (the arena's peak) runs. The graph is unchanged.
+TEST(ModelZoo, ShortcutFollowsTheBlocksFirstConv) {
+  const ArchSpec a = MakeTcResNet(14, 2, 9);
+  const std::vector<uint8_t> file = ExportTflite(PlaceholderQuantModel(a), kDescription);
+  tools::AlignedBuffer bytes(file.size());
+  std::copy(file.begin(), file.end(), bytes.data());
+  Model m;
+  ASSERT_EQ(m.Load(bytes.data(), bytes.size()), Status::kOk) << m.error();
+  ASSERT_EQ(m.num_operators(), static_cast<int32_t>(a.layers.size()));
+  // conv 3x1; then per block: conv 9x1, shortcut 1x1 (same input), conv 9x1, add.
+  const int32_t kernels[] = {3, 9, 1, 9, -1, 9, 1, 9, -1};
+  for (int32_t i = 0; i < 9; ++i) {
+    const OperatorMeta op = m.op(i);
+    if (kernels[i] < 0) {
+      EXPECT_EQ(op.builtin_code, static_cast<int32_t>(BuiltinOp::kAdd)) << i;
+      continue;
+    }
+    ASSERT_EQ(op.builtin_code, static_cast<int32_t>(BuiltinOp::kConv2d)) << i;
+    EXPECT_EQ(m.tensor(op.inputs[1]).shape.dims[1], kernels[i]) << i;
+  }
+  EXPECT_EQ(m.op(1).inputs[0], m.op(2).inputs[0]);  // the shortcut reads the block's input
 }
 
 TEST(ModelZoo, OperatorVersionsAreTheConvertersForInt8) {

@@ -67,7 +67,7 @@ struct LayerSpec {
 struct ArchSpec {
   std::string name;    // e.g. "dscnn-w24-b3-k9", "tcresnet-w20-b2-k9-int4"
   std::string family;  // "dscnn", "tcresnet", "dscnn-int4" or "tcresnet-int4"
-  int32_t weight_bits = 8;  // of every conv and depthwise layer (LayerSpec)
+  int32_t weight_bits = 8;  // of the conv and depthwise layers after the first (LayerSpec)
   int32_t width = 0;
   int32_t blocks = 0;
   int32_t kernel = 0;
@@ -80,8 +80,8 @@ struct ArchSpec {
 // DS-CNN over time: conv 3x1 (40 -> width, stride 2, ReLU), then `blocks`
 // depthwise-separable blocks (depthwise kernel x 1, ReLU; pointwise 1x1,
 // ReLU; the first two blocks stride 2), global average pool, FC, softmax.
-// weight_bits 4: every conv and depthwise layer's weights INT4 (name and
-// family end in "-int4").
+// weight_bits 4: the weights of every conv and depthwise layer but the first
+// (which reads the features) INT4; name and family end in "-int4".
 ArchSpec MakeDsCnn(int32_t width, int32_t blocks, int32_t kernel, int32_t weight_bits = 8);
 // TC-ResNet-like: conv 3x1 (40 -> width, ReLU), then `blocks` residual
 // blocks [conv kernel x 1 stride 2 ReLU, conv kernel x 1] + shortcut
