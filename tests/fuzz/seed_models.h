@@ -78,8 +78,7 @@ inline std::vector<int8_t> Int4Ramp(size_t n, int step) {
 inline int Weights(ModelBuilder& b, TensorType type, std::vector<int32_t> shape, const std::vector<int8_t>& values,
                    QuantParams quant) {
   if (type != TensorType::kInt4) return b.AddConst<int8_t>(type, std::move(shape), values, std::move(quant), "weights");
-  const std::vector<uint8_t> packed = writer::PackInt4(values);
-  return b.AddConstTensor(type, std::move(shape), packed.data(), packed.size(), std::move(quant), "weights");
+  return b.AddInt4Const(std::move(shape), values, std::move(quant), "weights");
 }
 
 // `filter`: kInt8, or kInt4 (the weights in [-8, 7], packed).

@@ -73,8 +73,7 @@ std::vector<uint8_t> BuildModel(const Case& c, TensorType filter_type, const std
   const QuantParams fq = scales.size() == 1 ? QuantParams::PerTensor(scales[0], 0) : QuantParams::PerChannel(scales, dim);
   int f = -1;
   if (filter_type == TensorType::kInt4) {
-    const std::vector<uint8_t> packed = writer::PackInt4(values);
-    f = m.AddConstTensor(TensorType::kInt4, filter_shape, packed.data(), packed.size(), fq);
+    f = m.AddInt4Const(filter_shape, values, fq);
   } else {
     f = m.AddConst<int8_t>(TensorType::kInt8, filter_shape, values, fq);
   }

@@ -46,7 +46,8 @@ TEST(ModelZoo, EveryEntryExportsLoadsAndPrepares) {
 TEST(ModelZoo, Int4EntriesPackConvWeights) {
   for (const ArchSpec& a : {MakeTcResNet(18, 2, 9, 4), MakeDsCnn(32, 2, 9, 4)}) {
     SCOPED_TRACE(a.name);
-    EXPECT_EQ(a.weight_bits, 4);
+    EXPECT_EQ(a.layers[0].weight_bits, 8);  // the first conv
+    EXPECT_EQ(a.layers[1].weight_bits, 4);
     EXPECT_NE(a.name.find("-int4"), std::string::npos);
     const ArchSpec int8 = a.family == "tcresnet-int4" ? MakeTcResNet(18, 2, 9) : MakeDsCnn(32, 2, 9);
     EXPECT_EQ(a.params(), int8.params());

@@ -237,6 +237,13 @@ std::vector<uint8_t> PackInt4(const std::vector<int8_t>& values) {
   return packed;
 }
 
+int ModelBuilder::AddInt4Const(std::vector<int32_t> shape, const std::vector<int8_t>& values, QuantParams quant,
+                               std::string name) {
+  const std::vector<uint8_t> packed = PackInt4(values);
+  return AddConstTensor(TensorType::kInt4, std::move(shape), packed.data(), packed.size(), std::move(quant),
+                        std::move(name));
+}
+
 void ModelBuilder::SetInputs(std::vector<int32_t> inputs) { impl_->inputs = std::move(inputs); }
 void ModelBuilder::SetOutputs(std::vector<int32_t> outputs) { impl_->outputs = std::move(outputs); }
 void ModelBuilder::SetDescription(std::string description) { impl_->description = std::move(description); }

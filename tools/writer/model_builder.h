@@ -114,6 +114,9 @@ class ModelBuilder {
     return AddConstTensor(type, std::move(shape), values.data(), values.size() * sizeof(T),
                           std::move(quant), std::move(name));
   }
+  // A constant INT4 tensor holding `values` (-8..7), packed by PackInt4.
+  int AddInt4Const(std::vector<int32_t> shape, const std::vector<int8_t>& values, QuantParams quant = {},
+                   std::string name = "");
   // Marks a tensor as a variable (state kept across invokes).
   void SetVariable(int tensor);
 

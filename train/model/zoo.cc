@@ -96,7 +96,6 @@ std::vector<int8_t> Pattern(int64_t n, int32_t qmax) {
 // arena's peak, and it is the layer most sensitive to weight precision.
 void SetWeightBits(ArchSpec& a, int32_t bits) {
   if (bits != 8 && bits != 4) throw std::invalid_argument("weight bits must be 8 or 4, not " + std::to_string(bits));
-  a.weight_bits = bits;
   for (LayerSpec& l : a.layers)
     if ((l.kind == LayerKind::kConv || l.kind == LayerKind::kDepthwise) && l.input >= 0) l.weight_bits = bits;
   if (bits == 4) {
@@ -136,9 +135,7 @@ std::vector<size_t> EmissionOrder(const ArchSpec& arch) {
 int AddWeights(writer::ModelBuilder& b, const LayerSpec& l, std::vector<int32_t> shape,
                const std::vector<int8_t>& values, writer::QuantParams quant, std::string name) {
   if (l.weight_bits != 4) return b.AddConst<int8_t>(TensorType::kInt8, std::move(shape), values, std::move(quant), std::move(name));
-  const std::vector<uint8_t> packed = writer::PackInt4(values);
-  return b.AddConstTensor(TensorType::kInt4, std::move(shape), packed.data(), packed.size(), std::move(quant),
-                          std::move(name));
+  return b.AddInt4Const(std::move(shape), values, std::move(quant), std::move(name));
 }
 
 writer::Activation Act(bool relu) { return relu ? writer::Activation::kRelu : writer::Activation::kNone; }

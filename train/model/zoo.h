@@ -67,7 +67,6 @@ struct LayerSpec {
 struct ArchSpec {
   std::string name;    // e.g. "dscnn-w24-b3-k9", "tcresnet-w20-b2-k9-int4"
   std::string family;  // "dscnn", "tcresnet", "dscnn-int4" or "tcresnet-int4"
-  int32_t weight_bits = 8;  // of the conv and depthwise layers after the first (LayerSpec)
   int32_t width = 0;
   int32_t blocks = 0;
   int32_t kernel = 0;
