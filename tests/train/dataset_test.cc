@@ -151,6 +151,37 @@ TEST(TrainDataset, FliteWarpChangesTheFliteClipsOnly) {
   EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
 }
 
+TEST(TrainDataset, ReducedVowelsChangeThePositivesOnly) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.clips_per_kind = {6, 3, 3, 0, 0, 0, 0, 4, 0};
+  const Dataset plain = BuildDataset(c, "");
+  const std::string plain_cache = DatasetCachePath(c, dir.path());
+  c.reduced_vowels = 0.5;
+  const Dataset reduced = BuildDataset(c, "");
+  ASSERT_EQ(reduced.size(), plain.size());
+  EXPECT_EQ(reduced.labels, plain.labels);
+  EXPECT_EQ(reduced.kinds, plain.kinds);
+  const size_t bytes = static_cast<size_t>(plain.frames) * plain.features;
+  size_t positives_changed = 0;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    const bool same = std::equal(plain.example(i), plain.example(i) + bytes, reduced.example(i));
+    if (plain.labels[i] == 1) {
+      positives_changed += !same;
+    } else {
+      EXPECT_TRUE(same) << "negative example " << i << " changed";
+    }
+  }
+  // Each positive draws whether to say a reduced form, which moves its
+  // random stream; so every one of them comes out differently.
+  EXPECT_EQ(positives_changed, 10u);
+  EXPECT_NE(DatasetCachePath(c, dir.path()), plain_cache);
+  c.reduced_vowels = 0.6;
+  EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
+  c.reduced_vowels = -0.1;
+  EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
+}
+
 TEST(TrainDataset, KindsLabelsAndShape) {
   TempDir dir;
   const DatasetConfig c = SmallConfig(dir.path());

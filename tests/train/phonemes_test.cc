@@ -33,6 +33,24 @@ TEST(TrainPhonemes, EditDistance) {
   EXPECT_EQ(PhonemeDistance(V{"k", "a", "t"}, V{"a", "t", "s"}), 2);
 }
 
+TEST(TrainPhonemes, ReducedVowelSpellingsChangeOneWeakVowelAfterTheFirst) {
+  const auto forms = ReducedVowelSpellings("marvin");
+  EXPECT_EQ(forms, (std::vector<std::string>{"marven", "marvun"}));  // m A@ v @ n, m A@ v V n
+  const auto target = Phonemize("marvin");
+  for (const auto& f : forms) {
+    const auto p = Phonemize(f);
+    ASSERT_EQ(p.size(), target.size()) << f;
+    EXPECT_EQ(PhonemeDistance(p, target), 1) << f;
+    EXPECT_EQ(std::vector<std::string>(p.begin(), p.begin() + 3), std::vector<std::string>(target.begin(), target.begin() + 3))
+        << f << ": the stressed syllable changed";
+  }
+  // The stressed vowel is never the one changed: "alexa" (@ l E k s @)
+  // keeps its E and may only vary its last vowel.
+  for (const auto& f : ReducedVowelSpellings("alexa")) EXPECT_EQ(f.compare(0, 4, "alex"), 0) << f;
+  EXPECT_TRUE(ReducedVowelSpellings("go").empty());  // one full vowel: nothing to reduce
+  EXPECT_THROW(ReducedVowelSpellings(""), TtsError);
+}
+
 TEST(TrainPhonemes, FindsConfusablesFromAGivenList) {
   const auto found =
       FindConfusables("marvin", {"martin", "Marvin", "marvin's", "carving", "banana", "m@rvin", "marvel", "starving"});

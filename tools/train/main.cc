@@ -145,6 +145,7 @@ struct Options {
   double focal_gamma = TrainConfig{}.focal_gamma;
   double speaker_warp = TrainConfig{}.speaker_warp;
   double flite_warp = DatasetConfig{}.flite_warp;
+  double reduced_vowels = DatasetConfig{}.reduced_vowels;
   double negative_weight = TrainConfig{}.negative_weight;
   double label_smoothing = TrainConfig{}.label_smoothing;
   double mine_minutes = 0.0;  // 0: no hard-negative mining round
@@ -309,6 +310,16 @@ int Run(const Options& opt) {
   train_cfg.seed = opt.seed;
   train_cfg.held_out = false;
   train_cfg.flite_warp = opt.flite_warp;  // training data only: held-out voices stay as they are
+  train_cfg.reduced_vowels = opt.reduced_vowels;
+  if (opt.reduced_vowels > 0) {
+    const std::vector<std::string> forms = ReducedVowelSpellings(opt.word);
+    std::string list;
+    for (const auto& f : forms) list += (list.empty() ? "" : ", ") + f;
+    progress.Line(forms.empty() ? "data: espeak has no reduced-vowel form of '" + opt.word +
+                                      "'; every positive says it as spelled"
+                                : "data: " + std::to_string(std::lround(100 * opt.reduced_vowels)) + " % of the positives say a reduced form: " +
+                                      list);
+  }
 
   // The validation set comes first: its generation rate sizes the training
   // set when --clips is automatic.
@@ -520,6 +531,7 @@ int Run(const Options& opt) {
   report["focal_gamma"] = opt.focal_gamma;
   report["speaker_warp"] = opt.speaker_warp;
   report["flite_warp"] = opt.flite_warp;
+  report["reduced_vowels"] = opt.reduced_vowels;
   if (!mining.is_null()) report["mining"] = mining;
   report["balance_classes"] = opt.balance;
   report["arch"] = choice.arch.name;
@@ -670,6 +682,12 @@ int Main(int argc, char** argv) {
                  "postfilter by up to +-2.5W (0 = the voices as recorded; a new value means a new dataset)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.15));
+  app.add_option("--reduced-vowels", opt.reduced_vowels,
+                 "this share of the training positives say the word with an unstressed vowel reduced, as people "
+                 "do (\"marven\", \"marvun\" for \"marvin\"; the forms are printed); 0 = as spelled (a new "
+                 "value means a new dataset)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.5));
   app.add_option("--mine-minutes", opt.mine_minutes,
                  "hard-negative mining: run the trained model over this many minutes of training-voice streams "
                  "without the word, add the windows it scores highest to the training set as negatives, and train "

@@ -578,7 +578,17 @@ struct Context {
   int64_t lead_in = 0;   // samples before the window
   int64_t window = 0;    // samples the window's frames cover
   std::vector<std::string> wake_pieces;  // the wake phrase as Synthesize gets it
+  std::vector<std::string> reduced;      // ReducedVowelSpellings(word) when config.reduced_vowels > 0
 };
+
+// The wake word as a positive example says it: as spelled, or a reduced
+// form (DatasetConfig::reduced_vowels; no random draw when that is 0, so
+// datasets made before the option are unchanged).
+std::string WakeSpelling(const Context& ctx, Rng& rng) {
+  const DatasetConfig& cfg = *ctx.config;
+  if (cfg.reduced_vowels > 0 && !ctx.reduced.empty() && rng.Chance(cfg.reduced_vowels)) return rng.Pick(ctx.reduced);
+  return cfg.word;
+}
 
 std::vector<std::string> CarrierPieces(Rng& rng, const std::string& word, int* target) {
   const std::vector<std::string> words = SplitWords(Lower(word));
@@ -662,8 +672,9 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
   switch (kind) {
     case ClipKind::kWakeWord: {
       int target = 0;
-      std::vector<std::string> pieces = {cfg.word};
-      if (rng.Chance(0.3)) pieces = CarrierPieces(rng, cfg.word, &target);
+      const std::string spoken = WakeSpelling(ctx, rng);
+      std::vector<std::string> pieces = {spoken};
+      if (rng.Chance(0.3)) pieces = CarrierPieces(rng, spoken, &target);
       Utterance u = speak(pieces, target);
       Augment(u, rng, gain_db, 0.25, 0.1);
       const int64_t len = u.target.size();
@@ -732,7 +743,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
       std::vector<std::string> pieces;
       if (left) pieces.push_back(SomeWords(rng, ctx.words.others));
       const int target = static_cast<int>(pieces.size());
-      pieces.push_back(cfg.word);
+      pieces.push_back(WakeSpelling(ctx, rng));
       if (right) pieces.push_back(SomeWords(rng, ctx.words.others));
       Utterance u = speak(pieces, target);
       Augment(u, rng, gain_db, 0.25, 0.1);
@@ -799,6 +810,9 @@ void CheckConfig(const DatasetConfig& config) {
   if (!(config.snr_db_min <= config.snr_db_max)) throw std::invalid_argument("snr_db_min is above snr_db_max");
   if (config.window_frames < 1) throw std::invalid_argument("window_frames must be at least 1");
   if (!(config.flite_warp >= 0 && config.flite_warp <= 0.15)) throw std::invalid_argument("flite_warp must be in 0..0.15");
+  if (!(config.reduced_vowels >= 0 && config.reduced_vowels <= 0.5)) {
+    throw std::invalid_argument("reduced_vowels must be in 0..0.5");
+  }
   if (!(config.lead_in_s >= 0 && config.lead_in_s <= 30)) throw std::invalid_argument("lead_in_s must be in 0..30");
   if (config.frontend.output_type != TensorType::kInt8) throw std::invalid_argument("the frontend must output int8");
   if (config.frontend.sample_rate != kSampleRate) throw std::invalid_argument("the frontend must take 16 kHz audio");
@@ -843,6 +857,7 @@ std::string CacheKey(const DatasetConfig& c, const std::vector<Voice>& voices, c
   key += "\nnoise_files=" + NoiseFingerprint(noise) + "\nvoices=" + VoicesKey(voices) + "\nespeak=" + EspeakVersion();
   // Only when on, so the caches made before the option existed still match.
   if (c.flite_warp != 0) key += "\nflite_warp=" + Num(c.flite_warp);
+  if (c.reduced_vowels != 0) key += "\nreduced_vowels=" + Num(c.reduced_vowels);
   return key;
 }
 
@@ -1066,6 +1081,7 @@ Dataset BuildDataset(const DatasetConfig& config, const std::string& cache_dir, 
   }
 
   ctx.words = LoadWordResources(config.word, config.word_list);
+  if (config.reduced_vowels > 0) ctx.reduced = ReducedVowelSpellings(config.word);
   const int32_t hop = config.frontend.hop_samples;
   ctx.lead_in = std::llround(config.lead_in_s * kSampleRate / hop) * hop;
   ctx.window = config.frontend.window_samples + static_cast<int64_t>(config.window_frames - 1) * hop;

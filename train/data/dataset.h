@@ -120,6 +120,12 @@ struct DatasetConfig {
   // down) and the postfilter beta by U(-2.5 w, 2.5 w) (SynthesisParams).
   // 0 = the voices as recorded. Range 0..0.15.
   double flite_warp = 0.0;
+  // Reduced pronunciations: this share of the wake-word examples (kWakeWord,
+  // kWakeInContext) say a ReducedVowelSpellings form of the word instead
+  // ("marven", "marvun" for "marvin": the unstressed vowel as a schwa, as
+  // people say it), one picked at random. 0 = the word as spelled; no effect
+  // when espeak has no such form. Range 0..0.5.
+  double reduced_vowels = 0.0;
   // Worker processes; 0 = one per core.
   int workers = 0;
   // Other words, sentences and confusables come from this word list (one

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <stdexcept>
@@ -104,6 +105,58 @@ int PhonemeDistance(const std::vector<std::string>& a, const std::vector<std::st
     }
   }
   return row[b.size()];
+}
+
+namespace {
+
+// espeak's ASCII vowel names start with a vowel letter, '@', '3' or 'V'.
+bool IsVowelPhoneme(const std::string& p) {
+  return !p.empty() && std::strchr("aeiouAEIOU@3V", p[0]) != nullptr;
+}
+
+bool IsWeakVowel(const std::string& p) {
+  static const std::set<std::string> kWeak = {"I", "I2", "I#", "@", "@2", "@5", "a#", "V", "i"};
+  return kWeak.count(p) != 0;
+}
+
+}  // namespace
+
+std::vector<std::string> ReducedVowelSpellings(const std::string& wake_word, const std::string& voice) {
+  const std::vector<std::string> target = Phonemize(wake_word, voice);
+  size_t first_vowel = target.size();
+  for (size_t i = 0; i < target.size() && first_vowel == target.size(); ++i) {
+    if (IsVowelPhoneme(target[i])) first_vowel = i;
+  }
+  const std::string lower = Lower(wake_word);
+  std::set<std::string> candidates;
+  for (size_t i = 0; i < lower.size(); ++i) {
+    if (std::strchr("aeiouy", lower[i]) == nullptr) continue;
+    for (const char c : std::string("aeiouy")) {
+      if (c == lower[i]) continue;
+      std::string v = lower;
+      v[i] = c;
+      candidates.insert(v);
+    }
+  }
+  if (candidates.empty()) return {};
+  const std::vector<std::string> texts(candidates.begin(), candidates.end());
+  const std::vector<std::vector<std::string>> phonemes = PhonemizeAll(texts, voice);
+  std::vector<std::string> kept;
+  std::set<std::vector<std::string>> seen;
+  for (size_t k = 0; k < texts.size(); ++k) {
+    const std::vector<std::string>& p = phonemes[k];
+    if (p.size() != target.size()) continue;
+    size_t differ = 0, at = 0;
+    for (size_t j = 0; j < p.size(); ++j) {
+      if (p[j] != target[j]) {
+        ++differ;
+        at = j;
+      }
+    }
+    if (differ != 1 || at <= first_vowel || !IsWeakVowel(target[at]) || !IsWeakVowel(p[at])) continue;
+    if (seen.insert(p).second) kept.push_back(texts[k]);
+  }
+  return kept;  // texts are sorted, so kept is too
 }
 
 std::vector<Confusable> FindConfusables(const std::string& wake_word, const std::vector<std::string>& words,

@@ -37,6 +37,14 @@ struct Confusable {
 std::vector<Confusable> FindConfusables(const std::string& wake_word, const std::vector<std::string>& words,
                                         int max_distance = 2, size_t limit = 200, const std::string& voice = "en-us");
 
+// Spellings of `wake_word` that espeak says with one weak vowel after its
+// first vowel swapped for another weak one (I, @, V, i and espeak's variants
+// of I and @): the reduced forms speakers use for the same word, e.g.
+// "marvin" (m A@ v I n) -> "marven" (m A@ v @ n), "marvun" (m A@ v V n).
+// One vowel letter of the spelling changed; each phoneme string once;
+// sorted. Empty when espeak has no such form (a word of one full vowel).
+std::vector<std::string> ReducedVowelSpellings(const std::string& wake_word, const std::string& voice = "en-us");
+
 // One word per line (Debian's wamerican format); throws std::runtime_error
 // when the file cannot be read.
 std::vector<std::string> ReadWordList(const std::string& path = kDefaultWordList);
