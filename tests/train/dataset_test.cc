@@ -176,6 +176,19 @@ TEST(TrainDataset, ReducedVowelsChangeThePositivesOnly) {
   // random stream; so every one of them comes out differently.
   EXPECT_EQ(positives_changed, 10u);
   EXPECT_NE(DatasetCachePath(c, dir.path()), plain_cache);
+  // A reduced form that is also a confusable stays a negative only. (This
+  // small list has so few words near "marvin" that spelling edits of it
+  // fill the confusables, "marven" among them.)
+  const auto confusables = ConfusablesFor("marvin", c.word_list);
+  ASSERT_NE(std::find(confusables.begin(), confusables.end(), "marven"), confusables.end());
+  EXPECT_EQ(ReducedFormsFor("marvin", c.word_list), (std::vector<std::string>{"marvun"}));
+  // Debian's dictionary has enough words near "marvin": no spelling edits
+  // among its confusables, so both forms are positives.
+  if (fs::exists(kDefaultWordList)) {
+    EXPECT_EQ(ReducedFormsFor("marvin"), (std::vector<std::string>{"marven", "marvun"}));
+  } else {
+    std::printf("note: %s missing (install wamerican); the dictionary case was not checked\n", kDefaultWordList);
+  }
   c.reduced_vowels = 0.6;
   EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
   c.reduced_vowels = -0.1;

@@ -312,7 +312,7 @@ int Run(const Options& opt) {
   train_cfg.flite_warp = opt.flite_warp;  // training data only: held-out voices stay as they are
   train_cfg.reduced_vowels = opt.reduced_vowels;
   if (opt.reduced_vowels > 0) {
-    const std::vector<std::string> forms = ReducedVowelSpellings(opt.word);
+    const std::vector<std::string> forms = ReducedFormsFor(opt.word);
     std::string list;
     for (const auto& f : forms) list += (list.empty() ? "" : ", ") + f;
     progress.Line(forms.empty() ? "data: espeak has no reduced-vowel form of '" + opt.word +

@@ -1044,6 +1044,15 @@ std::vector<std::string> ConfusablesFor(const std::string& word, const std::stri
   return LoadWordResources(word, word_list).confusables;
 }
 
+std::vector<std::string> ReducedFormsFor(const std::string& word, const std::string& word_list) {
+  const std::vector<std::string> confusables = ConfusablesFor(word, word_list);
+  std::vector<std::string> forms;
+  for (const auto& form : ReducedVowelSpellings(word)) {
+    if (std::find(confusables.begin(), confusables.end(), form) == confusables.end()) forms.push_back(form);
+  }
+  return forms;
+}
+
 std::string DatasetCachePath(const DatasetConfig& config, const std::string& cache_dir) {
   CheckConfig(config);
   const VoiceSplit split = SplitVoices();
@@ -1081,7 +1090,7 @@ Dataset BuildDataset(const DatasetConfig& config, const std::string& cache_dir, 
   }
 
   ctx.words = LoadWordResources(config.word, config.word_list);
-  if (config.reduced_vowels > 0) ctx.reduced = ReducedVowelSpellings(config.word);
+  if (config.reduced_vowels > 0) ctx.reduced = ReducedFormsFor(config.word, config.word_list);
   const int32_t hop = config.frontend.hop_samples;
   ctx.lead_in = std::llround(config.lead_in_s * kSampleRate / hop) * hop;
   ctx.window = config.frontend.window_samples + static_cast<int64_t>(config.window_frames - 1) * hop;

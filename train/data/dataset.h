@@ -123,7 +123,8 @@ struct DatasetConfig {
   // Reduced pronunciations: this share of the wake-word examples (kWakeWord,
   // kWakeInContext) say a ReducedVowelSpellings form of the word instead
   // ("marven", "marvun" for "marvin": the unstressed vowel as a schwa, as
-  // people say it), one picked at random. 0 = the word as spelled; no effect
+  // people say it), one picked at random; a form that is one of the
+  // confusables stays a negative only. 0 = the word as spelled; no effect
   // when espeak has no such form. Range 0..0.5.
   double reduced_vowels = 0.0;
   // Worker processes; 0 = one per core.
@@ -175,6 +176,11 @@ Dataset BuildDataset(const DatasetConfig& config, const std::string& cache_dir, 
 // The confusables kConfusable clips (and streams) say for `word`, from
 // `word_list` (computed once per word and list in a process).
 std::vector<std::string> ConfusablesFor(const std::string& word, const std::string& word_list = kDefaultWordList);
+
+// The reduced forms positives say with DatasetConfig::reduced_vowels:
+// ReducedVowelSpellings(word) without the ones that are among its
+// confusables (a dictionary word said that way stays a negative).
+std::vector<std::string> ReducedFormsFor(const std::string& word, const std::string& word_list = kDefaultWordList);
 
 // The file BuildDataset reads and writes in `cache_dir` for `config`.
 std::string DatasetCachePath(const DatasetConfig& config, const std::string& cache_dir);
