@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "data/phonemes.h"
 #include "data/resample.h"
 #include "data/workers.h"
 
@@ -192,6 +193,64 @@ TEST(TrainDataset, ReducedVowelsChangeThePositivesOnly) {
   c.reduced_vowels = 0.6;
   EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
   c.reduced_vowels = -0.1;
+  EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
+}
+
+TEST(TrainDataset, NearConfusablesChangeTheConfusableClipsOnly) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.clips_per_kind = {3, 6, 3, 0, 0, 0, 0, 2, 0};
+  const Dataset plain = BuildDataset(c, "");
+  const std::string plain_cache = DatasetCachePath(c, dir.path());
+  c.near_confusables = 0.5;
+  const Dataset near = BuildDataset(c, "");
+  ASSERT_EQ(near.size(), plain.size());
+  EXPECT_EQ(near.labels, plain.labels);
+  EXPECT_EQ(near.kinds, plain.kinds);
+  const size_t bytes = static_cast<size_t>(plain.frames) * plain.features;
+  size_t confusables_changed = 0;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    const bool same = std::equal(plain.example(i), plain.example(i) + bytes, near.example(i));
+    if (plain.kinds[i] == static_cast<uint8_t>(ClipKind::kConfusable)) {
+      confusables_changed += !same;
+    } else {
+      EXPECT_TRUE(same) << "example " << i << " (" << ClipKindName(static_cast<ClipKind>(plain.kinds[i]))
+                        << ") changed";
+    }
+  }
+  // Each confusable clip draws whether to say a nearest one, which moves its
+  // random stream; so every one of them comes out differently.
+  EXPECT_EQ(confusables_changed, 6u);
+  EXPECT_NE(DatasetCachePath(c, dir.path()), plain_cache);
+
+  // The nearest are the confusables at the smallest phoneme distance.
+  auto check_nearest = [](const std::string& list) {
+    const std::vector<std::string> all = ConfusablesFor("marvin", list);
+    const std::vector<std::string> nearest = NearestConfusablesFor("marvin", list);
+    ASSERT_FALSE(nearest.empty());
+    const std::vector<std::string> target = Phonemize("marvin");
+    int least = 1000;
+    for (const auto& w : all) least = std::min(least, PhonemeDistance(target, Phonemize(w)));
+    size_t at_least = 0;
+    for (const auto& w : all) at_least += PhonemeDistance(target, Phonemize(w)) == least;
+    EXPECT_EQ(nearest.size(), at_least);
+    for (const auto& w : nearest) {
+      EXPECT_NE(std::find(all.begin(), all.end(), w), all.end()) << w;
+      EXPECT_EQ(PhonemeDistance(target, Phonemize(w)), least) << w;
+    }
+    EXPECT_LT(nearest.size(), all.size());
+  };
+  check_nearest(c.word_list);
+  if (fs::exists(kDefaultWordList)) {
+    check_nearest(kDefaultWordList);
+    EXPECT_EQ(NearestConfusablesFor("marvin"),
+              (std::vector<std::string>{"Marlin", "Martin", "Mervin", "margin", "mavin"}));
+  } else {
+    std::printf("note: %s missing (install wamerican); the dictionary case was not checked\n", kDefaultWordList);
+  }
+  c.near_confusables = 0.95;
+  EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
+  c.near_confusables = -0.1;
   EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
 }
 

@@ -105,6 +105,9 @@ TEST(TrainCli, UsageErrors) {
   EXPECT_EQ(RunTrain("--word marvin --focal-gamma -1").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --speaker-warp 0.5").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --flite-warp 0.2").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --reduced-vowels 0.6").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --near-confusables 0.95").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --near-confusables -0.1").exit_code, 2);
   // Mining settings out of range.
   EXPECT_EQ(RunTrain("--word marvin --mine-minutes -5").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --mine-windows 0").exit_code, 2);

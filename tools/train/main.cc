@@ -146,6 +146,7 @@ struct Options {
   double speaker_warp = TrainConfig{}.speaker_warp;
   double flite_warp = DatasetConfig{}.flite_warp;
   double reduced_vowels = DatasetConfig{}.reduced_vowels;
+  double near_confusables = DatasetConfig{}.near_confusables;
   double negative_weight = TrainConfig{}.negative_weight;
   double label_smoothing = TrainConfig{}.label_smoothing;
   double mine_minutes = 0.0;  // 0: no hard-negative mining round
@@ -311,6 +312,13 @@ int Run(const Options& opt) {
   train_cfg.held_out = false;
   train_cfg.flite_warp = opt.flite_warp;  // training data only: held-out voices stay as they are
   train_cfg.reduced_vowels = opt.reduced_vowels;
+  train_cfg.near_confusables = opt.near_confusables;  // training data only: validation keeps every confusable equal
+  if (opt.near_confusables > 0) {
+    std::string list;
+    for (const auto& w : NearestConfusablesFor(opt.word)) list += (list.empty() ? "" : ", ") + w;
+    progress.Line("data: " + std::to_string(std::lround(100 * opt.near_confusables)) +
+                  " % of the confusable clips say one of the nearest: " + list);
+  }
   if (opt.reduced_vowels > 0) {
     const std::vector<std::string> forms = ReducedFormsFor(opt.word);
     std::string list;
@@ -532,6 +540,7 @@ int Run(const Options& opt) {
   report["speaker_warp"] = opt.speaker_warp;
   report["flite_warp"] = opt.flite_warp;
   report["reduced_vowels"] = opt.reduced_vowels;
+  report["near_confusables"] = opt.near_confusables;
   if (!mining.is_null()) report["mining"] = mining;
   report["balance_classes"] = opt.balance;
   report["arch"] = choice.arch.name;
@@ -688,6 +697,12 @@ int Main(int argc, char** argv) {
                  "value means a new dataset)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.5));
+  app.add_option("--near-confusables", opt.near_confusables,
+                 "this share of the training confusable clips say one of the confusables nearest the word in "
+                 "phonemes (printed; \"mavin\", \"mervin\" for \"marvin\"), the rest any; 0 = all equally often "
+                 "(a new value means a new dataset)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.9));
   app.add_option("--mine-minutes", opt.mine_minutes,
                  "hard-negative mining: run the trained model over this many minutes of training-voice streams "
                  "without the word, add the windows it scores highest to the training set as negatives, and train "

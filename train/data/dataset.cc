@@ -327,6 +327,7 @@ void MixBackground(Audio& audio, const Audio& noise, Span speech, double snr_db)
 
 struct WordResources {
   std::vector<std::string> confusables;
+  std::vector<std::string> nearest;  // the confusables at the smallest phoneme distance
   std::vector<std::string> others;  // lowercase dictionary words, none of the wake words
 };
 
@@ -358,8 +359,12 @@ WordResources LoadWordResources(const std::string& word, const std::string& word
   if (res.others.empty()) throw std::runtime_error(word_list_path + ": no usable lowercase words");
 
   const std::vector<std::string> target = Phonemize(word);
+  std::vector<int> distances;  // of each confusable
   for (const auto& c : FindConfusables(word, list, 2, 200)) {
-    if (!StartsWithWord(c.word, word)) res.confusables.push_back(c.word);
+    if (!StartsWithWord(c.word, word)) {
+      res.confusables.push_back(c.word);
+      distances.push_back(c.distance);
+    }
   }
   if (res.confusables.size() < 30) {
     // Spelling edits of the wake word, kept when espeak says them 1-2
@@ -401,10 +406,18 @@ WordResources LoadWordResources(const std::string& word, const std::string& word
       if (res.confusables.size() >= 60) break;
       if (std::find(res.confusables.begin(), res.confusables.end(), v.second) == res.confusables.end()) {
         res.confusables.push_back(v.second);
+        distances.push_back(v.first);
       }
     }
   }
-  if (res.confusables.empty()) res.confusables.push_back(res.others.front());
+  if (res.confusables.empty()) {
+    res.confusables.push_back(res.others.front());
+    distances.push_back(0);
+  }
+  const int nearest = *std::min_element(distances.begin(), distances.end());
+  for (size_t i = 0; i < res.confusables.size(); ++i) {
+    if (distances[i] == nearest) res.nearest.push_back(res.confusables[i]);
+  }
   cache[key] = res;
   return res;
 }
@@ -590,6 +603,15 @@ std::string WakeSpelling(const Context& ctx, Rng& rng) {
   return cfg.word;
 }
 
+// The confusable a kConfusable clip says: one of the nearest with
+// probability DatasetConfig::near_confusables, else any (no extra random
+// draw when that is 0, so datasets made before the option are unchanged).
+const std::string& ConfusableToSay(const Context& ctx, Rng& rng) {
+  const double near = ctx.config->near_confusables;
+  if (near > 0 && rng.Chance(near)) return rng.Pick(ctx.words.nearest);
+  return rng.Pick(ctx.words.confusables);
+}
+
 std::vector<std::string> CarrierPieces(Rng& rng, const std::string& word, int* target) {
   const std::vector<std::string> words = SplitWords(Lower(word));
   const bool multi = words.size() > 1;
@@ -693,7 +715,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
     }
     case ClipKind::kConfusable: {
       int target = 0;
-      std::vector<std::string> pieces = {rng.Pick(ctx.words.confusables)};
+      std::vector<std::string> pieces = {ConfusableToSay(ctx, rng)};
       if (rng.Chance(0.2)) pieces = CarrierPieces(rng, pieces[0], &target);
       Utterance u = speak(pieces, -1);
       Augment(u, rng, gain_db, 0.25, 0.1);
@@ -813,6 +835,9 @@ void CheckConfig(const DatasetConfig& config) {
   if (!(config.reduced_vowels >= 0 && config.reduced_vowels <= 0.5)) {
     throw std::invalid_argument("reduced_vowels must be in 0..0.5");
   }
+  if (!(config.near_confusables >= 0 && config.near_confusables <= 0.9)) {
+    throw std::invalid_argument("near_confusables must be in 0..0.9");
+  }
   if (!(config.lead_in_s >= 0 && config.lead_in_s <= 30)) throw std::invalid_argument("lead_in_s must be in 0..30");
   if (config.frontend.output_type != TensorType::kInt8) throw std::invalid_argument("the frontend must output int8");
   if (config.frontend.sample_rate != kSampleRate) throw std::invalid_argument("the frontend must take 16 kHz audio");
@@ -858,6 +883,7 @@ std::string CacheKey(const DatasetConfig& c, const std::vector<Voice>& voices, c
   // Only when on, so the caches made before the option existed still match.
   if (c.flite_warp != 0) key += "\nflite_warp=" + Num(c.flite_warp);
   if (c.reduced_vowels != 0) key += "\nreduced_vowels=" + Num(c.reduced_vowels);
+  if (c.near_confusables != 0) key += "\nnear_confusables=" + Num(c.near_confusables);
   return key;
 }
 
@@ -1042,6 +1068,11 @@ VoiceSplit SplitVoices() {
 std::vector<std::string> ConfusablesFor(const std::string& word, const std::string& word_list) {
   ValidateText(word);
   return LoadWordResources(word, word_list).confusables;
+}
+
+std::vector<std::string> NearestConfusablesFor(const std::string& word, const std::string& word_list) {
+  ValidateText(word);
+  return LoadWordResources(word, word_list).nearest;
 }
 
 std::vector<std::string> ReducedFormsFor(const std::string& word, const std::string& word_list) {

@@ -127,6 +127,12 @@ struct DatasetConfig {
   // confusables stays a negative only. 0 = the word as spelled; no effect
   // when espeak has no such form. Range 0..0.5.
   double reduced_vowels = 0.0;
+  // Harder confusables: this share of the confusable clips (kConfusable)
+  // say one of NearestConfusablesFor(word) (the confusables at the smallest
+  // phoneme distance, e.g. "mavin", "mervin" for "marvin"), the rest any
+  // confusable. 0 = every confusable equally often, as the streams have
+  // them (streams are unaffected). Range 0..0.9.
+  double near_confusables = 0.0;
   // Worker processes; 0 = one per core.
   int workers = 0;
   // Other words, sentences and confusables come from this word list (one
@@ -176,6 +182,10 @@ Dataset BuildDataset(const DatasetConfig& config, const std::string& cache_dir, 
 // The confusables kConfusable clips (and streams) say for `word`, from
 // `word_list` (computed once per word and list in a process).
 std::vector<std::string> ConfusablesFor(const std::string& word, const std::string& word_list = kDefaultWordList);
+
+// The confusables at the smallest phoneme distance to `word` (a subset of
+// ConfusablesFor), what DatasetConfig::near_confusables draws from.
+std::vector<std::string> NearestConfusablesFor(const std::string& word, const std::string& word_list = kDefaultWordList);
 
 // The reduced forms positives say with DatasetConfig::reduced_vowels:
 // ReducedVowelSpellings(word) without the ones that are among its
