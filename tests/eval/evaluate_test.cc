@@ -3,10 +3,13 @@
 #include "eval/evaluate.h"
 
 #include <gtest/gtest.h>
+#include <sndfile.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "common/model_file.h"
@@ -350,6 +353,52 @@ TEST(MiningKey, ChangesWithTheModelAndEveryResultField) {
   changed[4].min_score = 0.25;
   changed[5].min_gap_frames += 1;
   for (size_t i = 0; i < changed.size(); ++i) EXPECT_NE(MiningKey(model, 1, changed[i]), key) << i;
+}
+
+TEST(MiningKey, ChangesWithTheStreamsWordListAndNoise) {
+  const std::vector<uint8_t> model = RandomClassifier(3);
+  const std::string dir = ::testing::TempDir() + "mining_key_inputs";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/noise");
+  const std::string words = dir + "/words.txt";
+  auto write_words = [&](const char* text) {
+    std::ofstream out(words, std::ios::binary | std::ios::trunc);
+    out << text;
+  };
+  write_words("table\nchair\nwindow\n");
+  MineConfig base;
+  base.word_list = words;
+  base.noise_dirs = {dir + "/noise"};
+  const uint64_t key = MiningKey(model, 1, base);
+  EXPECT_EQ(MiningKey(model, 1, base), key);
+  // The same path with other words in it.
+  write_words("table\nchair\nwindows\n");
+  const uint64_t other_words = MiningKey(model, 1, base);
+  EXPECT_NE(other_words, key);
+  // A noise file appears in the directory.
+  std::vector<float> hum(16000);
+  for (size_t i = 0; i < hum.size(); ++i) hum[i] = 0.2f * std::sin(0.05f * static_cast<float>(i));
+  SF_INFO info{};
+  info.samplerate = 16000;
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+  SNDFILE* f = sf_open((dir + "/noise/hum.wav").c_str(), SFM_WRITE, &info);
+  ASSERT_NE(f, nullptr);
+  sf_writef_float(f, hum.data(), static_cast<sf_count_t>(hum.size()));
+  sf_close(f);
+  EXPECT_NE(MiningKey(model, 1, base), other_words);
+  // Another noise directory or word list path.
+  MineConfig c = base;
+  c.noise_dirs = {};
+  EXPECT_NE(MiningKey(model, 1, c), MiningKey(model, 1, base));
+  std::filesystem::copy_file(words, dir + "/words2.txt");
+  c = base;
+  c.word_list = dir + "/words2.txt";
+  EXPECT_NE(MiningKey(model, 1, c), MiningKey(model, 1, base));
+  // A word list that cannot be read is an error, not a key.
+  c.word_list = dir + "/missing.txt";
+  EXPECT_THROW(MiningKey(model, 1, c), std::runtime_error);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(EvalReportJson, HoldsEveryFigure) {

@@ -1070,6 +1070,15 @@ std::vector<std::string> ConfusablesFor(const std::string& word, const std::stri
   return LoadWordResources(word, word_list).confusables;
 }
 
+std::string StreamInputsKey(const StreamConfig& config) {
+  const VoiceSplit split = SplitVoices();
+  std::string key = "tinyml stream inputs " + std::to_string(kGeneratorVersion) + "\nheld_out=" +
+                    std::to_string(config.held_out) + "\nword_list=" + config.word_list + " " +
+                    FileDigest(config.word_list) + "\nnoise_files=" + NoiseFingerprint(IndexNoiseFiles(config.noise_dirs)) +
+                    "\nvoices=" + VoicesKey(config.held_out ? split.held_out : split.train) + "\nespeak=" + EspeakVersion();
+  return key;
+}
+
 std::vector<std::string> NearestConfusablesFor(const std::string& word, const std::string& word_list) {
   ValidateText(word);
   return LoadWordResources(word, word_list).nearest;

@@ -232,6 +232,14 @@ struct StreamConfig {
   std::vector<std::string> noise_dirs = PolicyNoiseDirectories();
 };
 
+// What GenerateStream reads besides `config`'s numbers and can change
+// between runs: the generator version, the word list (path and content),
+// the noise files found in noise_dirs (paths, lengths, rates), the voices
+// of the split it speaks with and the espeak-ng version. For keys of files
+// derived from streams (mined windows). Throws std::runtime_error when the
+// word list cannot be read.
+std::string StreamInputsKey(const StreamConfig& config);
+
 // One spoken wake word in a stream: the span of its audio, in seconds.
 struct WordEvent {
   double start_s = 0.0;

@@ -365,6 +365,23 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
   return report;
 }
 
+namespace {
+
+// The streams MineHardNegatives searches.
+StreamConfig MiningStreams(const MineConfig& config) {
+  StreamConfig streams;
+  streams.word = config.word;
+  streams.seed = config.seed;
+  streams.words_per_minute = 0.0;  // no wake word: every window is a negative
+  streams.held_out = false;        // the training voices
+  streams.workers = config.workers;
+  streams.word_list = config.word_list;
+  streams.noise_dirs = config.noise_dirs;
+  return streams;
+}
+
+}  // namespace
+
 MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_label, const MineConfig& config,
                                  const ProgressFn& progress) {
   if (!(config.stream_minutes > 0.0)) throw std::invalid_argument("mining minutes must be positive");
@@ -383,12 +400,7 @@ MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_lab
   };
   std::vector<Candidate> candidates;
   std::vector<std::vector<int8_t>> features;
-  StreamConfig streams;
-  streams.word = config.word;
-  streams.seed = config.seed;
-  streams.words_per_minute = 0.0;  // no wake word: every window is a negative
-  streams.held_out = false;        // the training voices
-  streams.workers = config.workers;
+  const StreamConfig streams = MiningStreams(config);
   ForEachPiece(streams, config.stream_minutes, progress, [&](int i, const Stream& stream) {
     std::vector<int64_t> frames;
     std::vector<int32_t> scores;
@@ -467,7 +479,7 @@ uint64_t MiningKey(const std::vector<uint8_t>& model, int word_label, const Mine
   fields.precision(17);
   fields << "mine v" << kMinedVersion << '|' << word_label << '|' << config.word << '|' << config.seed << '|'
          << config.stream_minutes << '|' << config.max_windows << '|' << config.min_score << '|'
-         << config.min_gap_frames << '|';
+         << config.min_gap_frames << '|' << StreamInputsKey(MiningStreams(config)) << '|';
   return Fnv1a(model.data(), model.size(), Fnv1a(fields.str()));
 }
 

@@ -111,6 +111,9 @@ struct MineConfig {
   double min_score = 0.0;      // peaks below this raw score (0..1) are not kept
   int32_t min_gap_frames = 25; // kept peaks are at least this many frames apart
   int workers = 0;
+  // The streams' word list and noise (StreamConfig's).
+  std::string word_list = kDefaultWordList;
+  std::vector<std::string> noise_dirs = PolicyNoiseDirectories();
 };
 
 // Generates config.stream_minutes of GenerateStream audio from the training
@@ -133,9 +136,10 @@ MinedNegatives MineHardNegatives(const std::vector<uint8_t>& model, int word_lab
 
 // Mined windows kept on disk, so rerunning an interrupted `tinyml train`
 // does not mine again. MiningKey hashes what MineHardNegatives' result
-// depends on that the caller can see: the model's bytes, the label and every
-// MineConfig field but `workers` (the stream generator's voices, word list
-// and noise files are not in it). EncodeMined's bytes: a 64-byte header
+// depends on: the model's bytes, the label, every MineConfig field but
+// `workers`, and StreamInputsKey of the streams it mines (the word list's
+// content, the noise files found, the voices, the generator and espeak-ng
+// versions), so a changed input mines again. EncodeMined's bytes: a 64-byte header
 // (magic, version, key, count, frames, features, peaks, minutes, checksum),
 // then the windows and their scores. DecodeMined returns false and leaves
 // *out alone for bytes of another key, a bad header, size or checksum.
