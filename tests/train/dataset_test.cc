@@ -152,6 +152,29 @@ TEST(TrainDataset, FliteWarpChangesTheFliteClipsOnly) {
   EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
 }
 
+// `variant` is `plain` generated with one option on: same size, labels and
+// kinds; returns how many of the examples `touched` selects changed, and
+// fails for any other example that changed.
+template <typename Touched>
+size_t ChangedExamples(const Dataset& plain, const Dataset& variant, Touched touched) {
+  EXPECT_EQ(variant.size(), plain.size());
+  EXPECT_EQ(variant.labels, plain.labels);
+  EXPECT_EQ(variant.kinds, plain.kinds);
+  if (variant.size() != plain.size()) return 0;
+  const size_t bytes = static_cast<size_t>(plain.frames) * plain.features;
+  size_t changed = 0;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    const bool same = std::equal(plain.example(i), plain.example(i) + bytes, variant.example(i));
+    if (touched(i)) {
+      changed += !same;
+    } else {
+      EXPECT_TRUE(same) << "example " << i << " (" << ClipKindName(static_cast<ClipKind>(plain.kinds[i]))
+                        << ") changed";
+    }
+  }
+  return changed;
+}
+
 TEST(TrainDataset, ReducedVowelsChangeThePositivesOnly) {
   TempDir dir;
   DatasetConfig c = SmallConfig(dir.path());
@@ -160,19 +183,7 @@ TEST(TrainDataset, ReducedVowelsChangeThePositivesOnly) {
   const std::string plain_cache = DatasetCachePath(c, dir.path());
   c.reduced_vowels = 0.5;
   const Dataset reduced = BuildDataset(c, "");
-  ASSERT_EQ(reduced.size(), plain.size());
-  EXPECT_EQ(reduced.labels, plain.labels);
-  EXPECT_EQ(reduced.kinds, plain.kinds);
-  const size_t bytes = static_cast<size_t>(plain.frames) * plain.features;
-  size_t positives_changed = 0;
-  for (size_t i = 0; i < plain.size(); ++i) {
-    const bool same = std::equal(plain.example(i), plain.example(i) + bytes, reduced.example(i));
-    if (plain.labels[i] == 1) {
-      positives_changed += !same;
-    } else {
-      EXPECT_TRUE(same) << "negative example " << i << " changed";
-    }
-  }
+  const size_t positives_changed = ChangedExamples(plain, reduced, [&](size_t i) { return plain.labels[i] == 1; });
   // Each positive draws whether to say a reduced form, which moves its
   // random stream; so every one of them comes out differently.
   EXPECT_EQ(positives_changed, 10u);
@@ -204,20 +215,8 @@ TEST(TrainDataset, NearConfusablesChangeTheConfusableClipsOnly) {
   const std::string plain_cache = DatasetCachePath(c, dir.path());
   c.near_confusables = 0.5;
   const Dataset near = BuildDataset(c, "");
-  ASSERT_EQ(near.size(), plain.size());
-  EXPECT_EQ(near.labels, plain.labels);
-  EXPECT_EQ(near.kinds, plain.kinds);
-  const size_t bytes = static_cast<size_t>(plain.frames) * plain.features;
-  size_t confusables_changed = 0;
-  for (size_t i = 0; i < plain.size(); ++i) {
-    const bool same = std::equal(plain.example(i), plain.example(i) + bytes, near.example(i));
-    if (plain.kinds[i] == static_cast<uint8_t>(ClipKind::kConfusable)) {
-      confusables_changed += !same;
-    } else {
-      EXPECT_TRUE(same) << "example " << i << " (" << ClipKindName(static_cast<ClipKind>(plain.kinds[i]))
-                        << ") changed";
-    }
-  }
+  const size_t confusables_changed = ChangedExamples(
+      plain, near, [&](size_t i) { return plain.kinds[i] == static_cast<uint8_t>(ClipKind::kConfusable); });
   // Each confusable clip draws whether to say a nearest one, which moves its
   // random stream; so every one of them comes out differently.
   EXPECT_EQ(confusables_changed, 6u);
