@@ -36,7 +36,60 @@ TEST(ModelZoo, EveryEntryExportsLoadsAndPrepares) {
     EXPECT_GT(c.arena_bytes, 1960u) << a.name;  // at least the input
     EXPECT_EQ(tools::ReadModelDescription(file.data(), file.size()), kDescription);
   }
-  EXPECT_EQ(families, (std::set<std::string>{"dscnn", "tcresnet", "dscnn-int4", "tcresnet-int4"}));
+  EXPECT_EQ(families, (std::set<std::string>{"dscnn", "tcresnet", "tcresnet2d", "dscnn-int4", "tcresnet-int4"}));
+}
+
+// The time-frequency front: a 3 x 3 CONV_2D over (frames, bands) of the
+// features as a one-channel image, stride 2 over bands (40 -> 20 bands, SAME:
+// no padding before, one band after), between two RESHAPEs; the TC-ResNet
+// reads its 20 x filters channels. Whether the channel order matches the
+// libtorch model's is Qat.TimeFreqTcResNetTrainsAndTheExportAgrees.
+TEST(ModelZoo, TimeFreqFrontIsAConv2dOverFramesAndBands) {
+  const ArchSpec a = MakeTcResNet2d(4, 12, 2, 9);
+  EXPECT_EQ(a.name, "tcresnet2d-f4-w12-b2-k9");
+  const LayerSpec& f = a.layers[0];
+  ASSERT_EQ(f.kind, LayerKind::kTimeFreqConv);
+  EXPECT_EQ(f.out_frames, 49);
+  EXPECT_EQ(f.pad_before, 1);
+  EXPECT_EQ(f.pad_after, 1);
+  EXPECT_EQ(f.out_bands, 20);
+  EXPECT_EQ(f.pad_bands_before, 0);
+  EXPECT_EQ(f.pad_bands_after, 1);  // (20 - 1) * 2 + 3 - 40
+  EXPECT_EQ(f.out_channels, 80);
+  EXPECT_EQ(f.bias_count(), 4);
+  EXPECT_EQ(a.layers[1].in_channels, 80);
+  // Front 4 x 3 x 3 + 4; the TC-ResNet as MakeTcResNet(12, 2, 9) but its
+  // first conv reads 80 channels, not 40.
+  const ArchSpec plain = MakeTcResNet(12, 2, 9);
+  EXPECT_EQ(a.params(), (4 * 9 + 4) + plain.params() + 3 * 40 * 12);
+  EXPECT_EQ(a.macs(), 49 * 20 * 4 * 9 + plain.macs() + 49 * 12 * 3 * 40);
+
+  const std::vector<uint8_t> file = ExportTflite(PlaceholderQuantModel(a), kDescription);
+  tools::AlignedBuffer bytes(file.size());
+  std::copy(file.begin(), file.end(), bytes.data());
+  Model m;
+  ASSERT_EQ(m.Load(bytes.data(), bytes.size()), Status::kOk) << m.error();
+  ASSERT_EQ(m.num_operators(), static_cast<int32_t>(a.layers.size()) + 2);
+  const int32_t kReshape = static_cast<int32_t>(BuiltinOp::kReshape), kConv = static_cast<int32_t>(BuiltinOp::kConv2d);
+  ASSERT_EQ(m.op(0).builtin_code, kReshape);
+  ASSERT_EQ(m.op(1).builtin_code, kConv);
+  ASSERT_EQ(m.op(2).builtin_code, kReshape);
+  EXPECT_EQ(m.op(0).inputs[0], m.input_tensor(0));
+  const auto dims = [&](int32_t tensor) {
+    const Shape s = m.tensor(tensor).shape;
+    return std::vector<int32_t>(s.dims, s.dims + s.rank);
+  };
+  EXPECT_EQ(dims(m.op(0).outputs[0]), (std::vector<int32_t>{1, 49, 40, 1}));
+  EXPECT_EQ(dims(m.op(1).inputs[1]), (std::vector<int32_t>{4, 3, 3, 1}));
+  EXPECT_EQ(dims(m.op(1).outputs[0]), (std::vector<int32_t>{1, 49, 20, 4}));
+  EXPECT_EQ(dims(m.op(2).outputs[0]), (std::vector<int32_t>{1, 49, 1, 80}));
+  EXPECT_EQ(m.op(3).inputs[0], m.op(2).outputs[0]);
+  EXPECT_EQ(dims(m.op(3).inputs[1]), (std::vector<int32_t>{12, 3, 1, 80}));
+  // Runs: the arena holds the input and the front's 49 x 20 x 4 output at once.
+  EXPECT_GE(CheckTflite(file).arena_bytes, 1960u + 3920u);
+  std::vector<int8_t> x(1960);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<int8_t>((i * 5) % 250 - 125);
+  EXPECT_EQ(RunTflite(file, x.data(), 1).size(), 2u);
 }
 
 // An int4 entry: every conv/depthwise weight tensor after the first conv is

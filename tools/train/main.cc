@@ -645,7 +645,7 @@ int Main(int argc, char** argv) {
   app.add_option("--epochs", opt.epochs, "epochs instead of a time-based plan (reproducible)")->check(CLI::Range(2, 100000));
   app.add_option("--seed", opt.seed, "seed for data and training")->capture_default_str();
   app.add_option("--arch", opt.arch,
-                 "auto (the largest TC-ResNet that fits, else DS-CNN), a family (tcresnet, dscnn; tcresnet-int4, dscnn-int4: int4 weights) or one zoo entry (--list-models)")->capture_default_str();
+                 "auto (the largest TC-ResNet that fits, else DS-CNN), a family (tcresnet, dscnn; tcresnet2d: a 2-D time x mel conv in front; tcresnet-int4, dscnn-int4: int4 weights) or one zoo entry (--list-models)")->capture_default_str();
   app.add_option("--workers", opt.workers, "data generation processes (0 = one per core)")->capture_default_str()
       ->check(CLI::Range(0, 256));
   app.add_option("--clips", opt.clips,

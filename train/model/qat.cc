@@ -52,23 +52,27 @@ QatNetImpl::QatNetImpl(const ArchSpec& arch) : arch_(arch) {
   for (size_t i = 0; i < n; ++i) {
     const LayerSpec& l = arch_.layers[i];
     const std::string id = std::to_string(i);
-    if (l.kind == LayerKind::kConv || l.kind == LayerKind::kDepthwise) {
-      const int64_t in_per_group = l.kind == LayerKind::kConv ? l.in_channels : 1;
-      const double fan_in = static_cast<double>(in_per_group * l.kernel);
+    if (l.kind == LayerKind::kConv || l.kind == LayerKind::kDepthwise || l.kind == LayerKind::kTimeFreqConv) {
+      const int64_t channels = l.bias_count();
+      std::vector<int64_t> shape;
+      if (l.kind == LayerKind::kTimeFreqConv)
+        shape = {channels, 1, l.kernel, l.kernel_bands};  // conv2d over [N, 1, frames, bands]
+      else
+        shape = {channels, l.kind == LayerKind::kConv ? l.in_channels : 1, l.kernel};
+      const double fan_in = static_cast<double>(l.weight_count() / channels);
       const double bound = std::sqrt(6.0 / fan_in);  // He uniform for ReLU nets
-      weight_[i] = register_parameter("w" + id, torch::empty({l.out_channels, in_per_group, l.kernel})
-                                                    .uniform_(-bound, bound));
-      gamma_[i] = register_parameter("gamma" + id, torch::ones({l.out_channels}));
-      beta_[i] = register_parameter("beta" + id, torch::zeros({l.out_channels}));
-      running_mean_[i] = register_buffer("mean" + id, torch::zeros({l.out_channels}));
-      running_var_[i] = register_buffer("var" + id, torch::ones({l.out_channels}));
+      weight_[i] = register_parameter("w" + id, torch::empty(shape).uniform_(-bound, bound));
+      gamma_[i] = register_parameter("gamma" + id, torch::ones({channels}));
+      beta_[i] = register_parameter("beta" + id, torch::zeros({channels}));
+      running_mean_[i] = register_buffer("mean" + id, torch::zeros({channels}));
+      running_var_[i] = register_buffer("var" + id, torch::ones({channels}));
     } else if (l.kind == LayerKind::kFullyConnected) {
       const double bound = 1.0 / std::sqrt(static_cast<double>(l.in_channels));
       weight_[i] = register_parameter("w" + id, torch::empty({l.out_channels, l.in_channels}).uniform_(-bound, bound));
       fc_bias_[i] = register_parameter("b" + id, torch::zeros({l.out_channels}));
     }
     if (l.kind == LayerKind::kConv || l.kind == LayerKind::kDepthwise || l.kind == LayerKind::kAdd ||
-        l.kind == LayerKind::kFullyConnected)
+        l.kind == LayerKind::kFullyConnected || l.kind == LayerKind::kTimeFreqConv)
       act_range_[i] = register_buffer("range" + id, torch::zeros({3}));
   }
 }
@@ -90,7 +94,7 @@ std::pair<torch::Tensor, torch::Tensor> QatNetImpl::Folded(size_t i) {
   const LayerSpec& l = arch_.layers[i];
   if (l.kind == LayerKind::kFullyConnected) return {weight_[i], fc_bias_[i]};
   const torch::Tensor factor = gamma_[i] / torch::sqrt(running_var_[i] + kBnEps);
-  const torch::Tensor w = weight_[i] * ChannelView(factor, 3);
+  const torch::Tensor w = weight_[i] * ChannelView(factor, weight_[i].dim());
   const torch::Tensor b = beta_[i] - running_mean_[i] * factor;
   return {w, b};
 }
@@ -122,15 +126,26 @@ torch::Tensor QatNetImpl::Layer(size_t i, const torch::Tensor& x) {
   const LayerSpec& l = arch_.layers[i];
   switch (l.kind) {
     case LayerKind::kConv:
-    case LayerKind::kDepthwise: {
+    case LayerKind::kDepthwise:
+    case LayerKind::kTimeFreqConv: {
+      const bool two_d = l.kind == LayerKind::kTimeFreqConv;
       const int64_t groups = l.kind == LayerKind::kDepthwise ? l.out_channels : 1;
-      const torch::Tensor padded = (l.pad_before || l.pad_after)
-                                       ? torch::constant_pad_nd(x, {l.pad_before, l.pad_after}, 0.0)
-                                       : x;
-      const std::vector<int64_t> stride{l.stride}, no_padding{0}, dilation{1};
+      // [N, features, frames] -> [N, 1, frames, bands] for the 2-D conv.
+      const torch::Tensor image = two_d ? x.transpose(1, 2).unsqueeze(1) : x;
+      const torch::Tensor padded =
+          two_d ? torch::constant_pad_nd(image, {l.pad_bands_before, l.pad_bands_after, l.pad_before, l.pad_after}, 0.0)
+          : (l.pad_before || l.pad_after) ? torch::constant_pad_nd(image, {l.pad_before, l.pad_after}, 0.0)
+                                          : image;
+      const std::vector<int64_t> stride = two_d ? std::vector<int64_t>{l.stride, l.stride_bands}
+                                                : std::vector<int64_t>{l.stride};
+      const std::vector<int64_t> no_padding(stride.size(), 0), dilation(stride.size(), 1);
+      auto conv = [&](const torch::Tensor& w, const torch::Tensor& b) {
+        return two_d ? torch::conv2d(padded, w, b, stride, no_padding, dilation, groups)
+                     : torch::conv1d(padded, w, b, stride, no_padding, dilation, groups);
+      };
       torch::Tensor y;
       if (mode_ == QatMode::kFloat) {
-        y = torch::conv1d(padded, weight_[i], torch::Tensor(), stride, no_padding, dilation, groups);
+        y = conv(weight_[i], torch::Tensor());
         y = torch::batch_norm(y, gamma_[i], beta_[i], running_mean_[i], running_var_[i], is_training(), kBnMomentum,
                               kBnEps, false);
       } else {
@@ -138,14 +153,18 @@ torch::Tensor QatNetImpl::Layer(size_t i, const torch::Tensor& x) {
         if (mode_ == QatMode::kQat) {
           const int32_t qmax = l.weight_qmax();
           const torch::Tensor ws = WeightScales(w, qmax);
-          const torch::Tensor wq = (w.detach() / ChannelView(ws, 3)).round().clamp(-qmax, qmax) * ChannelView(ws, 3);
+          const torch::Tensor wsv = ChannelView(ws, w.dim());
+          const torch::Tensor wq = (w.detach() / wsv).round().clamp(-qmax, qmax) * wsv;
           w = Ste(w, wq);
           const torch::Tensor bs = ws * InputQuant(i).scale;
           b = Ste(b, (b.detach() / bs).round().clamp(-2147483647.0, 2147483647.0) * bs);
         }
-        y = torch::conv1d(padded, w, b, stride, no_padding, dilation, groups);
+        y = conv(w, b);
       }
       if (l.relu) y = torch::relu(y);
+      // [N, filters, frames, bands] -> [N, bands * filters, frames], the
+      // channel order of the exported RESHAPE of NHWC [1, frames, bands, filters].
+      if (two_d) y = y.permute({0, 2, 3, 1}).reshape({y.size(0), l.out_frames, l.out_channels}).transpose(1, 2);
       return mode_ == QatMode::kQat ? FakeQuantAct(i, y) : y;
     }
     default:
@@ -164,6 +183,7 @@ torch::Tensor QatNetImpl::forward(torch::Tensor x) {
     switch (l.kind) {
       case LayerKind::kConv:
       case LayerKind::kDepthwise:
+      case LayerKind::kTimeFreqConv:
         outs[i] = Layer(i, in);
         break;
       case LayerKind::kAdd: {
@@ -217,11 +237,12 @@ QuantModel QatNetImpl::ToQuantModel() {
         ws = torch::full({1}, std::max(w.abs().max().item<float>() / 127.0f, 1e-9f));
       else
         ws = WeightScales(w, l.weight_qmax());
-      const torch::Tensor wsv = l.kind == LayerKind::kFullyConnected ? ws.view({1, 1}) : ChannelView(ws, 3);
+      const torch::Tensor wsv = l.kind == LayerKind::kFullyConnected ? ws.view({1, 1}) : ChannelView(ws, w.dim());
       const int32_t qmax = l.weight_qmax();
       torch::Tensor wq = (w / wsv).round().clamp(-qmax, qmax).to(torch::kInt8);
       if (l.kind == LayerKind::kConv) wq = wq.permute({0, 2, 1});        // [O, I, K] -> [O, K, I]
       if (l.kind == LayerKind::kDepthwise) wq = wq.view({l.out_channels, l.kernel}).t();  // -> [K, C]
+      // kTimeFreqConv: [F, 1, K, KB] is already [F, K, KB, 1] in memory.
       wq = wq.contiguous();
       q.weights.assign(wq.data_ptr<int8_t>(), wq.data_ptr<int8_t>() + wq.numel());
       const torch::Tensor wsc = ws.contiguous();

@@ -19,6 +19,13 @@ namespace {
 
 int32_t SameOut(int32_t in, int32_t stride) { return (in + stride - 1) / stride; }
 
+// TFLite SAME padding: the total, before = total / 2, the odd one after.
+void SamePad(int32_t in, int32_t out, int32_t stride, int32_t kernel, int32_t& before, int32_t& after) {
+  const int32_t total = std::max((out - 1) * stride + kernel - in, 0);
+  before = total / 2;
+  after = total - before;
+}
+
 // Appends a layer reading `input`, fills frames and SAME padding; returns its index.
 int32_t Append(ArchSpec& a, LayerSpec l) {
   const int32_t in_frames = l.input < 0 ? kModelFrames : a.layers[l.input].out_frames;
@@ -30,11 +37,18 @@ int32_t Append(ArchSpec& a, LayerSpec l) {
     case LayerKind::kDepthwise: {
       if (l.kind == LayerKind::kDepthwise) l.out_channels = in_channels;
       l.out_frames = SameOut(in_frames, l.stride);
-      const int32_t total = std::max((l.out_frames - 1) * l.stride + l.kernel - in_frames, 0);
-      l.pad_before = total / 2;
-      l.pad_after = total - l.pad_before;
+      SamePad(in_frames, l.out_frames, l.stride, l.kernel, l.pad_before, l.pad_after);
       break;
     }
+    case LayerKind::kTimeFreqConv:
+      if (l.input >= 0) throw std::logic_error("a time-frequency conv reads the model input");
+      l.out_frames = SameOut(in_frames, l.stride);
+      SamePad(in_frames, l.out_frames, l.stride, l.kernel, l.pad_before, l.pad_after);
+      l.in_bands = kModelFeatures;
+      l.out_bands = SameOut(l.in_bands, l.stride_bands);
+      SamePad(l.in_bands, l.out_bands, l.stride_bands, l.kernel_bands, l.pad_bands_before, l.pad_bands_after);
+      l.out_channels = l.out_bands * l.filters;
+      break;
     case LayerKind::kAdd:
       l.out_channels = in_channels;
       l.out_frames = in_frames;
@@ -150,6 +164,7 @@ const char* LayerKindName(LayerKind kind) {
     case LayerKind::kAvgPool: return "avgpool";
     case LayerKind::kFullyConnected: return "fc";
     case LayerKind::kSoftmax: return "softmax";
+    case LayerKind::kTimeFreqConv: return "timefreq-conv";
   }
   return "?";
 }
@@ -159,6 +174,7 @@ int64_t LayerSpec::weight_count() const {
     case LayerKind::kConv: return int64_t{out_channels} * kernel * in_channels;
     case LayerKind::kDepthwise: return int64_t{out_channels} * kernel;
     case LayerKind::kFullyConnected: return int64_t{out_channels} * in_channels;
+    case LayerKind::kTimeFreqConv: return int64_t{filters} * kernel * kernel_bands;
     default: return 0;
   }
 }
@@ -168,6 +184,7 @@ int64_t LayerSpec::macs() const {
     case LayerKind::kConv: return int64_t{out_frames} * out_channels * kernel * in_channels;
     case LayerKind::kDepthwise: return int64_t{out_frames} * out_channels * kernel;
     case LayerKind::kFullyConnected: return int64_t{out_channels} * in_channels;
+    case LayerKind::kTimeFreqConv: return int64_t{out_frames} * out_bands * filters * kernel * kernel_bands;
     default: return 0;
   }
 }
@@ -175,7 +192,7 @@ int64_t LayerSpec::macs() const {
 int64_t ArchSpec::params() const {
   int64_t n = 0;
   for (const LayerSpec& l : layers)
-    if (l.has_weights()) n += l.weight_count() + l.out_channels;
+    if (l.has_weights()) n += l.weight_count() + l.bias_count();
   return n;
 }
 
@@ -206,14 +223,14 @@ ArchSpec MakeDsCnn(int32_t width, int32_t blocks, int32_t kernel, int32_t weight
   return a;
 }
 
-ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel, int32_t weight_bits) {
-  ArchSpec a;
-  a.family = "tcresnet";
+namespace {
+
+// MakeTcResNet's layers after `front` (-1: the model input).
+void AppendTcResNet(ArchSpec& a, int32_t front, int32_t width, int32_t blocks, int32_t kernel) {
   a.width = width;
   a.blocks = blocks;
   a.kernel = kernel;
-  a.name = "tcresnet-w" + std::to_string(width) + "-b" + std::to_string(blocks) + "-k" + std::to_string(kernel);
-  int32_t last = Append(a, Conv(-1, width, 3, 1, true));
+  int32_t last = Append(a, Conv(front, width, 3, 1, true));
   for (int32_t b = 0; b < blocks; ++b) {
     const int32_t c1 = Append(a, Conv(last, width, kernel, 2, true));
     const int32_t c2 = Append(a, Conv(c1, width, kernel, 1, false));
@@ -224,7 +241,31 @@ ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel, int32_t wei
     last = Append(a, add);
   }
   AppendHead(a, last);
+}
+
+}  // namespace
+
+ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel, int32_t weight_bits) {
+  ArchSpec a;
+  a.family = "tcresnet";
+  a.name = "tcresnet-w" + std::to_string(width) + "-b" + std::to_string(blocks) + "-k" + std::to_string(kernel);
+  AppendTcResNet(a, -1, width, blocks, kernel);
   SetWeightBits(a, weight_bits);
+  return a;
+}
+
+ArchSpec MakeTcResNet2d(int32_t filters, int32_t width, int32_t blocks, int32_t kernel) {
+  ArchSpec a;
+  a.family = "tcresnet2d";
+  a.name = "tcresnet2d-f" + std::to_string(filters) + "-w" + std::to_string(width) + "-b" + std::to_string(blocks) +
+           "-k" + std::to_string(kernel);
+  LayerSpec front = Simple(LayerKind::kTimeFreqConv, -1);
+  front.filters = filters;
+  front.kernel = 3;
+  front.kernel_bands = 3;
+  front.stride_bands = 2;
+  front.relu = true;
+  AppendTcResNet(a, Append(a, front), width, blocks, kernel);
   return a;
 }
 
@@ -234,6 +275,8 @@ std::vector<ArchSpec> ModelZoo() {
     for (int32_t blocks : {2, 3, 4}) zoo.push_back(MakeDsCnn(width, blocks, 9));
   for (int32_t width : {8, 10, 12, 14, 16, 20, 24})
     for (int32_t blocks : {2, 3}) zoo.push_back(MakeTcResNet(width, blocks, 9));
+  for (int32_t filters : {2, 3})
+    for (int32_t width : {8, 10, 12, 14}) zoo.push_back(MakeTcResNet2d(filters, width, 2, 9));
   // INT4 weights: about twice the parameters in the same file bytes.
   for (int32_t width : {32, 40, 48, 64, 80, 96})
     for (int32_t blocks : {2, 3, 4}) zoo.push_back(MakeDsCnn(width, blocks, 9, 4));
@@ -258,9 +301,9 @@ QuantModel PlaceholderQuantModel(const ArchSpec& arch) {
     QuantLayer q;
     if (l.has_weights()) {
       q.weights = Pattern(l.weight_count(), l.weight_qmax());
-      const size_t scales = l.kind == LayerKind::kFullyConnected ? 1 : static_cast<size_t>(l.out_channels);
+      const size_t scales = l.kind == LayerKind::kFullyConnected ? 1 : static_cast<size_t>(l.bias_count());
       for (size_t c = 0; c < scales; ++c) q.weight_scales.push_back(distinct(0.01f));
-      q.bias.assign(static_cast<size_t>(l.out_channels), 0);
+      q.bias.assign(static_cast<size_t>(l.bias_count()), 0);
     }
     if (l.kind == LayerKind::kSoftmax)
       q.output = kSoftmaxQuant;
@@ -292,9 +335,9 @@ std::vector<uint8_t> ExportTflite(const QuantModel& model, const std::string& de
     const int in = l.input < 0 ? input : out_tensor[static_cast<size_t>(l.input)];
     const ActQuant in_q = l.input < 0 ? model.input : out_quant[static_cast<size_t>(l.input)];
     if (l.has_weights()) {
-      const size_t scales = l.kind == LayerKind::kFullyConnected ? 1 : static_cast<size_t>(l.out_channels);
+      const size_t scales = l.kind == LayerKind::kFullyConnected ? 1 : static_cast<size_t>(l.bias_count());
       if (static_cast<int64_t>(q.weights.size()) != l.weight_count() || q.weight_scales.size() != scales ||
-          q.bias.size() != static_cast<size_t>(l.out_channels))
+          q.bias.size() != static_cast<size_t>(l.bias_count()))
         throw std::invalid_argument("export: layer " + id + " (" + LayerKindName(l.kind) +
                                     ") has parameters of the wrong size");
     }
@@ -364,6 +407,28 @@ std::vector<uint8_t> ExportTflite(const QuantModel& model, const std::string& de
       case LayerKind::kSoftmax:
         b.AddOperator(BuiltinOp::kSoftmax, {in}, {out}, writer::SoftmaxOptions{1.0f}, 2);
         break;
+      case LayerKind::kTimeFreqConv: {
+        // The features as a one-channel image, the 2-D conv, its bands x
+        // filters back to channels (RESHAPE keeps the quantization).
+        const std::vector<int32_t> image_shape{1, l.in_frames, l.in_bands, 1};
+        const int image = b.AddTensor(TensorType::kInt8, image_shape, QuantParams::PerTensor(in_q.scale, in_q.zero_point),
+                                      "a" + id + "_image");
+        b.AddOperator(BuiltinOp::kReshape, {in}, {image}, writer::ReshapeOptions{image_shape}, 1);
+        const int conv = b.AddTensor(TensorType::kInt8, {1, l.out_frames, l.out_bands, l.filters},
+                                     QuantParams::PerTensor(oq.scale, oq.zero_point), "a" + id + "_conv");
+        const int w = b.AddConst<int8_t>(TensorType::kInt8, {l.filters, l.kernel, l.kernel_bands, 1}, q.weights,
+                                         QuantParams::PerChannel(q.weight_scales, 0), "w" + id);
+        const int bias = b.AddConst<int32_t>(TensorType::kInt32, {l.filters}, q.bias,
+                                             QuantParams::PerChannel(bias_scales, 0), "b" + id);
+        writer::Conv2DOptions o;
+        o.padding = writer::Padding::kSame;
+        o.stride_h = l.stride;
+        o.stride_w = l.stride_bands;
+        o.activation = Act(l.relu);
+        b.AddOperator(BuiltinOp::kConv2d, {image, w, bias}, {conv}, o, 3);
+        b.AddOperator(BuiltinOp::kReshape, {conv}, {out}, writer::ReshapeOptions{out_shape}, 1);
+        break;
+      }
     }
     out_tensor[i] = out;
     out_quant[i] = oq;

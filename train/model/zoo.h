@@ -4,7 +4,11 @@
 // Every network reads the micro_speech frontend's 49 frames x 40 features
 // as an int8 NHWC tensor [1, 49, 1, 40]: time is the height, the 40
 // features are the channels, so every convolution is a k x 1 filter over
-// time (a "temporal" convolution, as in TC-ResNet). The graph is a list of
+// time (a "temporal" convolution, as in TC-ResNet). The one exception is a
+// time-frequency front (kTimeFreqConv, the "tcresnet2d" family): a 2-D
+// convolution over time x mel bands of the features seen as a one-channel
+// image, its filters shared across bands, whose output is flattened back
+// to channels (band-major) for the temporal layers. The graph is a list of
 // LayerSpecs; the trainer (train/model/qat.h) builds the same graph in
 // libtorch and hands back a QuantModel that ExportTflite writes with the
 // host ModelBuilder, so training and export share one description.
@@ -32,6 +36,12 @@ enum class LayerKind : uint8_t {
   kAvgPool,         // AVERAGE_POOL_2D over all frames (global average)
   kFullyConnected,  // FULLY_CONNECTED, per-tensor weights
   kSoftmax,         // SOFTMAX, output scale 1/256, zero point -128
+  // Reads the model input only: RESHAPE [1, 49, 1, 40] -> [1, 49, 40, 1],
+  // CONV_2D `filters` x kernel x kernel_bands x 1 (SAME padding over time
+  // and bands, stride `stride` over time and `stride_bands` over bands),
+  // RESHAPE [1, frames, out_bands, filters] -> [1, frames, 1, out_bands *
+  // filters]. Per-channel weights and bias per filter.
+  kTimeFreqConv,
 };
 const char* LayerKindName(LayerKind kind);
 
@@ -53,10 +63,24 @@ struct LayerSpec {
   // pad_before = total / 2, the odd one after.
   int32_t pad_before = 0;
   int32_t pad_after = 0;
+  // kTimeFreqConv: the 2-D filters, their taps and stride over mel bands,
+  // the bands in and out and the SAME padding over bands (as over time);
+  // out_channels = out_bands * filters.
+  int32_t filters = 0;
+  int32_t kernel_bands = 1;
+  int32_t stride_bands = 1;
+  int32_t in_bands = 0;
+  int32_t out_bands = 0;
+  int32_t pad_bands_before = 0;
+  int32_t pad_bands_after = 0;
 
   bool has_weights() const {
-    return kind == LayerKind::kConv || kind == LayerKind::kDepthwise || kind == LayerKind::kFullyConnected;
+    return kind == LayerKind::kConv || kind == LayerKind::kDepthwise || kind == LayerKind::kFullyConnected ||
+           kind == LayerKind::kTimeFreqConv;
   }
+  // Weight scales and biases: one per output channel (per filter for
+  // kTimeFreqConv); fully connected layers have one scale, out_channels biases.
+  int32_t bias_count() const { return kind == LayerKind::kTimeFreqConv ? filters : out_channels; }
   // The symmetric weight range -qmax..qmax: 127, or 7 for int4 (as TFLite's
   // int4 quantization, which leaves -8 unused).
   int32_t weight_qmax() const { return weight_bits == 4 ? 7 : 127; }
@@ -66,7 +90,7 @@ struct LayerSpec {
 
 struct ArchSpec {
   std::string name;    // e.g. "dscnn-w24-b3-k9", "tcresnet-w20-b2-k9-int4"
-  std::string family;  // "dscnn", "tcresnet", "dscnn-int4" or "tcresnet-int4"
+  std::string family;  // "dscnn", "tcresnet", "tcresnet2d", "dscnn-int4" or "tcresnet-int4"
   int32_t width = 0;
   int32_t blocks = 0;
   int32_t kernel = 0;
@@ -86,6 +110,11 @@ ArchSpec MakeDsCnn(int32_t width, int32_t blocks, int32_t kernel, int32_t weight
 // blocks [conv kernel x 1 stride 2 ReLU, conv kernel x 1] + shortcut
 // (1x1 conv stride 2), ADD with ReLU; global average pool, FC, softmax.
 ArchSpec MakeTcResNet(int32_t width, int32_t blocks, int32_t kernel, int32_t weight_bits = 8);
+// The TC-ResNet behind a time-frequency front: kTimeFreqConv with `filters`
+// 3 x 3 filters (time x bands), stride 2 over bands, ReLU (40 bands -> 20,
+// so 20 * filters channels), then MakeTcResNet's layers reading it.
+// "tcresnet2d-f<filters>-w<width>-b<blocks>-k<kernel>".
+ArchSpec MakeTcResNet2d(int32_t filters, int32_t width, int32_t blocks, int32_t kernel);
 
 // All zoo entries, each family ordered by increasing size.
 std::vector<ArchSpec> ModelZoo();
@@ -104,9 +133,11 @@ constexpr ActQuant kSoftmaxQuant{1.0f / 256.0f, -128};
 // One layer's integer parameters, in .tflite layout.
 struct QuantLayer {
   // kConv [out, kernel, 1, in]; kDepthwise [1, kernel, 1, channels];
-  // kFullyConnected [out, in]. Symmetric, -127..127 (int4 layers: -7..7).
+  // kFullyConnected [out, in]; kTimeFreqConv [filters, kernel,
+  // kernel_bands, 1]. Symmetric, -127..127 (int4 layers: -7..7).
   std::vector<int8_t> weights;
-  // Per output channel (conv, depthwise); one value (fully connected).
+  // Per output channel (conv, depthwise), per filter (time-frequency conv);
+  // one value (fully connected).
   std::vector<float> weight_scales;
   // int32 bias with scale input_scale * weight_scales[c], zero point 0.
   std::vector<int32_t> bias;
