@@ -157,6 +157,7 @@ TEST(TrainCli, MiningRoundsResumeWithoutMiningAgain) {
     windows += r.at("windows").get<size_t>();
   }
   EXPECT_EQ(mining.at("windows").get<size_t>(), windows);
+  EXPECT_EQ(report.at("final_train_examples").get<size_t>(), report.at("train_examples").get<size_t>() + windows);
   EXPECT_NE(mining["rounds"][0].at("seed"), mining["rounds"][1].at("seed"));  // new audio each round
   const std::string model = ReadAll(out / "marvin.tflite");
   EXPECT_NE(model, ReadAll(out / "marvin-mining-round-1.tflite"));

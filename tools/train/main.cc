@@ -551,7 +551,9 @@ int Run(const Options& opt) {
   report["size_budget"] = opt.size_budget;
   report["arena_budget"] = opt.arena_budget;
   report["clips_scale"] = clips;
-  report["train_examples"] = train.size();
+  report["train_examples"] = train.size();  // the generated clips
+  // What the final model trained on: the clips and every mining round's windows.
+  report["final_train_examples"] = train.size() + (mining.is_null() ? size_t{0} : mining["windows"].get<size_t>());
   report["train_positives"] = positives;
   report["val_examples"] = val.size();
   report["epochs_planned"] = tr.epochs_planned;
