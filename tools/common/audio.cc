@@ -147,8 +147,11 @@ std::vector<int16_t> ReadAudioFile(const std::string& path, AudioInfo* info) {
 }
 
 void WriteWav16(const std::string& path, const int16_t* samples, size_t count, int sample_rate, int channels) {
+  // A RIFF size field is 32 bits: the data plus the 36 header bytes after it must fit.
+  constexpr size_t kMaxSamples = (size_t{0xFFFFFFFFu} - 36) / 2;
+  if (count > kMaxSamples) throw FileError(path, "too long for a WAV file (over 4 GiB of samples)");
   const uint32_t data_bytes = static_cast<uint32_t>(count * 2);
-  std::vector<uint8_t> bytes(44 + data_bytes);
+  std::vector<uint8_t> bytes(size_t{44} + data_bytes);
   auto put32 = [&](size_t at, uint32_t v) {
     for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<uint8_t>(v >> (8 * i));
   };
