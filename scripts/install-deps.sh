@@ -17,6 +17,7 @@ packages=(
   # Cortex-M cross build, QEMU, and what the instruction-counting plugin needs
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
   qemu-system-arm libglib2.0-dev xz-utils
+  flac                                                  # decodes the demo recording for the firmware test
 )
 
 missing=()

@@ -4,8 +4,11 @@
 // semihosting console as "time_s label score".
 //
 // Command line (QEMU -append): MODEL AUDIO [--stride N] [--measure]
-//   MODEL    micro_speech_quantized.tflite (or any model whose input is 49x40
-//            int8 features), read by semihosting
+//   MODEL    a model whose input is 49x40 int8 micro_speech features, read by
+//            semihosting: one made by `tinyml train` (models/marvin.tflite;
+//            labels, wake word and threshold come from its tinyml-kws
+//            metadata) or TFLM's micro_speech_quantized.tflite (no metadata:
+//            silence/unknown/yes/no, threshold 0.8)
 //   AUDIO    16 kHz mono 16-bit PCM: a WAV file, or raw s16le samples
 //   --stride run the model every N frames (default 1, every 20 ms hop)
 //   --measure  put the instruction-counting markers around each hop: per
@@ -26,14 +29,29 @@
 #include "tinyml/detector.h"
 #include "tinyml/frontend.h"
 #include "tinyml/interpreter.h"
+#include "tinyml/kws_metadata.h"
 #include "tinyml/model.h"
 
 namespace tinyml {
 namespace {
 
 // micro_speech_quantized.tflite's output order; silence and unknown never fire.
-const char* const kLabels[] = {"silence", "unknown", "yes", "no"};
-constexpr int32_t kNumLabels = 4;
+const char* const kMicroSpeechLabels[] = {"silence", "unknown", "yes", "no"};
+constexpr int32_t kMicroSpeechNumLabels = 4;
+
+// The label names printed with detections: the model's metadata, or
+// micro_speech's.
+KwsMetadataView g_metadata;
+bool g_has_metadata = false;
+
+// The label's name: from the model's metadata, or micro_speech's.
+KwsName LabelName(int32_t label) {
+  KwsName n;
+  if (g_has_metadata && label >= 0 && label < g_metadata.num_labels) return g_metadata.labels[label];
+  n.data = !g_has_metadata && label >= 0 && label < kMicroSpeechNumLabels ? kMicroSpeechLabels[label] : "?";
+  n.length = static_cast<int32_t>(strlen(n.data));
+  return n;
+}
 
 int Fail(const char* what, const char* detail) {
   SemihostWrite("error: ");
@@ -83,7 +101,7 @@ const char* FindSamples(const uint8_t* file, size_t bytes, const uint8_t** sampl
 
 // "1.840 yes 0.912": seconds and Q15 score with three decimals, no printf.
 void PrintDetection(const Detection& d) {
-  char line[64];
+  char line[128];
   char* p = line;
   auto put_fixed3 = [&p](int64_t thousandths) {
     char digits[24];
@@ -102,8 +120,8 @@ void PrintDetection(const Detection& d) {
   };
   put_fixed3(d.time_ms);
   *p++ = ' ';
-  const char* label = d.label >= 0 && d.label < kNumLabels ? kLabels[d.label] : "?";
-  while (*label != '\0') *p++ = *label++;
+  const KwsName label = LabelName(d.label);
+  for (int32_t i = 0; i < label.length && i < 64; ++i) *p++ = label.data[i];
   *p++ = ' ';
   put_fixed3((static_cast<int64_t>(d.score) * 1000 + kScoreOne / 2) / kScoreOne);
   *p++ = '\n';
@@ -181,10 +199,23 @@ int Run() {
   detector.smoothing_invokes = 3;
   detector.cooldown_frames = 75;  // 1.5 s: one detection per word
   detector.default_threshold = kScoreOne * 8 / 10;
+  // A model from `tinyml train` says what it detects: its word fires at its
+  // tuned threshold, every other label is background (what `tinyml detect`
+  // does with it). Without metadata: micro_speech's labels.
+  g_has_metadata = ReadKwsMetadata(model, &g_metadata);
+  if (g_has_metadata) {
+    if (!g_metadata.frontend.Equals("micro_speech"))
+      return Fail("model", "metadata names a frontend other than micro_speech");
+    if (g_metadata.WordLabel() < 0) return Fail("model", "metadata: the word is not one of the labels");
+    detector.default_threshold = g_metadata.threshold_q15;
+  }
   static char error[160];
   if (DetectorConfigForModel(interpreter, frontend, &detector, error, sizeof(error)) != Status::kOk)
     return Fail("model", error);
-  if (detector.num_labels != kNumLabels) return Fail("model", "expected 4 scores (silence, unknown, yes, no)");
+  if (g_has_metadata && detector.num_labels != g_metadata.num_labels)
+    return Fail("model", "the metadata's labels do not match the model's output scores");
+  if (!g_has_metadata && detector.num_labels != kMicroSpeechNumLabels)
+    return Fail("model", "no tinyml-kws metadata, and not 4 scores (micro_speech: silence, unknown, yes, no)");
 
   size_t bytes = 0;
   if (KwsPipeline::RequiredBytes(frontend, detector, &bytes) != Status::kOk) return Fail("pipeline", "config");
@@ -193,9 +224,11 @@ int Run() {
   static KwsPipeline pipeline;
   if (pipeline.Init(frontend, detector, &interpreter, memory, bytes) != Status::kOk)
     return Fail("pipeline", pipeline.error());
-  if (pipeline.detector().SetBackground(0, true) != Status::kOk ||
-      pipeline.detector().SetBackground(1, true) != Status::kOk)
-    return Fail("detector", pipeline.detector().error());
+  for (int32_t label = 0; label < detector.num_labels; ++label) {
+    const bool background = g_has_metadata ? label != g_metadata.WordLabel() : label < 2;
+    if (pipeline.detector().SetBackground(label, background) != Status::kOk)
+      return Fail("detector", pipeline.detector().error());
+  }
 
   const size_t hop = static_cast<size_t>(frontend.hop_samples);
   if (!measure) {

@@ -76,6 +76,9 @@ class Model {
   int32_t num_inputs() const { return inputs_.length; }
   int32_t num_outputs() const { return outputs_.length; }
   int32_t num_subgraphs() const { return num_subgraphs_; }
+  // The model's `description` string (Model.description in the schema):
+  // !present when absent, !ok when corrupt; not NUL-terminated.
+  FbString description() const;
   int32_t input_tensor(int i) const { return inputs_.Get<int32_t>(i); }
   int32_t output_tensor(int i) const { return outputs_.Get<int32_t>(i); }
 

@@ -10,7 +10,7 @@ namespace tinyml {
 namespace {
 
 // Field ids from the .tflite schema.
-namespace model_field { enum { kVersion = 0, kOperatorCodes = 1, kSubgraphs = 2, kBuffers = 4 }; }
+namespace model_field { enum { kVersion = 0, kOperatorCodes = 1, kSubgraphs = 2, kDescription = 3, kBuffers = 4 }; }
 namespace subgraph_field { enum { kTensors = 0, kInputs = 1, kOutputs = 2, kOperators = 3 }; }
 namespace tensor_field {
 enum { kShape = 0, kType = 1, kBuffer = 2, kName = 3, kQuantization = 4, kIsVariable = 5, kSparsity = 6 };
@@ -260,6 +260,11 @@ Status Model::VerifyOperator(int32_t index) {
   if (op.Has(operator_field::kLargeCustomOptionsOffset))
     return Fail(Status::kInvalidModel, kWhat, index, TINYML_MSG("large custom options are not supported"));
   return Status::kOk;
+}
+
+FbString Model::description() const {
+  if (!loaded_) return FbString();
+  return root_.String(model_field::kDescription);
 }
 
 TensorMeta Model::tensor(int32_t index) const {

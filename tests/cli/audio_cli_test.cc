@@ -492,6 +492,28 @@ TEST_F(BundledModelTest, DetectUsesItByDefaultOnTheDemoRecording) {
   EXPECT_TRUE(hit(9.94, 10.25)) << r.out;
   EXPECT_TRUE(hit(17.80, 18.31)) << r.out;
   EXPECT_EQ(times.size(), 3u) << r.out;
+
+  // The same detections are what the wake_word_m4 firmware must print on
+  // the device (example_wake_word_marvin, Cortex-M builds): the file holds
+  // its lines, "time_s label score" with three decimals.
+  const std::string golden = std::string(TINYML_SOURCE_DIR) + "/tests/device/models/demo_marvin.detections";
+  std::vector<std::string> expected;
+  std::ifstream in(golden);
+  ASSERT_TRUE(in.good()) << golden;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line[0] != '#') expected.push_back(line);
+  const std::vector<std::string> found = Lines(r.out);
+  ASSERT_EQ(found.size(), expected.size()) << golden << " is stale? host:\n" << r.out;
+  for (size_t i = 0; i < found.size(); ++i) {
+    const auto j = nlohmann::json::parse(found[i]);
+    char time_label[96];
+    std::snprintf(time_label, sizeof(time_label), "%.3f %s ", j["time_s"].get<double>(),
+                  j["label"].get<std::string>().c_str());
+    EXPECT_EQ(expected[i].substr(0, expected[i].rfind(' ') + 1), time_label) << golden;
+    // The host prints four decimals, the firmware three.
+    const double device_score = std::stod(expected[i].substr(expected[i].rfind(' ') + 1));
+    EXPECT_NEAR(j["score"].get<double>(), device_score, 0.00051) << golden << ": " << expected[i];
+  }
 }
 
 TEST_F(BundledModelTest, PeaksAreWhatAThresholdMustStayBelowToFire) {

@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <cstdio>
-#include <sstream>
 #include <stdexcept>
 
 #include "tinyml/flatbuffer.h"
+#include "tinyml/kws_metadata.h"
 
 namespace tinyml::tools {
 namespace {
@@ -16,20 +16,10 @@ constexpr int kModelDescriptionField = 3;  // Model.description in schema.fbs
 bool IsPlainName(const std::string& s) {
   if (s.empty()) return false;
   for (char c : s) {
-    if (c == ' ' || c == ',' || c == '=' || c == '\t' || c == '\n' || static_cast<unsigned char>(c) < 0x20) {
-      return false;
-    }
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == ' ' || c == ',' || c == '=' || u < 0x20 || u == 0x7f) return false;
   }
   return true;
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  std::string item;
-  std::istringstream in(s);
-  while (std::getline(in, item, sep)) parts.push_back(item);
-  if (!s.empty() && s.back() == sep) parts.emplace_back();
-  return parts;
 }
 
 }  // namespace
@@ -37,6 +27,8 @@ std::vector<std::string> Split(const std::string& s, char sep) {
 std::string FormatKwsMetadata(const KwsMetadata& meta) {
   if (!IsPlainName(meta.word)) throw std::invalid_argument("wake word '" + meta.word + "' is not a plain name");
   if (meta.labels.empty()) throw std::invalid_argument("no labels");
+  if (meta.labels.size() > static_cast<size_t>(KwsMetadataView::kMaxLabels))
+    throw std::invalid_argument("more than " + std::to_string(KwsMetadataView::kMaxLabels) + " labels");
   std::string labels;
   for (size_t i = 0; i < meta.labels.size(); ++i) {
     if (!IsPlainName(meta.labels[i])) throw std::invalid_argument("label '" + meta.labels[i] + "' is not a plain name");
@@ -51,36 +43,15 @@ std::string FormatKwsMetadata(const KwsMetadata& meta) {
 }
 
 std::optional<KwsMetadata> ParseKwsMetadata(const std::string& description) {
-  std::istringstream in(description);
-  std::string token;
-  if (!(in >> token) || token != kMagic) return std::nullopt;
+  // The device parser decides (the same grammar on the device and here).
+  KwsMetadataView view;
+  if (!tinyml::ParseKwsMetadata(description.data(), description.size(), &view)) return std::nullopt;
+  auto text = [](const KwsName& n) { return std::string(n.data, static_cast<size_t>(n.length)); };
   KwsMetadata meta;
-  bool have_word = false, have_labels = false, have_threshold = false;
-  while (in >> token) {
-    const size_t eq = token.find('=');
-    if (eq == std::string::npos) return std::nullopt;
-    const std::string key = token.substr(0, eq), value = token.substr(eq + 1);
-    if (key == "word") {
-      if (!IsPlainName(value)) return std::nullopt;
-      meta.word = value;
-      have_word = true;
-    } else if (key == "labels") {
-      meta.labels = Split(value, ',');
-      for (const std::string& l : meta.labels) {
-        if (!IsPlainName(l)) return std::nullopt;
-      }
-      have_labels = !meta.labels.empty();
-    } else if (key == "threshold") {
-      char* end = nullptr;
-      meta.threshold = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || !(meta.threshold >= 0.0 && meta.threshold <= 1.0)) return std::nullopt;
-      have_threshold = true;
-    } else if (key == "frontend") {
-      if (!IsPlainName(value)) return std::nullopt;
-      meta.frontend = value;
-    }  // unknown keys: ignored, for later versions
-  }
-  if (!have_word || !have_labels || !have_threshold) return std::nullopt;
+  meta.word = text(view.word);
+  for (int32_t i = 0; i < view.num_labels; ++i) meta.labels.push_back(text(view.labels[i]));
+  meta.threshold = std::strtod(text(view.threshold_text).c_str(), nullptr);
+  meta.frontend = text(view.frontend);
   return meta;
 }
 

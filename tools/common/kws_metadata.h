@@ -29,7 +29,10 @@ struct KwsMetadata {
 // non-empty and free of spaces, commas and '=', threshold in 0..1; throws
 // std::invalid_argument otherwise).
 std::string FormatKwsMetadata(const KwsMetadata& meta);
-// Parses a description written by FormatKwsMetadata; nullopt for anything else.
+// Parses a description written by FormatKwsMetadata; nullopt for anything
+// else. The grammar is the device's (tinyml/kws_metadata.h, which this calls),
+// so a firmware reads a model's metadata exactly as the tools do.
+// FormatKwsMetadata refuses more than KwsMetadataView::kMaxLabels labels.
 std::optional<KwsMetadata> ParseKwsMetadata(const std::string& description);
 
 // The model's `description` string from .tflite bytes (bounds-checked);

@@ -1,0 +1,39 @@
+# cmake -DFIRMWARE=... -DEMULATOR="qemu-system-arm ... -kernel" -DSOURCE=repo -DWORK=dir -P run_marvin_test.cmake
+#
+# The bundled wake-word model on the device: models/marvin.tflite (its word,
+# labels and threshold from its tinyml-kws metadata) listening to the bundled
+# demo recording, models/demo_marvin.flac, decoded to raw PCM here with
+# `flac` (scripts/install-deps.sh installs it). The firmware's detections
+# must be exactly the lines of tests/device/models/demo_marvin.detections,
+# which the host test BundledModelTest.DetectUsesItByDefaultOnTheDemoRecording
+# checks against `tinyml detect` on the same recording: the device and the
+# host find the same words at the same times with the same scores.
+find_program(FLAC flac)
+if(NOT FLAC)
+  message(FATAL_ERROR "the 'flac' program is missing (run scripts/install-deps.sh): it decodes models/demo_marvin.flac")
+endif()
+file(MAKE_DIRECTORY ${WORK})
+set(raw ${WORK}/demo_marvin.raw)
+file(REMOVE ${raw})
+execute_process(COMMAND ${FLAC} -d -s -f --force-raw-format --endian=little --sign=signed -o ${raw}
+                        ${SOURCE}/models/demo_marvin.flac
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "flac could not decode models/demo_marvin.flac: ${err}")
+endif()
+
+separate_arguments(emulator UNIX_COMMAND "${EMULATOR}")
+execute_process(COMMAND ${emulator} ${FIRMWARE} -append "${SOURCE}/models/marvin.tflite ${raw}"
+                OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE rc TIMEOUT 600)
+message("firmware output:\n${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "firmware exited with ${rc}")
+endif()
+string(REGEX MATCHALL "[0-9]+\\.[0-9][0-9][0-9] [^ \n]+ [0-9]\\.[0-9][0-9][0-9]" found "${out}")
+file(STRINGS ${SOURCE}/tests/device/models/demo_marvin.detections expected REGEX "^[0-9]")
+if(NOT "${found}" STREQUAL "${expected}")
+  message(FATAL_ERROR "detections differ from tests/device/models/demo_marvin.detections\n"
+                      "  expected: ${expected}\n  got:      ${found}")
+endif()
+list(LENGTH found n)
+message("PASS: ${n} detections, as expected: ${found}")
