@@ -11,6 +11,7 @@
 #include <new>
 
 #include "tinyml/interpreter.h"
+#include "tinyml/kws_metadata.h"
 #include "tinyml/model.h"
 #include "tinyml/op_resolver.h"
 
@@ -24,6 +25,8 @@ namespace {
 
 using tinyml::BuiltinOp;
 using tinyml::Interpreter;
+using tinyml::KwsMetadataView;
+using tinyml::KwsName;
 using tinyml::Model;
 using tinyml::Status;
 
@@ -70,14 +73,16 @@ uint64_t InvokeCost(const Model& model) {
     for (int k = 0; k < op.num_outputs; ++k) out += Elements(model, op.outputs[k]);
     uint64_t per_output = 1;
     const int32_t code = op.builtin_code;
-    if ((code == static_cast<int32_t>(BuiltinOp::kConv2d) || code == static_cast<int32_t>(BuiltinOp::kDepthwiseConv2d) ||
+    if ((code == static_cast<int32_t>(BuiltinOp::kConv2d) ||
+         code == static_cast<int32_t>(BuiltinOp::kDepthwiseConv2d) ||
          code == static_cast<int32_t>(BuiltinOp::kFullyConnected)) &&
         op.num_inputs > 1 && op.num_outputs > 0 && op.outputs[0] >= 0) {
       const tinyml::Shape shape = model.tensor(op.outputs[0]).shape;
       const uint64_t channels = shape.rank > 0 && shape.dims[shape.rank - 1] > 0 ? shape.dims[shape.rank - 1] : 1;
       per_output += Elements(model, op.inputs[1]) / channels;
     } else if ((code == static_cast<int32_t>(BuiltinOp::kMaxPool2d) ||
-                code == static_cast<int32_t>(BuiltinOp::kAveragePool2d)) && op.options.ok()) {
+                code == static_cast<int32_t>(BuiltinOp::kAveragePool2d)) &&
+               op.options.ok()) {
       const int64_t fw = op.options.Scalar<int32_t>(3, 0);  // filter_width
       const int64_t fh = op.options.Scalar<int32_t>(4, 0);  // filter_height
       if (fw > 0 && fh > 0) per_output += static_cast<uint64_t>(fw) * static_cast<uint64_t>(fh);
@@ -117,6 +122,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const Resolver* resolver = new Resolver();
   if (!resolver->ok()) __builtin_trap();
 
+  // The raw bytes as a metadata line too (the parser takes any text).
+  {
+    KwsMetadataView line;
+    if (ParseKwsMetadata(reinterpret_cast<const char*>(data), size, &line) &&
+        (line.threshold_q15 < 0 || line.threshold_q15 > 32768 || line.num_labels < 1))
+      __builtin_trap();
+  }
   Bytes model_bytes = Allocate(size);
   if (size > 0) std::memcpy(model_bytes.get(), data, size);
   Model model;
@@ -124,7 +136,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (model.error()[0] == '\0') __builtin_trap();  // every failure must say why
     return 0;
   }
-  // Everything the verifier accepted must be readable.
+  // Everything the verifier accepted must be readable, the wake-word
+  // metadata too (a firmware reads it from the description string): its
+  // spans inside the model, its threshold a Q15 probability.
+  KwsMetadataView meta;
+  if (ReadKwsMetadata(model, &meta)) {
+    const char* begin = reinterpret_cast<const char*>(model_bytes.get());
+    auto inside = [&](const KwsName& n) {
+      return n.data >= begin && n.length > 0 && n.data + n.length <= begin + size;
+    };
+    if (!inside(meta.word) || !inside(meta.threshold_text) || meta.num_labels < 1 ||
+        meta.num_labels > KwsMetadataView::kMaxLabels || meta.threshold_q15 < 0 || meta.threshold_q15 > 32768)
+      __builtin_trap();
+    for (int32_t i = 0; i < meta.num_labels; ++i)
+      if (!inside(meta.labels[i])) __builtin_trap();
+  }
   for (int32_t t = 0; t < model.num_tensors(); ++t) (void)model.tensor(t);
   for (int32_t i = 0; i < model.num_operators(); ++i) (void)model.op(i);
 

@@ -53,6 +53,19 @@ inline std::vector<uint8_t> Unary(BuiltinOp op, TensorType type, std::vector<int
   return b.Finish();
 }
 
+// A two-score softmax carrying tinyml-kws metadata in its description, as
+// `tinyml train` writes it (the fuzz target parses it like a firmware does).
+inline std::vector<uint8_t> KwsScoresWithMetadata() {
+  ModelBuilder b;
+  const int in = b.AddTensor(TensorType::kInt8, {1, 2}, Q(0.05f, -10));
+  const int out = b.AddTensor(TensorType::kInt8, {1, 2}, Q(1.0f / 256, -128));
+  b.AddOperator(BuiltinOp::kSoftmax, {in}, {out}, writer::SoftmaxOptions{1.0f});
+  b.SetInputs({in});
+  b.SetOutputs({out});
+  b.SetDescription("tinyml-kws word=marvin labels=background,marvin threshold=0.6860 frontend=micro_speech");
+  return b.Finish();
+}
+
 inline std::vector<uint8_t> Binary(BuiltinOp op, TensorType type, std::vector<int32_t> a_shape,
                                    std::vector<int32_t> b_shape, std::vector<int32_t> out_shape,
                                    writer::OpOptions options = {}) {
@@ -139,8 +152,8 @@ inline std::vector<uint8_t> FullyConnected(TensorType type, bool with_bias, Tens
   const int in = b.AddTensor(type, {2, 6}, q ? Q(0.1f, 4) : QuantParams{});
   int w;
   if (q) {
-    w = Weights(b, filter, {3, 6},
-                filter == TensorType::kInt4 ? Int4Ramp(18, 11) : Ramp<int8_t>(18, -9, 11, 19), Q(0.02f, 0));
+    w = Weights(b, filter, {3, 6}, filter == TensorType::kInt4 ? Int4Ramp(18, 11) : Ramp<int8_t>(18, -9, 11, 19),
+                Q(0.02f, 0));
   } else {
     w = b.AddConst<float>(TensorType::kFloat32, {3, 6}, Ramp<float>(18, -9, 1, 19));
   }
@@ -303,7 +316,9 @@ inline std::vector<SeedModel> SeedModels() {
   const TensorType kI8 = TensorType::kInt8;
   const TensorType kF32 = TensorType::kFloat32;
   std::vector<SeedModel> seeds;
-  auto add = [&](std::string name, std::vector<uint8_t> bytes) { seeds.push_back({std::move(name), std::move(bytes)}); };
+  auto add = [&](std::string name, std::vector<uint8_t> bytes) {
+    seeds.push_back({std::move(name), std::move(bytes)});
+  };
 
   add("conv_int8_same_s1", ConvInt8(false, Padding::kSame, 1, true));
   add("conv_int8_valid_s2_nobias", ConvInt8(false, Padding::kValid, 2, false));
@@ -343,6 +358,7 @@ inline std::vector<SeedModel> SeedModels() {
   add("cast", Cast());
   add("small_network", SmallNetwork(false));
   add("small_network_custom", SmallNetwork(true));
+  add("kws_scores_with_metadata", KwsScoresWithMetadata());
   return seeds;
 }
 

@@ -17,6 +17,7 @@
 #include "fuzz/seed_models.h"
 #include "support/test_util.h"
 #include "tinyml/interpreter.h"
+#include "tinyml/kws_metadata.h"
 #include "tinyml/model.h"
 #include "tinyml/op_resolver.h"
 #include "writer/model_builder.h"
@@ -97,6 +98,18 @@ Outcome RunModel(const uint8_t* data, size_t size) {
   }
   for (int32_t t = 0; t < model.num_tensors(); ++t) (void)model.tensor(t);
   for (int32_t i = 0; i < model.num_operators(); ++i) (void)model.op(i);
+  // Wake-word metadata, as a firmware reads it: spans inside the file.
+  KwsMetadataView meta;
+  if (ReadKwsMetadata(model, &meta)) {
+    const char* begin = reinterpret_cast<const char*>(copy.get());
+    auto inside = [&](const KwsName& n) {
+      return n.data >= begin && n.length > 0 && n.data + n.length <= begin + size;
+    };
+    EXPECT_TRUE(inside(meta.word) && inside(meta.threshold_text));
+    for (int32_t i = 0; i < meta.num_labels; ++i) EXPECT_TRUE(inside(meta.labels[i]));
+    EXPECT_GE(meta.threshold_q15, 0);
+    EXPECT_LE(meta.threshold_q15, 32768);
+  }
 
   size_t required = 0;
   {
@@ -172,7 +185,9 @@ size_t VectorAt(const std::vector<uint8_t>& f, size_t table, int field) {
 }
 size_t TableInVector(const std::vector<uint8_t>& f, size_t vec, uint32_t i) { return Deref(f, vec + 4 + 4 * i); }
 size_t Subgraph0(const std::vector<uint8_t>& f) { return TableInVector(f, VectorAt(f, Root(f), 2), 0); }
-size_t TensorTable(const std::vector<uint8_t>& f, uint32_t i) { return TableInVector(f, VectorAt(f, Subgraph0(f), 0), i); }
+size_t TensorTable(const std::vector<uint8_t>& f, uint32_t i) {
+  return TableInVector(f, VectorAt(f, Subgraph0(f), 0), i);
+}
 size_t OperatorTable(const std::vector<uint8_t>& f, uint32_t i) {
   return TableInVector(f, VectorAt(f, Subgraph0(f), 3), i);
 }
@@ -227,7 +242,8 @@ TEST(MalformedModel, TruncatedAtEveryLength) {
 }
 
 TEST(MalformedModel, EveryByteFlipped) {
-  for (const char* name : {"small_network_custom", "fc_int8", "mean_int8", "conv_int4_weights"}) {
+  for (const char* name :
+       {"small_network_custom", "fc_int8", "mean_int8", "conv_int4_weights", "kws_scores_with_metadata"}) {
     const std::vector<uint8_t> seed = Seed(name);
     int rejected = 0;
     int runs = 0;
@@ -514,10 +530,10 @@ TEST(MalformedModel, SemanticallyWrongGraphsAreRejectedOrRun) {
     models.push_back(b.Finish());
   }
   {  // Missing inputs and outputs on every kind of op.
-    for (BuiltinOp op : {BuiltinOp::kConv2d, BuiltinOp::kDepthwiseConv2d, BuiltinOp::kFullyConnected,
-                         BuiltinOp::kAdd, BuiltinOp::kPad, BuiltinOp::kTranspose, BuiltinOp::kStridedSlice,
-                         BuiltinOp::kMean, BuiltinOp::kReshape, BuiltinOp::kConcatenation, BuiltinOp::kSoftmax,
-                         BuiltinOp::kMaxPool2d, BuiltinOp::kQuantize, BuiltinOp::kCast, BuiltinOp::kMul}) {
+    for (BuiltinOp op : {BuiltinOp::kConv2d, BuiltinOp::kDepthwiseConv2d, BuiltinOp::kFullyConnected, BuiltinOp::kAdd,
+                         BuiltinOp::kPad, BuiltinOp::kTranspose, BuiltinOp::kStridedSlice, BuiltinOp::kMean,
+                         BuiltinOp::kReshape, BuiltinOp::kConcatenation, BuiltinOp::kSoftmax, BuiltinOp::kMaxPool2d,
+                         BuiltinOp::kQuantize, BuiltinOp::kCast, BuiltinOp::kMul}) {
       ModelBuilder b;
       const int in = b.AddTensor(TensorType::kInt8, {1, 2, 2, 1}, QuantParams::PerTensor(1.0f, 0));
       const int out = b.AddTensor(TensorType::kInt8, {1, 2, 2, 1}, QuantParams::PerTensor(1.0f, 0));
