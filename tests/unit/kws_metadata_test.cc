@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "tinyml/kws_metadata.h"
@@ -74,7 +75,10 @@ namespace {
 
 std::string Text(const KwsName& n) { return std::string(n.data, static_cast<size_t>(n.length)); }
 
+// The view points into the line, so the line must outlive it: no temporaries.
 bool Parse(const std::string& line, KwsMetadataView* out) { return ParseKwsMetadata(line.data(), line.size(), out); }
+bool Parse(std::string&& line, KwsMetadataView* out) = delete;
+bool Parse(const char* line, KwsMetadataView* out) { return ParseKwsMetadata(line, std::strlen(line), out); }
 
 TEST(DeviceKwsMetadata, ParsesTheTrainersLine) {
   KwsMetadataView m;
@@ -110,7 +114,8 @@ TEST(DeviceKwsMetadata, ThresholdIsTheHostsRoundingExactly) {
     ASSERT_EQ(m.threshold_q15, std::lround(k / 10000.0 * 32768)) << line;
   }
   for (const char* t : {"0.123456789", "0.999999999", "0.5", "00.25", "1.", ".75", "1.000000000"}) {
-    ASSERT_TRUE(Parse(std::string("tinyml-kws word=w labels=b,w threshold=") + t, &m)) << t;
+    const std::string line = std::string("tinyml-kws word=w labels=b,w threshold=") + t;
+    ASSERT_TRUE(Parse(line, &m)) << t;
     EXPECT_EQ(m.threshold_q15, std::lround(std::strtod(t, nullptr) * 32768)) << t;
   }
 }
@@ -152,9 +157,11 @@ TEST(DeviceKwsMetadata, RejectsAnythingElse) {
   // Sixteen labels are fine, seventeen are not.
   std::string labels = "l0";
   for (int i = 1; i < 16; ++i) labels += ",l" + std::to_string(i);
-  EXPECT_TRUE(Parse("tinyml-kws word=l3 labels=" + labels + " threshold=0.5", &m));
+  const std::string sixteen = "tinyml-kws word=l3 labels=" + labels + " threshold=0.5";
+  const std::string seventeen = "tinyml-kws word=l3 labels=" + labels + ",l16 threshold=0.5";
+  EXPECT_TRUE(Parse(sixteen, &m));
   EXPECT_EQ(m.num_labels, 16);
-  EXPECT_FALSE(Parse("tinyml-kws word=l3 labels=" + labels + ",l16 threshold=0.5", &m));
+  EXPECT_FALSE(Parse(seventeen, &m));
   EXPECT_FALSE(ParseKwsMetadata(nullptr, 0, &m));
   // A line the host writes is one the device reads.
   tools::KwsMetadata host;
