@@ -203,10 +203,11 @@ int Run() {
   // tuned threshold, every other label is background (what `tinyml detect`
   // does with it). Without metadata: micro_speech's labels.
   g_has_metadata = ReadKwsMetadata(model, &g_metadata);
+  const int32_t word_label = g_has_metadata ? g_metadata.WordLabel() : -1;
   if (g_has_metadata) {
     if (!g_metadata.frontend.Equals("micro_speech"))
       return Fail("model", "metadata names a frontend other than micro_speech");
-    if (g_metadata.WordLabel() < 0) return Fail("model", "metadata: the word is not one of the labels");
+    if (word_label < 0) return Fail("model", "metadata: the word is not one of the labels");
     detector.default_threshold = g_metadata.threshold_q15;
   }
   static char error[160];
@@ -225,7 +226,7 @@ int Run() {
   if (pipeline.Init(frontend, detector, &interpreter, memory, bytes) != Status::kOk)
     return Fail("pipeline", pipeline.error());
   for (int32_t label = 0; label < detector.num_labels; ++label) {
-    const bool background = g_has_metadata ? label != g_metadata.WordLabel() : label < 2;
+    const bool background = g_has_metadata ? label != word_label : label < 2;
     if (pipeline.detector().SetBackground(label, background) != Status::kOk)
       return Fail("detector", pipeline.detector().error());
   }

@@ -41,6 +41,10 @@ struct KwsMetadataView {
   int32_t WordLabel() const;
 };
 
+// True for a name the line can hold: non-empty, no ',', '=', space or
+// control character.
+bool IsKwsPlainName(const char* text, size_t length);
+
 // Parses `length` bytes of `text`; false (and *out unspecified) for anything
 // that is not a valid tinyml-kws line, including more than kMaxLabels labels.
 bool ParseKwsMetadata(const char* text, size_t length, KwsMetadataView* out);

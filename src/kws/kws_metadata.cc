@@ -14,15 +14,6 @@ bool SpanIs(const char* data, size_t length, const char* text) {
   return strlen(text) == length && memcmp(data, text, length) == 0;
 }
 
-bool IsPlainName(const char* data, size_t length) {
-  if (length == 0) return false;
-  for (size_t i = 0; i < length; ++i) {
-    const unsigned char c = static_cast<unsigned char>(data[i]);
-    if (c == ' ' || c == ',' || c == '=' || c < 0x20 || c == 0x7f) return false;
-  }
-  return true;
-}
-
 KwsName Name(const char* data, size_t length) {
   KwsName n;
   n.data = data;
@@ -60,6 +51,15 @@ bool ParseThreshold(const char* data, size_t length, int32_t* q15) {
 
 }  // namespace
 
+bool IsKwsPlainName(const char* text, size_t length) {
+  if (text == nullptr || length == 0) return false;
+  for (size_t i = 0; i < length; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == ' ' || c == ',' || c == '=' || c < 0x20 || c == 0x7f) return false;
+  }
+  return true;
+}
+
 bool KwsName::Equals(const char* text) const {
   return data != nullptr && SpanIs(data, static_cast<size_t>(length), text);
 }
@@ -96,7 +96,7 @@ bool ParseKwsMetadata(const char* text, size_t length, KwsMetadataView* out) {
     const char* value = eq + 1;
     const size_t value_length = n - key_length - 1;
     if (SpanIs(token, key_length, "word")) {
-      if (!IsPlainName(value, value_length)) return false;
+      if (!IsKwsPlainName(value, value_length)) return false;
       meta.word = Name(value, value_length);
       have_word = true;
     } else if (SpanIs(token, key_length, "labels")) {
@@ -104,7 +104,7 @@ bool ParseKwsMetadata(const char* text, size_t length, KwsMetadataView* out) {
       size_t start = 0;
       for (size_t i = 0; i <= value_length; ++i) {
         if (i < value_length && value[i] != ',') continue;
-        if (meta.num_labels == KwsMetadataView::kMaxLabels || !IsPlainName(value + start, i - start)) return false;
+        if (meta.num_labels == KwsMetadataView::kMaxLabels || !IsKwsPlainName(value + start, i - start)) return false;
         meta.labels[meta.num_labels++] = Name(value + start, i - start);
         start = i + 1;
       }
@@ -114,11 +114,11 @@ bool ParseKwsMetadata(const char* text, size_t length, KwsMetadataView* out) {
       meta.threshold_text = Name(value, value_length);
       have_threshold = true;
     } else if (SpanIs(token, key_length, "frontend")) {
-      if (!IsPlainName(value, value_length)) return false;
+      if (!IsKwsPlainName(value, value_length)) return false;
       meta.frontend = Name(value, value_length);
     }  // other keys: ignored, for later versions
   }
-  if (first || !have_word || !have_labels || !have_threshold) return false;
+  if (!have_word || !have_labels || !have_threshold) return false;
   *out = meta;
   return true;
 }

@@ -12,6 +12,25 @@
 #include "tinyml/model.h"
 #include "writer/model_builder.h"
 
+namespace tinyml {
+namespace {
+
+// A one-op model whose description is `description` (nullptr: the
+// builder's own, "tinyml model_builder").
+std::vector<uint8_t> ReluModel(const char* description) {
+  writer::ModelBuilder b;
+  const int in = b.AddTensor(TensorType::kFloat32, {1, 2});
+  const int out = b.AddTensor(TensorType::kFloat32, {1, 2});
+  b.AddOperator(BuiltinOp::kRelu, {in}, {out});
+  b.SetInputs({in});
+  b.SetOutputs({out});
+  if (description != nullptr) b.SetDescription(description);
+  return b.Finish();
+}
+
+}  // namespace
+}  // namespace tinyml
+
 namespace tinyml::tools {
 namespace {
 
@@ -50,14 +69,8 @@ TEST(KwsMetadata, RejectsOtherDescriptionsAndBadFields) {
 }
 
 TEST(KwsMetadata, ReadsTheDescriptionOfAModelFile) {
-  writer::ModelBuilder b;
-  const int in = b.AddTensor(TensorType::kFloat32, {1, 2});
-  const int out = b.AddTensor(TensorType::kFloat32, {1, 2});
-  b.AddOperator(BuiltinOp::kRelu, {in}, {out});
-  b.SetInputs({in});
-  b.SetOutputs({out});
-  b.SetDescription("tinyml-kws word=hey labels=background,hey threshold=0.9000 frontend=micro_speech");
-  const std::vector<uint8_t> file = b.Finish();
+  const std::vector<uint8_t> file =
+      ReluModel("tinyml-kws word=hey labels=background,hey threshold=0.9000 frontend=micro_speech");
   EXPECT_EQ(ReadModelDescription(file.data(), file.size()),
             "tinyml-kws word=hey labels=background,hey threshold=0.9000 frontend=micro_speech");
   // Truncated or garbage bytes: empty, never a crash.
@@ -176,17 +189,7 @@ TEST(DeviceKwsMetadata, RejectsAnythingElse) {
 }
 
 TEST(DeviceKwsMetadata, ReadsALoadedModelsDescription) {
-  auto build = [](const char* description) {
-    writer::ModelBuilder b;
-    const int in = b.AddTensor(TensorType::kFloat32, {1, 2});
-    const int out = b.AddTensor(TensorType::kFloat32, {1, 2});
-    b.AddOperator(BuiltinOp::kRelu, {in}, {out});
-    b.SetInputs({in});
-    b.SetOutputs({out});
-    if (description != nullptr) b.SetDescription(description);
-    return b.Finish();
-  };
-  const std::vector<uint8_t> with = build("tinyml-kws word=hey labels=background,hey threshold=0.9000");
+  const std::vector<uint8_t> with = ReluModel("tinyml-kws word=hey labels=background,hey threshold=0.9000");
   Model model;
   ASSERT_EQ(model.Load(with.data(), with.size()), Status::kOk) << model.error();
   KwsMetadataView m;
@@ -197,12 +200,12 @@ TEST(DeviceKwsMetadata, ReadsALoadedModelsDescription) {
   EXPECT_GE(reinterpret_cast<const uint8_t*>(m.word.data), with.data());
   EXPECT_LT(reinterpret_cast<const uint8_t*>(m.word.data), with.data() + with.size());
 
-  const std::vector<uint8_t> other = build("TOCO Converted.");
+  const std::vector<uint8_t> other = ReluModel("TOCO Converted.");
   Model model2;
   ASSERT_EQ(model2.Load(other.data(), other.size()), Status::kOk);
   EXPECT_TRUE(model2.description().present);
   EXPECT_FALSE(ReadKwsMetadata(model2, &m));
-  const std::vector<uint8_t> builders = build(nullptr);  // the builder's own description
+  const std::vector<uint8_t> builders = ReluModel(nullptr);  // the builder's own description
   Model model3;
   ASSERT_EQ(model3.Load(builders.data(), builders.size()), Status::kOk);
   EXPECT_EQ(std::string(model3.description().data, model3.description().length), "tinyml model_builder");

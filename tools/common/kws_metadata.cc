@@ -13,14 +13,7 @@ namespace {
 constexpr const char* kMagic = "tinyml-kws";
 constexpr int kModelDescriptionField = 3;  // Model.description in schema.fbs
 
-bool IsPlainName(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == ' ' || c == ',' || c == '=' || u < 0x20 || u == 0x7f) return false;
-  }
-  return true;
-}
+bool IsPlainName(const std::string& s) { return IsKwsPlainName(s.data(), s.size()); }
 
 }  // namespace
 
