@@ -8,7 +8,10 @@
 //            semihosting: one made by `tinyml train` (models/marvin.tflite;
 //            labels, wake word and threshold come from its tinyml-kws
 //            metadata) or TFLM's micro_speech_quantized.tflite (no metadata:
-//            silence/unknown/yes/no, threshold 0.8)
+//            silence/unknown/yes/no, threshold 0.8); or `flash`: the model
+//            compiled into the firmware, as a product would have it (built
+//            with WAKE_WORD_MODEL_HEADER, a header from `tinyml embed ...
+//            --name wake_word_model`; the CMake target wake_word_m4_flash)
 //   AUDIO    16 kHz mono 16-bit PCM: a WAV file, or raw s16le samples
 //   --stride run the model every N frames (default 1, every 20 ms hop)
 //   --measure  put the instruction-counting markers around each hop: per
@@ -31,6 +34,14 @@
 #include "tinyml/interpreter.h"
 #include "tinyml/kws_metadata.h"
 #include "tinyml/model.h"
+
+#ifdef WAKE_WORD_MODEL_HEADER
+#include WAKE_WORD_MODEL_HEADER  // wake_word_model[], wake_word_model_size
+#endif
+
+// The end of the read-only sections in flash: .data's initial values follow
+// them there (ports/cortex_m/ld/sections.ld).
+extern "C" const char __data_load__[];
 
 namespace tinyml {
 namespace {
@@ -164,8 +175,24 @@ int Run() {
   }
 
   size_t model_size = 0;
-  const uint8_t* model_bytes = PortLoadFile(words[1], &model_size);
-  if (model_bytes == nullptr) return Fail("model", words[1]);
+  const uint8_t* model_bytes = nullptr;
+  if (strcmp(words[1], "flash") == 0) {
+#ifdef WAKE_WORD_MODEL_HEADER
+    // Read in place from flash: nothing is copied to RAM.
+    model_bytes = wake_word_model;
+    model_size = wake_word_model_size;
+    if (reinterpret_cast<uintptr_t>(model_bytes) >= reinterpret_cast<uintptr_t>(__data_load__))
+      return Fail("model", "the compiled-in model is not in flash");
+    SemihostWrite("model: ");
+    SemihostWriteInt(static_cast<int64_t>(model_size));
+    SemihostWrite(" bytes in flash\n");
+#else
+    return Fail("model", "no model compiled in (build wake_word_m4_flash, or pass a model file)");
+#endif
+  } else {
+    model_bytes = PortLoadFile(words[1], &model_size);
+    if (model_bytes == nullptr) return Fail("model", words[1]);
+  }
   size_t audio_size = 0;
   const uint8_t* audio = PortLoadFile(words[2], &audio_size);
   if (audio == nullptr) return Fail("audio", words[2]);

@@ -1,4 +1,5 @@
-# cmake -DFIRMWARE=... -DEMULATOR="qemu-system-arm ... -kernel" -DSOURCE=repo -DWORK=dir -P run_marvin_test.cmake
+# cmake -DFIRMWARE=... -DEMULATOR="qemu-system-arm ... -kernel" -DSOURCE=repo -DWORK=dir [-DMODEL=flash]
+#       -P run_marvin_test.cmake
 #
 # The bundled wake-word model on the device: models/marvin.tflite (its word,
 # labels and threshold from its tinyml-kws metadata) listening to the bundled
@@ -8,6 +9,8 @@
 # which the host test BundledModelTest.DetectUsesItByDefaultOnTheDemoRecording
 # checks against `tinyml detect` on the same recording: the device and the
 # host find the same words at the same times with the same scores.
+# MODEL=flash: the firmware built with the model compiled in
+# (wake_word_m4_flash) must say it reads it from flash and find the same.
 find_program(FLAC flac)
 if(NOT FLAC)
   message(FATAL_ERROR "the 'flac' program is missing (run scripts/install-deps.sh): it decodes models/demo_marvin.flac")
@@ -22,12 +25,18 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "flac could not decode models/demo_marvin.flac: ${err}")
 endif()
 
+if(NOT MODEL)
+  set(MODEL ${SOURCE}/models/marvin.tflite)
+endif()
 separate_arguments(emulator UNIX_COMMAND "${EMULATOR}")
-execute_process(COMMAND ${emulator} ${FIRMWARE} -append "${SOURCE}/models/marvin.tflite ${raw}"
+execute_process(COMMAND ${emulator} ${FIRMWARE} -append "${MODEL} ${raw}"
                 OUTPUT_VARIABLE out ERROR_VARIABLE out RESULT_VARIABLE rc TIMEOUT 600)
 message("firmware output:\n${out}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "firmware exited with ${rc}")
+endif()
+if(MODEL STREQUAL "flash" AND NOT out MATCHES "model: [0-9]+ bytes in flash")
+  message(FATAL_ERROR "the firmware did not report the compiled-in model in flash")
 endif()
 string(REGEX MATCHALL "[0-9]+\\.[0-9][0-9][0-9] [^ \n]+ [0-9]\\.[0-9][0-9][0-9]" found "${out}")
 file(STRINGS ${SOURCE}/tests/device/models/demo_marvin.detections expected REGEX "^[0-9]")

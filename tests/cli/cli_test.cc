@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -345,6 +346,74 @@ TEST_F(CliTest, InspectJsonReportsTheInterpretersArena) {
   const Result text = Run("inspect " + Quote(model));
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find(std::to_string(interp.RequiredArenaBytes())), std::string::npos);
+}
+
+// The bytes of the first "{ ... }" array in a header `tinyml embed` wrote.
+std::vector<uint8_t> HeaderArrayBytes(const std::string& text) {
+  std::vector<uint8_t> bytes;
+  const size_t open = text.find('{'), close = text.find('}', open);
+  if (open == std::string::npos || close == std::string::npos) return bytes;
+  for (size_t at = text.find("0x", open); at < close; at = text.find("0x", at + 2)) {
+    bytes.push_back(static_cast<uint8_t>(std::stoi(text.substr(at + 2, 2), nullptr, 16)));
+  }
+  return bytes;
+}
+
+TEST_F(CliTest, EmbedWritesTheModelAsAnAlignedConstantArray) {
+  const std::vector<uint8_t> file = demo::BuildDemoModel();
+  const std::string model = WriteModel("demo-net.tflite", file);
+  // Default name from the file's name, written where asked.
+  Result r = Run("embed " + Quote(model) + " --out " + Quote(File("demo.h")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string text = ReadText(File("demo.h"));
+  EXPECT_EQ(HeaderArrayBytes(text), file);
+  EXPECT_NE(text.find("alignas(16) inline constexpr unsigned char demo_net_model[" + std::to_string(file.size()) +
+                      "] = {"),
+            std::string::npos)
+      << text.substr(0, 800);
+  EXPECT_NE(text.find("inline constexpr std::size_t demo_net_model_size = " + std::to_string(file.size()) + ";"),
+            std::string::npos);
+  EXPECT_NE(text.find("#ifndef DEMO_H_"), std::string::npos);
+  // The comment's arena figure is inspect's (thousands separated).
+  const Result inspect = Run("inspect " + Quote(model) + " --json");
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  const size_t at = text.find("Tensor arena: ");
+  ASSERT_NE(at, std::string::npos) << text.substr(0, 800);
+  std::string figure;
+  for (size_t i = at + 14; i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == ',');
+       ++i) {
+    if (text[i] != ',') figure += text[i];
+  }
+  EXPECT_EQ(figure, std::to_string(json::parse(inspect.out)["memory"]["arena_bytes"].get<size_t>()));
+  // No wake-word metadata in the demo net, so no such comment.
+  EXPECT_EQ(text.find("Wake word"), std::string::npos);
+
+  // --name; the default output is NAME.h in the current directory.
+  r = Run("embed " + Quote(model) + " --name g_net", "cd " + Quote(dir_) + " && ");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  text = ReadText(File("g_net.h"));
+  EXPECT_EQ(HeaderArrayBytes(text), file);
+  EXPECT_NE(text.find("unsigned char g_net[" + std::to_string(file.size()) + "]"), std::string::npos);
+}
+
+TEST_F(CliTest, EmbedRefusesBadNamesModelsAndDirectories) {
+  const std::string model = WriteModel("demo.tflite", demo::BuildDemoModel());
+  std::vector<uint8_t> corrupt = demo::BuildDemoModel();
+  corrupt.resize(corrupt.size() / 2);
+  const std::string half = WriteModel("half.tflite", corrupt);
+  WriteBytes(File("plain"), "x", 1);
+  const std::vector<std::string> before = Entries();
+  std::string line = ExpectOneLineError(Run("embed " + Quote(model) + " --name 9lives -o " + Quote(File("a.h"))), 2);
+  EXPECT_NE(line.find("not a C identifier"), std::string::npos) << line;
+  line = ExpectOneLineError(Run("embed " + Quote(model) + " --name 'a-b' -o " + Quote(File("a.h"))), 2);
+  EXPECT_NE(line.find("not a C identifier"), std::string::npos) << line;
+  line = ExpectOneLineError(Run("embed " + Quote(half) + " -o " + Quote(File("a.h"))), 1);
+  EXPECT_NE(line.find(half + ": invalid model"), std::string::npos) << line;
+  for (const std::string& out : {File("missing_dir/a.h"), File("plain/a.h"), dir_}) {
+    line = ExpectOneLineError(Run("embed " + Quote(model) + " -o " + Quote(out)), 1);
+    EXPECT_NE(line.find(out + ": "), std::string::npos) << line;
+  }
+  EXPECT_EQ(Entries(), before);
 }
 
 TEST_F(CliTest, InspectUnsupportedOpPrintsStructureThenFails) {

@@ -38,6 +38,7 @@ void AddDetectCommand(CLI::App& app, Action* action);
 void AddListenCommand(CLI::App& app, Action* action);
 void AddEvalCommand(CLI::App& app, Action* action);
 void AddSynthCommand(CLI::App& app, Action* action);
+void AddEmbedCommand(CLI::App& app, Action* action);
 
 }  // namespace tinyml::cli
 

@@ -72,6 +72,7 @@ int Main(int argc, char** argv) {
       "  tinyml train --word marvin --out out/    train a wake word from text (see 'tinyml train --help')\n"
       "  tinyml eval out/marvin.tflite --det det.svg\n"
       "  tinyml synth talk.wav --text \"Hey marvin, lights on.\"   test audio from synthetic voices\n"
+      "  tinyml embed out/marvin.tflite            the model as a C++ header for a firmware's flash\n"
       "Run 'tinyml COMMAND --help' for a command's options.");
 
   Action action;
@@ -83,6 +84,7 @@ int Main(int argc, char** argv) {
   AddListenCommand(app, &action);
   AddEvalCommand(app, &action);
   AddSynthCommand(app, &action);
+  AddEmbedCommand(app, &action);
   // Listed for --help; `tinyml train` itself is dispatched before parsing.
   app.add_subcommand("train",
                      "Train a wake-word model from a typed word (speech synthesis, augmentation, libtorch, "
