@@ -175,6 +175,31 @@ size_t ChangedExamples(const Dataset& plain, const Dataset& variant, Touched tou
   return changed;
 }
 
+TEST(TrainDataset, EspeakSpeakersChangeEspeakClipsOnly) {
+  TempDir dir;
+  DatasetConfig c = SmallConfig(dir.path());
+  c.clips_per_kind = {10, 5, 5, 0, 0, 0, 0, 0, 0};
+  const Dataset plain = BuildDataset(c, "");
+  const std::string plain_cache = DatasetCachePath(c, dir.path());
+  c.espeak_speakers = 1.0;
+  const Dataset own = BuildDataset(c, "");
+  ASSERT_EQ(own.size(), plain.size());
+  EXPECT_EQ(own.labels, plain.labels);
+  const size_t bytes = static_cast<size_t>(plain.frames) * plain.features;
+  size_t same = 0;
+  for (size_t i = 0; i < plain.size(); ++i) same += std::equal(plain.example(i), plain.example(i) + bytes, own.example(i));
+  // espeak-ng speaks about 70 % of the clips, each now with a speaker of its
+  // own; flite's clips come out as before (the choice draws from a
+  // generator of its own, so no other draw moves).
+  EXPECT_LT(same, plain.size() * 8 / 10) << "too few clips changed";
+  EXPECT_GT(same, 0u) << "every clip changed, flite's too";
+  EXPECT_NE(DatasetCachePath(c, dir.path()), plain_cache);
+  c.espeak_speakers = 1.5;
+  EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
+  c.espeak_speakers = -0.1;
+  EXPECT_THROW(BuildDataset(c, ""), std::invalid_argument);
+}
+
 TEST(TrainDataset, ReducedVowelsChangeThePositivesOnly) {
   TempDir dir;
   DatasetConfig c = SmallConfig(dir.path());

@@ -1,3 +1,4 @@
+#include "data/dataset.h"
 #include "data/tts.h"
 
 #include <gtest/gtest.h>
@@ -115,6 +116,39 @@ TEST(TrainTts, FliteWarpMovesClustergenFormantsAndLeavesNothingBehind) {
   // The diphone voices have no such vocoder: the shifts change nothing.
   const Voice kal{TtsEngine::kFlite, "kal16"};
   EXPECT_EQ(Synthesize(text, kal, up), Synthesize(text, kal));
+}
+
+TEST(TrainTts, EspeakSpeakerReplacesTheVariantAndLeavesNothingBehind) {
+  const Voice scot{TtsEngine::kEspeak, "en-gb-scotland"};
+  const Voice scot_mike{TtsEngine::kEspeak, "en-gb-scotland+Mike"};
+  const auto plain = Synthesize("marvin", scot);
+  SynthesisParams own;
+  own.espeak_speaker = "pitch 190 260\nformant 1 112 90 120\nformant 2 90 120 100\n";
+  const auto spoken = Synthesize("marvin", scot, own);
+  ExpectPlausibleWord(spoken, "own speaker");
+  EXPECT_NE(spoken, plain);
+  // The variant in the name is ignored: the speaker replaces it.
+  EXPECT_EQ(Synthesize("marvin", scot_mike, own), spoken);
+  // Higher pitch and first formant: energy higher in frequency.
+  EXPECT_GT(SpectralCentroid(spoken), SpectralCentroid(plain));
+  // Deterministic, and nothing left behind for the next call.
+  EXPECT_EQ(Synthesize("marvin", scot, own), spoken);
+  EXPECT_EQ(Synthesize("marvin", scot), plain);
+  // The language file's rules and timing stay (the speaker changes the
+  // voice, not the rate): about as long as the plain voice's word.
+  const double ratio = static_cast<double>(spoken.size()) / plain.size();
+  EXPECT_GT(ratio, 0.8);
+  EXPECT_LT(ratio, 1.25);
+  // Random speakers: deterministic from the seed, different between seeds,
+  // and each one speaks.
+  EXPECT_EQ(RandomEspeakSpeaker(7), RandomEspeakSpeaker(7));
+  EXPECT_NE(RandomEspeakSpeaker(7), RandomEspeakSpeaker(8));
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    SynthesisParams p;
+    p.espeak_speaker = RandomEspeakSpeaker(seed);
+    ExpectPlausibleWord(Synthesize("marvin", {TtsEngine::kEspeak, seed % 2 ? "en-us" : "en-gb-x-rp"}, p),
+                        p.espeak_speaker.c_str());
+  }
 }
 
 TEST(TrainTts, PitchAndGapChangeEspeakOutput) {

@@ -145,6 +145,7 @@ struct Options {
   double focal_gamma = TrainConfig{}.focal_gamma;
   double speaker_warp = TrainConfig{}.speaker_warp;
   double flite_warp = DatasetConfig{}.flite_warp;
+  double espeak_speakers = DatasetConfig{}.espeak_speakers;
   double reduced_vowels = DatasetConfig{}.reduced_vowels;
   double near_confusables = DatasetConfig{}.near_confusables;
   double negative_weight = TrainConfig{}.negative_weight;
@@ -311,6 +312,7 @@ int Run(const Options& opt) {
   train_cfg.seed = opt.seed;
   train_cfg.held_out = false;
   train_cfg.flite_warp = opt.flite_warp;  // training data only: held-out voices stay as they are
+  train_cfg.espeak_speakers = opt.espeak_speakers;  // likewise
   train_cfg.reduced_vowels = opt.reduced_vowels;
   train_cfg.near_confusables = opt.near_confusables;  // training data only: validation keeps every confusable equal
   if (opt.near_confusables > 0) {
@@ -539,6 +541,7 @@ int Run(const Options& opt) {
   report["focal_gamma"] = opt.focal_gamma;
   report["speaker_warp"] = opt.speaker_warp;
   report["flite_warp"] = opt.flite_warp;
+  report["espeak_speakers"] = opt.espeak_speakers;
   report["reduced_vowels"] = opt.reduced_vowels;
   report["near_confusables"] = opt.near_confusables;
   if (!mining.is_null()) report["mining"] = mining;
@@ -693,6 +696,12 @@ int Main(int argc, char** argv) {
                  "postfilter by up to +-2.5W (0 = the voices as recorded; a new value means a new dataset)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.15));
+  app.add_option("--espeak-speakers", opt.espeak_speakers,
+                 "more espeak-ng speakers in the training data: this share of the espeak-ng clips get a random "
+                 "speaker (pitch, each formant, voicing, breath, roughness, tone, Klatt source) instead of the "
+                 "voice's variant (0 = the variants only; a new value means a new dataset)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--reduced-vowels", opt.reduced_vowels,
                  "this share of the training positives say the word with an unstressed vowel reduced, as people "
                  "do (\"marven\", \"marvun\" for \"marvin\"; the forms are printed); 0 = as spelled (a new "

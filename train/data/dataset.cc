@@ -480,16 +480,50 @@ void WarpFliteSpeaker(double warp, SynthesisParams& params) {
   params.flite_beta_shift = static_cast<float>(own.Range(-2.5 * warp, 2.5 * warp));
 }
 
+}  // namespace
+
+std::string RandomEspeakSpeaker(uint64_t seed) {
+  Rng r(seed ^ 0x5eed'e5bea'c0deu);
+  auto num = [&](double lo, double hi) { return std::to_string(static_cast<int>(std::lround(r.Range(lo, hi)))); };
+  std::string v;
+  const double base = r.Range(70, 250);  // Hz: low male to child
+  v += "pitch " + std::to_string(static_cast<int>(base)) + " " +
+       std::to_string(static_cast<int>(base + r.Range(20, 150))) + "\n";
+  // Formants 0-5 each moved on their own (unlike a vocal tract scaling,
+  // which moves them together): frequency, height and width in percent.
+  for (int f = 0; f <= 5; ++f) v += "formant " + std::to_string(f) + " " + num(85, 115) + " " + num(65, 135) + " " + num(70, 170) + "\n";
+  v += "voicing " + num(60, 140) + "\n";
+  v += "consonants " + num(60, 130) + " " + num(60, 130) + "\n";
+  if (r.Chance(0.5)) v += "flutter " + num(0, 30) + "\n";
+  if (r.Chance(0.4)) v += "roughness " + num(0, 6) + "\n";
+  if (r.Chance(0.3)) {
+    v += "breath";
+    for (int f = 0; f <= 7; ++f) v += " " + num(0, 6);
+    v += "\n";
+  }
+  // Spectral tilt: amplitude in percent at 600, 1200 and 2000 Hz.
+  if (r.Chance(0.4)) v += "tone 600 " + num(70, 220) + " 1200 " + num(70, 180) + " 2000 " + num(60, 160) + "\n";
+  if (r.Chance(0.25)) v += "klatt " + std::to_string(r.Between(1, 4)) + "\n";
+  return v;
+}
+
+namespace {
+
 // Synthesizes `pieces` in one voice, each trimmed to its speech, joined by
 // short gaps; target = the speech of piece `target_piece` (-1: all of it).
 // Retries with another voice when an engine fails or says nothing.
 Utterance Speak(Rng& rng, const std::vector<Voice>& voices, const std::vector<std::string>& pieces, int target_piece,
-                double flite_warp = 0.0) {
+                double flite_warp = 0.0, double espeak_speakers = 0.0) {
   std::string last_error;
   for (int attempt = 0; attempt < 4; ++attempt) {
     const Voice voice = PickVoice(rng, voices);
     SynthesisParams params = RandomParams(rng);
     if (flite_warp > 0 && voice.engine == TtsEngine::kFlite) WarpFliteSpeaker(flite_warp, params);
+    // Like the warp, from a generator of its own: no draw of `rng` changes.
+    if (espeak_speakers > 0 && voice.engine == TtsEngine::kEspeak &&
+        Rng(params.seed ^ 0x5eed'5bea'cea5u).Chance(espeak_speakers)) {
+      params.espeak_speaker = RandomEspeakSpeaker(params.seed);
+    }
     Utterance u;
     u.voice = voice;
     bool ok = true;
@@ -688,7 +722,7 @@ Audio MakeClip(const Context& ctx, ClipKind kind, Rng& rng) {
   const double gain_db = rng.Range(-20.0, 6.0);
   // Every clip's speech: the training or held-out voices, flite warped as configured.
   auto speak = [&](const std::vector<std::string>& pieces, int target_piece) {
-    return Speak(rng, ctx.voices, pieces, target_piece, cfg.flite_warp);
+    return Speak(rng, ctx.voices, pieces, target_piece, cfg.flite_warp, cfg.espeak_speakers);
   };
 
   switch (kind) {
@@ -832,6 +866,9 @@ void CheckConfig(const DatasetConfig& config) {
   if (!(config.snr_db_min <= config.snr_db_max)) throw std::invalid_argument("snr_db_min is above snr_db_max");
   if (config.window_frames < 1) throw std::invalid_argument("window_frames must be at least 1");
   if (!(config.flite_warp >= 0 && config.flite_warp <= 0.15)) throw std::invalid_argument("flite_warp must be in 0..0.15");
+  if (!(config.espeak_speakers >= 0 && config.espeak_speakers <= 1)) {
+    throw std::invalid_argument("espeak_speakers must be in 0..1");
+  }
   if (!(config.reduced_vowels >= 0 && config.reduced_vowels <= 0.5)) {
     throw std::invalid_argument("reduced_vowels must be in 0..0.5");
   }
@@ -882,6 +919,7 @@ std::string CacheKey(const DatasetConfig& c, const std::vector<Voice>& voices, c
   key += "\nnoise_files=" + NoiseFingerprint(noise) + "\nvoices=" + VoicesKey(voices) + "\nespeak=" + EspeakVersion();
   // Only when on, so the caches made before the option existed still match.
   if (c.flite_warp != 0) key += "\nflite_warp=" + Num(c.flite_warp);
+  if (c.espeak_speakers != 0) key += "\nespeak_speakers=" + Num(c.espeak_speakers);
   if (c.reduced_vowels != 0) key += "\nreduced_vowels=" + Num(c.reduced_vowels);
   if (c.near_confusables != 0) key += "\nnear_confusables=" + Num(c.near_confusables);
   return key;

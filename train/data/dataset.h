@@ -120,6 +120,14 @@ struct DatasetConfig {
   // down) and the postfilter beta by U(-2.5 w, 2.5 w) (SynthesisParams).
   // 0 = the voices as recorded. Range 0..0.15.
   double flite_warp = 0.0;
+  // More espeak-ng speakers: this share of the clips an espeak-ng voice
+  // speaks get a speaker of their own instead of the voice's variant: pitch,
+  // each formant's frequency, height and width, voicing, breath, flutter,
+  // roughness, spectral tone and (sometimes) the Klatt source drawn at
+  // random (SynthesisParams::espeak_speaker, RandomEspeakSpeaker). The
+  // ranges are espeak-ng's parameter scales, not fitted to any variant.
+  // 0 = the voices' own variants only. Range 0..1.
+  double espeak_speakers = 0.0;
   // Reduced pronunciations: this share of the wake-word examples (kWakeWord,
   // kWakeInContext) say a ReducedVowelSpellings form of the word instead
   // ("marven", "marvun" for "marvin": the unstressed vowel as a schwa, as
@@ -261,6 +269,10 @@ struct Stream {
 // std::invalid_argument for a bad config, before any work. `progress`
 // counts synthesized segments.
 Stream GenerateStream(const StreamConfig& config, const ProgressFn& progress = {});
+
+// The voice-file lines of a random espeak-ng speaker, deterministic from
+// `seed` (DatasetConfig::espeak_speakers).
+std::string RandomEspeakSpeaker(uint64_t seed);
 
 }  // namespace tinyml::train
 

@@ -6,6 +6,7 @@ extern "C" {
 #include <flite/cst_cg.h>  // (no C++ guards of its own)
 }
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +17,9 @@ extern "C" {
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 
@@ -167,15 +170,42 @@ std::vector<int16_t> ToTargetRate(const std::vector<int16_t>& in, int rate) {
 // from the state right after initialization. Called with the engine lock held.
 struct EspeakRequest {
   std::string voice_id;
+  // Non-empty: a whole voice file, loaded instead of voice_id.
+  std::string voice_file;
   std::vector<std::pair<espeak_PARAMETER, int>> settings;
   std::string input;
   unsigned flags = 0;
 };
 
 // In the child: 0 = ok, -1 = unknown voice, -2 - parameter = a parameter was
-// refused, 1000 + espeak_ERROR = synthesis failed.
+// refused, 1000 + espeak_ERROR = synthesis failed, kVoiceFileFailed = the
+// speaker's voice file could not be written or loaded.
+constexpr int32_t kVoiceFileFailed = 100000;
 int32_t RunEspeakRequest(const EspeakRequest& request, std::vector<int16_t>& samples) {
-  if (espeak_SetVoiceByName(request.voice_id.c_str()) != EE_OK) return -1;
+  if (!request.voice_file.empty()) {
+    // espeak-ng loads voice files by path only, and lowercases the path
+    // first: a private temporary file under a lowercase name.
+    std::string dir = "/tmp";
+    if (const char* tmp = std::getenv("TMPDIR"); tmp != nullptr && *tmp != '\0') {
+      dir = tmp;
+      for (char c : dir)
+        if (c >= 'A' && c <= 'Z') dir = "/tmp";
+    }
+    int fd = -1;
+    std::string path;
+    for (unsigned n = 0; fd < 0 && n < 100; ++n) {
+      path = dir + "/tinyml-voice-" + std::to_string(getpid()) + "-" + std::to_string(n);
+      fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    }
+    if (fd < 0) return kVoiceFileFailed;
+    const bool written = WriteAll(fd, request.voice_file.data(), request.voice_file.size());
+    close(fd);
+    const espeak_ERROR err = written ? espeak_SetVoiceByFile(path.c_str()) : EE_INTERNAL_ERROR;
+    unlink(path.c_str());
+    if (err != EE_OK) return kVoiceFileFailed;
+  } else if (espeak_SetVoiceByName(request.voice_id.c_str()) != EE_OK) {
+    return -1;
+  }
   for (const auto& [param, value] : request.settings) {
     if (espeak_SetParameter(param, value, 0) != EE_OK) return -2 - static_cast<int32_t>(param);
   }
@@ -223,6 +253,7 @@ std::vector<int16_t> SynthesizeInChild(const EspeakRequest& request, const std::
   int32_t status = 0;
   std::memcpy(&status, bytes.data(), sizeof(status));
   if (status == -1) throw TtsError("espeak-ng: unknown voice '" + voice_name + "'");
+  if (status == kVoiceFileFailed) throw TtsError("espeak-ng: could not load a speaker's voice file for '" + voice_name + "'");
   if (status < -1) {
     throw TtsError("espeak-ng: could not set parameter " + std::to_string(-2 - status) + " for voice '" + voice_name +
                    "'");
@@ -233,10 +264,31 @@ std::vector<int16_t> SynthesizeInChild(const EspeakRequest& request, const std::
   return samples;
 }
 
+// The text of the language voice file behind `voice_id` ("gmw/en-GB-scotland",
+// a "+variant" ignored), from espeak-ng's data directory; read once per
+// language. Called with the engine lock held.
+const std::string& EspeakLanguageFileLocked(const std::string& voice_id) {
+  static std::map<std::string, std::string> files;
+  const std::string id = voice_id.substr(0, voice_id.find('+'));
+  auto it = files.find(id);
+  if (it != files.end()) return it->second;
+  const char* data = nullptr;
+  espeak_Info(&data);
+  const std::string path = std::string(data != nullptr ? data : "") + "/lang/" + id;
+  std::ifstream in(path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) text.clear();
+  if (text.find("language") == std::string::npos) throw TtsError("espeak-ng: cannot read the voice file " + path);
+  return files.emplace(id, text).first->second;
+}
+
 std::vector<int16_t> SynthesizeEspeak(const std::string& text, const std::string& voice, const SynthesisParams& p) {
   auto lock = internal::LockEspeak();
   EspeakRequest request;
   request.voice_id = EspeakVoiceIdLocked(voice);
+  if (!p.espeak_speaker.empty()) {
+    request.voice_file = EspeakLanguageFileLocked(request.voice_id) + "\n" + p.espeak_speaker + "\n";
+  }
   const int wpm = std::clamp(static_cast<int>(std::lround(espeakRATE_NORMAL * p.rate)), espeakRATE_MINIMUM,
                              espeakRATE_MAXIMUM);
   request.settings = {

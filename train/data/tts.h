@@ -72,6 +72,11 @@ struct SynthesisParams {
   // Together with pitch they make speakers the voice's recordings never had.
   float flite_alpha_shift = 0.0f;
   float flite_beta_shift = 0.0f;
+  // espeak-ng only: a speaker of its own instead of the voice's variant.
+  // Lines of an espeak-ng voice file (pitch, formant, voicing, tone, klatt,
+  // ...) applied on top of the voice's language file; any "+variant" in
+  // the voice name is then ignored. Empty: the voice as named.
+  std::string espeak_speaker;
   // Both engines draw noise (aspiration, excitation) from libc rand(); it is
   // reseeded with this before every synthesis, which makes output repeatable.
   // (Code elsewhere in the process that calls rand() concurrently would break
