@@ -23,7 +23,7 @@ struct BenchArgs {
   std::string model;
   std::string target = "host";
   std::string kernels = "ref";   // Cortex-M targets: ref | cortex_m
-  std::string pipeline;          // Cortex-M targets: micro_speech
+  std::string pipeline;          // Cortex-M targets: marvin, micro_speech
   uint64_t iterations = 0;  // 0: enough for about two seconds, at least kMinIterations
   uint32_t seed = 20240601;
   bool json = false;
@@ -76,7 +76,7 @@ int RunBench(const BenchArgs& args) {
     if (!IsCortexMTarget(args.target)) throw UsageError("--pipeline needs --target cortex-m4|m7|m33|m55");
     return RunCortexMPipelineBench(args.pipeline, args.target, args.kernels, args.json);
   }
-  if (args.model.empty()) throw UsageError("bench needs a MODEL (or --pipeline micro_speech with a Cortex-M target)");
+  if (args.model.empty()) throw UsageError("bench needs a MODEL (or --pipeline marvin|micro_speech with a Cortex-M target)");
   if (IsCortexMTarget(args.target)) return RunCortexMBench(args.model, args.target, args.kernels, args.json);
   if (args.kernels != "ref") throw UsageError("--kernels applies to Cortex-M targets");
   const auto file = tools::ModelFile::Load(args.model);
@@ -178,8 +178,10 @@ void AddBenchCommand(CLI::App& app, Action* action) {
       ->check(CLI::IsMember({"ref", "cortex_m"}))
       ->capture_default_str();
   sub->add_option("--pipeline", args->pipeline,
-                  "instead of a model: instructions per 20 ms hop of the wake-word pipeline on a Cortex-M target")
-      ->check(CLI::IsMember({"micro_speech"}))
+                  "instead of a model: instructions per 20 ms hop of the wake-word pipeline on a Cortex-M target; "
+                  "marvin: the bundled model on the bundled demo recording, micro_speech: TFLM's model on a clip "
+                  "from ../shared")
+      ->check(CLI::IsMember({"marvin", "micro_speech"}))
       ->type_name("NAME");
   sub->add_option("--seed", args->seed, "seed of the pseudo-random input bytes")->capture_default_str();
   sub->add_flag("--json", args->json, "print the result as JSON");
@@ -189,6 +191,7 @@ void AddBenchCommand(CLI::App& app, Action* action) {
       "  tinyml bench model.tflite --iterations 1000 --json\n"
       "  tinyml bench model.tflite --target cortex-m4   (builds build/cortex-m4 if needed; QEMU)\n"
       "  tinyml bench model.tflite --target cortex-m4 --kernels cortex_m   (build/cortex-m4-opt)\n"
+      "  tinyml bench --pipeline marvin --target cortex-m4 --kernels cortex_m\n"
       "  tinyml bench --pipeline micro_speech --target cortex-m4 --json\n"
       "Times from a Debug or sanitizer build are not representative; use a Release build.");
   sub->callback([action, args] { *action = [args] { return RunBench(*args); }; });

@@ -40,6 +40,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/flash_split.h"
+#include "common/audio.h"
 #include "common/inspect.h"
 #include "common/model_file.h"
 #include "tinyml/builtin_ops.h"
@@ -592,23 +593,40 @@ fs::path PipelineClip(const fs::path& shared, const fs::path& dir) {
   return clip;
 }
 
+// The bundled demo recording (FLAC) as raw s16le for the firmware.
+fs::path DemoClip(const fs::path& source, const fs::path& dir) {
+  const std::vector<int16_t> samples = tools::ReadAudioFile((source / "models" / "demo_marvin.flac").string());
+  fs::create_directories(dir);
+  const fs::path clip = dir / "demo_marvin.raw";
+  tools::WriteFileAtomic(clip.string(), samples.data(), samples.size() * sizeof(int16_t));
+  return clip;
+}
+
 }  // namespace
 
 int RunCortexMPipelineBench(const std::string& pipeline, const std::string& target, const std::string& kernels,
                             bool as_json) {
-  if (pipeline != "micro_speech")
-    throw std::runtime_error("--pipeline: only micro_speech is supported (frontend + micro_speech model + detector)");
+  const bool marvin = pipeline == "marvin";
+  if (pipeline != "micro_speech" && !marvin)
+    throw UsageError("--pipeline " + pipeline +
+                     ": micro_speech (TFLM's model on a clip from ../shared) or marvin (the bundled model on the "
+                     "bundled demo recording)");
   const fs::path source = TINYML_SOURCE_DIR;
   fs::path shared = source / ".." / "shared";
   if (const char* env = std::getenv("TINYML_SHARED_DIR")) shared = env;
   shared = fs::absolute(shared).lexically_normal();
-  const fs::path model = shared / "models" / "micro_speech" / "micro_speech_quantized.tflite";
-  if (!fs::exists(model)) throw std::runtime_error(model.string() + " not found (../shared absent)");
+  const fs::path model =
+      marvin ? source / "models" / "marvin.tflite" : shared / "models" / "micro_speech" / "micro_speech_quantized.tflite";
+  if (!fs::exists(model))
+    throw std::runtime_error(model.string() + (marvin ? " not found" : " not found (../shared absent)"));
   const fs::path build = EnsureBuilt(target, kernels);
   const json info = ReadJson(build / "tinyml_bench_info.json");
   const fs::path elf = build / "examples" / "wake_word_m4" / "wake_word_m4.elf";
   if (!fs::exists(elf)) throw std::runtime_error(elf.string() + " was not built");
-  const fs::path clip = PipelineClip(shared, build / "pipeline");
+  const fs::path clip = marvin ? DemoClip(source, build / "pipeline") : PipelineClip(shared, build / "pipeline");
+  const std::string clip_text = marvin ? "models/demo_marvin.flac, the bundled demo recording"
+                                       : "silence, yes, noise, no, silence from ../shared";
+  const std::string model_text = marvin ? "models/marvin.tflite" : "micro_speech_quantized.tflite";
   if ((model.string() + clip.string()).find_first_of(" \t\"\\") != std::string::npos)
     throw std::runtime_error("paths must not contain spaces, quotes or backslashes (semihosting command line)");
 
@@ -655,7 +673,9 @@ int RunCortexMPipelineBench(const std::string& pipeline, const std::string& targ
   r["machine"] = info["machine"];
   r["kernels"] = info["kernels"];
   r["model"] = model.string();
-  r["clip"] = clip.string() + " (silence, yes, noise, no, silence from ../shared; 5 s)";
+  char seconds[32];
+  std::snprintf(seconds, sizeof(seconds), "%.1f s", static_cast<double>(hops) * 0.02);
+  r["clip"] = clip.string() + " (" + clip_text + "; " + seconds + ")";
   r["hop_ms"] = 20;
   r["hops"] = hops;
   r["model_stride_frames"] = run.values.at("stride");
@@ -691,11 +711,11 @@ int RunCortexMPipelineBench(const std::string& pipeline, const std::string& targ
     return kExitOk;
   }
   char line[256];
-  std::cout << "pipeline:     " << pipeline << " (micro_speech log-mel frontend + micro_speech_quantized.tflite + "
-            << "detector), 20 ms hops\n"
+  std::cout << "pipeline:     " << pipeline << " (micro_speech log-mel frontend + " << model_text
+            << " + detector), 20 ms hops\n"
             << "target:       " << target << " (QEMU " << std::string(info["machine"]) << ", "
             << std::string(info["kernels"]) << " kernels, -O2)\n"
-            << "clip:         " << hops << " hops of silence/yes/noise/no/silence; model every "
+            << "clip:         " << hops << " hops (" << clip_text << "); model every "
             << run.values.at("stride") << " frame(s), " << run.values.at("invokes") << " invokes, steady from hop "
             << first_invoke << "\n";
   std::snprintf(line, sizeof(line),
