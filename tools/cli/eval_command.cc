@@ -195,6 +195,10 @@ void AddEvalCommand(CLI::App& app, Action* action) {
   sub->add_option("--smoothing", args->config.smoothing, "average the scores of the last N model runs")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  sub->add_option("--stride", args->config.stride_frames,
+                  "run the model every N feature frames (20 ms each): N times less model work on a device")
+      ->check(CLI::Range(1, 49))
+      ->capture_default_str();
   sub->add_option("--cooldown-ms", args->config.cooldown_ms, "no new detection for this long after one")
       ->check(CLI::Range(0, 3600000))
       ->capture_default_str();

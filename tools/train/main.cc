@@ -626,6 +626,10 @@ int Run(const Options& opt) {
 #endif
   }
   std::printf("  total      %s\n", Duration(Seconds(start)).c_str());
+  std::printf("  next       tinyml detect AUDIO.wav --model %s\n", model_path.c_str());
+  std::printf("             tinyml eval %s --det det.svg\n", model_path.c_str());
+  std::printf("             tinyml embed %s -o %s_model.h   (the model for a firmware's flash)\n", model_path.c_str(),
+              std::filesystem::path(model_path).stem().string().c_str());
   return kExitOk;
 #endif
 }
