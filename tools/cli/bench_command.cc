@@ -24,6 +24,7 @@ struct BenchArgs {
   std::string target = "host";
   std::string kernels = "ref";   // Cortex-M targets: ref | cortex_m
   std::string pipeline;          // Cortex-M targets: marvin, micro_speech
+  int32_t stride = 1;            // --pipeline: the model every N frames
   uint64_t iterations = 0;  // 0: enough for about two seconds, at least kMinIterations
   uint32_t seed = 20240601;
   bool json = false;
@@ -74,8 +75,9 @@ double InvokeMicros(Interpreter& interp, const std::string& model_path) {
 int RunBench(const BenchArgs& args) {
   if (!args.pipeline.empty()) {
     if (!IsCortexMTarget(args.target)) throw UsageError("--pipeline needs --target cortex-m4|m7|m33|m55");
-    return RunCortexMPipelineBench(args.pipeline, args.target, args.kernels, args.json);
+    return RunCortexMPipelineBench(args.pipeline, args.target, args.kernels, args.stride, args.json);
   }
+  if (args.stride != 1) throw UsageError("--stride goes with --pipeline");
   if (args.model.empty()) throw UsageError("bench needs a MODEL (or --pipeline marvin|micro_speech with a Cortex-M target)");
   if (IsCortexMTarget(args.target)) return RunCortexMBench(args.model, args.target, args.kernels, args.json);
   if (args.kernels != "ref") throw UsageError("--kernels applies to Cortex-M targets");
@@ -183,6 +185,9 @@ void AddBenchCommand(CLI::App& app, Action* action) {
                   "from ../shared")
       ->check(CLI::IsMember({"marvin", "micro_speech"}))
       ->type_name("NAME");
+  sub->add_option("--stride", args->stride, "with --pipeline: run the model every N feature frames (20 ms each)")
+      ->check(CLI::Range(1, 49))
+      ->capture_default_str();
   sub->add_option("--seed", args->seed, "seed of the pseudo-random input bytes")->capture_default_str();
   sub->add_flag("--json", args->json, "print the result as JSON");
   sub->footer(

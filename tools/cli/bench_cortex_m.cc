@@ -605,7 +605,7 @@ fs::path DemoClip(const fs::path& source, const fs::path& dir) {
 }  // namespace
 
 int RunCortexMPipelineBench(const std::string& pipeline, const std::string& target, const std::string& kernels,
-                            bool as_json) {
+                            int32_t stride, bool as_json) {
   const bool marvin = pipeline == "marvin";
   if (pipeline != "micro_speech" && !marvin)
     throw UsageError("--pipeline " + pipeline +
@@ -630,7 +630,8 @@ int RunCortexMPipelineBench(const std::string& pipeline, const std::string& targ
   if ((model.string() + clip.string()).find_first_of(" \t\"\\") != std::string::npos)
     throw std::runtime_error("paths must not contain spaces, quotes or backslashes (semihosting command line)");
 
-  const CountRun run = RunCounted(info, model.string() + " " + clip.string() + " --measure", elf.string());
+  const CountRun run = RunCounted(
+      info, model.string() + " " + clip.string() + " --measure --stride " + std::to_string(stride), elf.string());
   if (!run.error.empty()) throw std::runtime_error("on " + target + ": " + run.error);
   if (!run.values.count("hops") || run.regions.size() != 1 + 2 * static_cast<size_t>(run.values.at("hops")))
     throw std::runtime_error("unexpected wake-word firmware output: " + LastLines(run.log, 6));

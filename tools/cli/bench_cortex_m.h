@@ -21,6 +21,7 @@ int RunCortexMBench(const std::string& model_path, const std::string& target, co
 // frontend + model + detector) in the examples/wake_word_m4 firmware, with
 // estimated cycles and average power.
 int RunCortexMPipelineBench(const std::string& pipeline, const std::string& target, const std::string& kernels,
+                            int32_t stride,
                             bool json);
 
 }  // namespace tinyml::cli
