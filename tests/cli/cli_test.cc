@@ -461,6 +461,12 @@ TEST_F(CliTest, StreamStrideSlidesOneInterpreterOverTheInput) {
   EXPECT_FALSE(Exists(File("o2.bin")));
 }
 
+TEST_F(CliTest, BenchStrideNeedsThePipeline) {
+  const std::string model = WriteModel("flat.tflite", FlattenModel(TensorType::kInt8, 8));
+  const std::string line = ExpectOneLineError(Run("bench " + Quote(model) + " --stride 2"), 2);
+  EXPECT_NE(line.find("--stride goes with --pipeline"), std::string::npos) << line;
+}
+
 TEST_F(CliTest, BenchReportsStatistics) {
   const std::string model = WriteModel("demo.tflite", demo::BuildDemoModel());
   const Result r = Run("bench " + Quote(model) + " --iterations 7 --json");

@@ -416,11 +416,7 @@ FlashSplit MeasureFlash(const json& info, const fs::path& build, const Model& mo
   return split;
 }
 
-std::string WithCommas(uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
-}
+std::string WithCommas(uint64_t v) { return tools::Thousands(static_cast<int64_t>(v)); }
 
 }  // namespace
 

@@ -43,15 +43,6 @@ std::string DefaultName(const std::string& model_path) {
   return stem + "_model";
 }
 
-std::string WithThousands(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 // The header's text; `model_file` and `header_file` are file names only, so
 // the same model gives the same header wherever it is written from.
 std::string HeaderText(const tools::ModelFile& file, const std::string& name, const std::string& model_file,
@@ -63,10 +54,10 @@ std::string HeaderText(const tools::ModelFile& file, const std::string& name, co
   guard += "_";
 
   std::string t;
-  t += "// " + header_file + ": " + model_file + " (" + WithThousands(size) + " bytes) for a firmware's flash.\n";
+  t += "// " + header_file + ": " + model_file + " (" + tools::Thousands(static_cast<int64_t>(size)) + " bytes) for a firmware's flash.\n";
   t += "// Written by `tinyml embed`; regenerate it rather than edit it.\n";
   if (report["ok"].get<bool>() && !report["memory"].is_null()) {
-    t += "// Tensor arena: " + WithThousands(report["memory"]["arena_bytes"].get<uint64_t>()) +
+    t += "// Tensor arena: " + tools::Thousands(report["memory"]["arena_bytes"].get<int64_t>()) +
          " bytes with the reference kernels (`tinyml inspect`; the Cortex-M kernels'\n"
          "// figure: `tinyml bench MODEL --target cortex-m4 --kernels cortex_m`).\n";
   } else {

@@ -557,6 +557,8 @@ std::string QuantText(const json& q) {
          std::to_string(q["dimension"].get<int64_t>());
 }
 
+}  // namespace
+
 std::string Thousands(int64_t v) {
   std::string digits = std::to_string(v < 0 ? -v : v);
   std::string out;
@@ -566,8 +568,6 @@ std::string Thousands(int64_t v) {
   }
   return (v < 0 ? "-" : "") + out;
 }
-
-}  // namespace
 
 std::string FormatInspectReport(const json& r) {
   std::ostringstream out;

@@ -10,6 +10,7 @@
 #ifndef TINYML_TOOLS_COMMON_INSPECT_H_
 #define TINYML_TOOLS_COMMON_INSPECT_H_
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -27,6 +28,9 @@ nlohmann::json InspectModel(const Model& model, const OpResolver& resolver, cons
 
 // Human-readable tables of the same report.
 std::string FormatInspectReport(const nlohmann::json& report);
+
+// 1234567 -> "1,234,567" (the reports' number format).
+std::string Thousands(int64_t v);
 
 // Multiply-accumulates of one op (CONV_2D, DEPTHWISE_CONV_2D,
 // FULLY_CONNECTED; 0 for others) and elementary operations for the rest

@@ -277,7 +277,6 @@ const std::string& EspeakLanguageFileLocked(const std::string& voice_id) {
   const std::string path = std::string(data != nullptr ? data : "") + "/lang/" + id;
   std::ifstream in(path, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) text.clear();
   if (text.find("language") == std::string::npos) throw TtsError("espeak-ng: cannot read the voice file " + path);
   return files.emplace(id, text).first->second;
 }
