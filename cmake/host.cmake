@@ -40,6 +40,11 @@ if(TINYML_CLI_SOURCES)
   set(TINYML_CLI_ENV "TINYML_CLI=$<TARGET_FILE:tinyml_cli>")
 endif()
 
+# Writes src/frontend/micro_speech_tables.cc (FrontendTables::MicroSpeech()).
+add_executable(tinyml_frontend_tables tools/frontend_tables/main.cc)
+set_target_properties(tinyml_frontend_tables PROPERTIES OUTPUT_NAME tinyml-frontend-tables)
+target_link_libraries(tinyml_frontend_tables PRIVATE tinyml tinyml_internal)
+
 enable_testing()
 include(GoogleTest)
 foreach(suite unit kernels conformance)

@@ -55,6 +55,42 @@ struct FrontendConfig {
   static FrontendConfig MlperfKws();
 };
 
+// The constant tables of a kTflmLogMel frontend: the Hann window, the FFT's
+// twiddles, the filter bank and the PCAN gain table (about 4 KB for
+// micro_speech). Init() without tables computes them into the caller's
+// memory; given tables made ahead of time it points at them instead, and
+// needs that much less memory. FrontendTables::MicroSpeech() holds
+// FrontendConfig::MicroSpeech()'s as constant data (flash on a device; a
+// test checks they equal what Init() computes). Tables fit one
+// configuration: Init() refuses them for another.
+struct FrontendTables {
+  // What they were made for: the configuration's fields that shape them.
+  int32_t sample_rate;
+  int32_t window_samples;
+  int32_t num_bands;
+  float lower_band_hz;
+  float upper_band_hz;
+  // Their sizes.
+  int32_t fft_length;
+  int32_t num_weights;
+  int32_t start_index;  // first spectrum bin the bank reads
+  int32_t end_index;    // one past its last
+  const int16_t* window;            // window_samples entries, Q12
+  const void* fft_twiddles;         // fft_length * 3 / 4 (real, imag) int16 pairs
+  const int16_t* weights;           // num_weights entries, Q12
+  const int16_t* unweights;         // num_weights entries
+  const int16_t* frequency_starts;  // num_bands + 1 entries
+  const int16_t* weight_starts;     // num_bands + 1 entries
+  const int16_t* widths;            // num_bands + 1 entries
+  const int16_t* pcan_lut;          // 125 entries
+
+  // Bytes of table data (what Init() no longer needs in caller memory).
+  size_t bytes() const;
+
+  // FrontendConfig::MicroSpeech()'s tables, constant.
+  static const FrontendTables& MicroSpeech();
+};
+
 class Frontend {
  public:
   Frontend() = default;
@@ -65,12 +101,19 @@ class Frontend {
   // buffers). Fails on a configuration that cannot work; CheckConfig() and
   // Init() say why.
   static Status RequiredBytes(const FrontendConfig& config, size_t* bytes);
+  // The same with `tables` (may be null: none) made for `config`; fails
+  // with kInvalidArgument when they were made for another configuration.
+  static Status RequiredBytes(const FrontendConfig& config, const FrontendTables* tables, size_t* bytes);
   // Checks `config` alone; on failure writes the reason (NUL-terminated)
   // to message when given.
   static Status CheckConfig(const FrontendConfig& config, char* message, size_t capacity);
 
   // `memory` is 8-byte aligned, at least RequiredBytes(config) bytes.
   Status Init(const FrontendConfig& config, void* memory, size_t bytes);
+  // The same reading the constant tables from `tables` (null: none), which
+  // must outlive the Frontend; `memory` at least RequiredBytes(config,
+  // tables) bytes.
+  Status Init(const FrontendConfig& config, const FrontendTables* tables, void* memory, size_t bytes);
 
   // Consumes `count` samples and writes each completed frame (frame_bytes()
   // bytes) to `frames`, at most `max_frames` of them; *frames_written says

@@ -56,8 +56,8 @@ struct LogMelState {
   int32_t start_index;
   int32_t end_index;
   int32_t correction_bits;
-  int16_t* window;
-  int16_t* pcan_lut;
+  const int16_t* window;
+  const int16_t* pcan_lut;
   uint32_t* noise;  // state: noise estimate per channel
   // Per-frame scratch.
   int16_t* frame;
@@ -203,18 +203,42 @@ Status Validate(const FrontendConfig& c, Derived* d, char* msg, size_t cap) {
   return Status::kOk;
 }
 
+// Given tables must have been made for this configuration (the fields
+// that shape them, and the sizes they imply).
+Status CheckTables(const FrontendConfig& c, const Derived& d, const FrontendTables* t, char* msg, size_t cap) {
+  if (t == nullptr) return Status::kOk;
+  const Status bad = Status::kInvalidArgument;
+  if (c.kind != FrontendKind::kTflmLogMel)
+    return Reject(msg, cap, bad, TINYML_MSG("frontend: tables are for the kTflmLogMel frontend only"), 0, false);
+  if (t->window == nullptr || t->fft_twiddles == nullptr || t->weights == nullptr || t->unweights == nullptr ||
+      t->frequency_starts == nullptr || t->weight_starts == nullptr || t->widths == nullptr ||
+      t->pcan_lut == nullptr || reinterpret_cast<uintptr_t>(t->fft_twiddles) % 4 != 0)
+    return Reject(msg, cap, bad, TINYML_MSG("frontend: tables incomplete or twiddles not 4-byte aligned"), 0, false);
+  if (t->sample_rate != c.sample_rate || t->window_samples != c.window_samples || t->num_bands != c.num_bands ||
+      !(t->lower_band_hz == c.lower_band_hz) || !(t->upper_band_hz == c.upper_band_hz) ||
+      t->fft_length != d.fft_length || t->num_weights != d.bank.num_weights ||
+      t->start_index != d.bank.start_index || t->end_index != d.bank.end_index)
+    return Reject(msg, cap, bad, TINYML_MSG("frontend: tables were made for another configuration"), 0, false);
+  return Status::kOk;
+}
+
 size_t OutputBytes(TensorType type) {
   return type == TensorType::kInt8 ? 1 : type == TensorType::kInt16 ? 2 : 4;
 }
 
 // Lays out everything after State; fills the pointers when s is given.
-void Layout(const FrontendConfig& c, const Derived& d, Carver* carver, State* s) {
+// Without own_tables (kTflmLogMel given FrontendTables) the constant
+// tables get no room: the state points at the given ones.
+void Layout(const FrontendConfig& c, const Derived& d, bool own_tables, Carver* carver, State* s) {
   const size_t fft = static_cast<size_t>(d.fft_length);
   const size_t bands = static_cast<size_t>(c.num_bands);
   int16_t* pending = carver->Take<int16_t>(static_cast<size_t>(c.window_samples));
   int16_t* backlog = carver->Take<int16_t>(static_cast<size_t>(c.backlog_samples));
-  void* fft_table = carver->TakeBytes(c.kind == FrontendKind::kMfcc ? frontend::RfftS32TableBytes(d.fft_length)
-                                                                   : frontend::RfftS16TableBytes(d.fft_length));
+  void* fft_table = nullptr;
+  if (own_tables) {
+    fft_table = carver->TakeBytes(c.kind == FrontendKind::kMfcc ? frontend::RfftS32TableBytes(d.fft_length)
+                                                               : frontend::RfftS16TableBytes(d.fft_length));
+  }
   if (s != nullptr) {
     s->pending = pending;
     s->backlog = backlog;
@@ -224,13 +248,15 @@ void Layout(const FrontendConfig& c, const Derived& d, Carver* carver, State* s)
     const size_t weights = static_cast<size_t>(d.bank.num_weights);
     LogMelState tmp;
     LogMelState* m = s != nullptr ? &s->log_mel : &tmp;
-    m->window = carver->Take<int16_t>(static_cast<size_t>(c.window_samples));
-    m->bank.weights = carver->Take<int16_t>(weights);
-    m->bank.unweights = carver->Take<int16_t>(weights);
-    m->bank.frequency_starts = carver->Take<int16_t>(bands + 1);
-    m->bank.weight_starts = carver->Take<int16_t>(bands + 1);
-    m->bank.widths = carver->Take<int16_t>(bands + 1);
-    m->pcan_lut = carver->Take<int16_t>(frontend::kPcanGainLutSize);
+    if (own_tables) {
+      m->window = carver->Take<int16_t>(static_cast<size_t>(c.window_samples));
+      m->bank.weights = carver->Take<int16_t>(weights);
+      m->bank.unweights = carver->Take<int16_t>(weights);
+      m->bank.frequency_starts = carver->Take<int16_t>(bands + 1);
+      m->bank.weight_starts = carver->Take<int16_t>(bands + 1);
+      m->bank.widths = carver->Take<int16_t>(bands + 1);
+      m->pcan_lut = carver->Take<int16_t>(frontend::kPcanGainLutSize);
+    }
     m->noise = carver->Take<uint32_t>(bands);
     m->frame = carver->Take<int16_t>(fft);
     m->spectrum = carver->Take<int16_t>(fft + 2);
@@ -397,25 +423,42 @@ Status Frontend::CheckConfig(const FrontendConfig& config, char* message, size_t
   return Validate(config, &d, message, capacity);
 }
 
+size_t FrontendTables::bytes() const {
+  const size_t bands = static_cast<size_t>(num_bands);
+  const size_t entries = static_cast<size_t>(window_samples) + 2 * static_cast<size_t>(num_weights) +
+                         3 * (bands + 1) + frontend::kPcanGainLutSize;
+  return entries * sizeof(int16_t) + frontend::RfftS16TableBytes(fft_length);
+}
+
 Status Frontend::RequiredBytes(const FrontendConfig& config, size_t* bytes) {
+  return RequiredBytes(config, nullptr, bytes);
+}
+
+Status Frontend::RequiredBytes(const FrontendConfig& config, const FrontendTables* tables, size_t* bytes) {
   if (bytes == nullptr) return Status::kInvalidArgument;
   *bytes = 0;
   Derived d;
   TINYML_RETURN_IF_ERROR(Validate(config, &d, nullptr, 0));
+  TINYML_RETURN_IF_ERROR(CheckTables(config, d, tables, nullptr, 0));
   Carver carver(nullptr);
   carver.Take<State>(1);
-  Layout(config, d, &carver, nullptr);
+  Layout(config, d, tables == nullptr, &carver, nullptr);
   *bytes = carver.used();
   return Status::kOk;
 }
 
 Status Frontend::Init(const FrontendConfig& config, void* memory, size_t bytes) {
+  return Init(config, nullptr, memory, bytes);
+}
+
+Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables, void* memory, size_t bytes) {
   state_ = nullptr;
   error_[0] = '\0';
   Derived d;
   TINYML_RETURN_IF_ERROR(Validate(config, &d, error_, sizeof(error_)));
+  TINYML_RETURN_IF_ERROR(CheckTables(config, d, tables, error_, sizeof(error_)));
   size_t needed = 0;
-  TINYML_RETURN_IF_ERROR(RequiredBytes(config, &needed));
+  TINYML_RETURN_IF_ERROR(RequiredBytes(config, tables, &needed));
   if (memory == nullptr || bytes < needed) {
     MessageBuilder(error_, sizeof(error_)).Add(TINYML_MSG("frontend: memory too small; needs ")).Add(needed).Add(" bytes");
     return Status::kArenaTooSmall;
@@ -428,7 +471,7 @@ Status Frontend::Init(const FrontendConfig& config, void* memory, size_t bytes) 
   Carver carver(memory);
   State* s = carver.Take<State>(1);
   memset(static_cast<void*>(s), 0, sizeof(State));
-  Layout(config, d, &carver, s);
+  Layout(config, d, tables == nullptr, &carver, s);
   s->kind = config.kind;
   s->output_type = config.output_type;
   s->window = config.window_samples;
@@ -443,25 +486,39 @@ Status Frontend::Init(const FrontendConfig& config, void* memory, size_t bytes) 
   const Status tables_failed = Status::kInternal;
   if (config.kind == FrontendKind::kTflmLogMel) {
     LogMelState& m = s->log_mel;
-    if (!frontend::RfftS16Init(d.fft_length, s->fft_table, frontend::RfftS16TableBytes(d.fft_length), &m.fft))
-      return tables_failed;
-    frontend::TflmHannWindow(config.window_samples, frontend::kTflmWindowScalingBits, m.window);
-    frontend::TflmFilterBankTables t;
-    t.num_weights = d.bank.num_weights;
-    t.weights = const_cast<int16_t*>(m.bank.weights);
-    t.unweights = const_cast<int16_t*>(m.bank.unweights);
-    t.frequency_starts = const_cast<int16_t*>(m.bank.frequency_starts);
-    t.weight_starts = const_cast<int16_t*>(m.bank.weight_starts);
-    t.widths = const_cast<int16_t*>(m.bank.widths);
-    if (!frontend::TflmFilterBank(d.fft_length / 2 + 1, config.sample_rate, config.num_bands, config.lower_band_hz,
-                                  config.upper_band_hz, &t))
-      return tables_failed;
+    if (tables != nullptr) {
+      if (!frontend::RfftS16Plan(d.fft_length, tables->fft_twiddles, &m.fft)) return tables_failed;
+      m.window = tables->window;
+      m.bank.weights = tables->weights;
+      m.bank.unweights = tables->unweights;
+      m.bank.frequency_starts = tables->frequency_starts;
+      m.bank.weight_starts = tables->weight_starts;
+      m.bank.widths = tables->widths;
+      m.start_index = tables->start_index;
+      m.end_index = tables->end_index;
+      m.pcan_lut = tables->pcan_lut;
+    } else {
+      if (!frontend::RfftS16Init(d.fft_length, s->fft_table, frontend::RfftS16TableBytes(d.fft_length), &m.fft))
+        return tables_failed;
+      frontend::TflmHannWindow(config.window_samples, frontend::kTflmWindowScalingBits,
+                               const_cast<int16_t*>(m.window));
+      frontend::TflmFilterBankTables t;
+      t.num_weights = d.bank.num_weights;
+      t.weights = const_cast<int16_t*>(m.bank.weights);
+      t.unweights = const_cast<int16_t*>(m.bank.unweights);
+      t.frequency_starts = const_cast<int16_t*>(m.bank.frequency_starts);
+      t.weight_starts = const_cast<int16_t*>(m.bank.weight_starts);
+      t.widths = const_cast<int16_t*>(m.bank.widths);
+      if (!frontend::TflmFilterBank(d.fft_length / 2 + 1, config.sample_rate, config.num_bands,
+                                    config.lower_band_hz, config.upper_band_hz, &t))
+        return tables_failed;
+      m.start_index = t.start_index;
+      m.end_index = t.end_index;
+      frontend::TflmPcanGainLut(d.fft_log2, const_cast<int16_t*>(m.pcan_lut));
+    }
     m.bank.num_channels = config.num_bands;
-    if (!frontend::FilterBankConfigValid(m.bank, d.fft_length / 2 + 1, t.num_weights)) return tables_failed;
-    m.start_index = t.start_index;
-    m.end_index = t.end_index;
+    if (!frontend::FilterBankConfigValid(m.bank, d.fft_length / 2 + 1, d.bank.num_weights)) return tables_failed;
     m.subtraction = frontend::TflmSpectralSubtraction(config.num_bands);
-    frontend::TflmPcanGainLut(d.fft_log2, m.pcan_lut);
     m.correction_bits = frontend::TflmCorrectionBits(d.fft_log2);
     // Samples past the window stay zero: the FFT's zero padding.
     memset(m.frame, 0, sizeof(int16_t) * static_cast<size_t>(d.fft_length));

@@ -263,6 +263,10 @@ size_t RfftS16ScratchBytes(int32_t fft_length) {
 
 bool RfftS16Init(int32_t fft_length, void* table, size_t table_bytes, RfftS16* plan) {
   *plan = RfftS16();
+  return RfftS16FillTable(fft_length, table, table_bytes) && RfftS16Plan(fft_length, table, plan);
+}
+
+bool RfftS16FillTable(int32_t fft_length, void* table, size_t table_bytes) {
   if (!RfftS16LengthSupported(fft_length) || table == nullptr || table_bytes < RfftS16TableBytes(fft_length))
     return false;
   const int32_t n = fft_length / 2;
@@ -271,6 +275,15 @@ bool RfftS16Init(int32_t fft_length, void* table, size_t table_bytes, RfftS16* p
   for (int32_t i = 0; i < n; ++i) twiddles[i] = RfftTwiddle(-2.0 * kPi * i / n);
   for (int32_t i = 0; i < n / 2; ++i)
     super_twiddles[i] = RfftTwiddle(-kPi * (static_cast<double>(i + 1) / n + 0.5));
+  return true;
+}
+
+bool RfftS16Plan(int32_t fft_length, const void* table, RfftS16* plan) {
+  *plan = RfftS16();
+  if (!RfftS16LengthSupported(fft_length) || table == nullptr) return false;
+  const int32_t n = fft_length / 2;
+  const Complex16* twiddles = static_cast<const Complex16*>(table);
+  const Complex16* super_twiddles = twiddles + n;
 
   // Factor n: powers of 4 first, then 2, then odd numbers; once the trial
   // factor passes sqrt(original n), what is left is taken whole.

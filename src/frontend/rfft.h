@@ -49,7 +49,15 @@ size_t RfftS16ScratchBytes(int32_t fft_length);
 
 // Prepares `plan` for fft_length, filling `table` (RfftS16TableBytes bytes,
 // 4-byte aligned). False if the length is unsupported or the table small.
+// The same as RfftS16FillTable then RfftS16Plan.
 bool RfftS16Init(int32_t fft_length, void* table, size_t table_bytes, RfftS16* plan);
+// Fills `table` (RfftS16TableBytes bytes, 4-byte aligned) with fft_length's
+// twiddles and super twiddles. False as RfftS16Init.
+bool RfftS16FillTable(int32_t fft_length, void* table, size_t table_bytes);
+// Prepares `plan` for fft_length over a table RfftS16FillTable filled, which
+// the caller keeps (e.g. constant data in flash). False if the length is
+// unsupported or the table null.
+bool RfftS16Plan(int32_t fft_length, const void* table, RfftS16* plan);
 
 // input: fft_length int16 samples. output: fft_length / 2 + 1 complex bins
 // as interleaved int16 (real, imag), i.e. fft_length + 2 values. scratch:

@@ -8,6 +8,8 @@ namespace tinyml::device_test {
 
 void FixedPointChecks();
 void PlannerChecks();
+// FrontendTables::MicroSpeech() against the tables computed on the device.
+void FrontendTableChecks();
 // Load/prepare/invoke behaviour on small shared models; skips, saying so,
 // when `shared_dir` has no models.
 void InterpreterChecks(const char* shared_dir);

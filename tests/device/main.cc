@@ -1,6 +1,6 @@
 // Device test firmware. QEMU passes the command line by semihosting
 // (-append "..."; the first word is the firmware's own path):
-//   unit SHARED_DIR                               core, planner, interpreter checks
+//   unit SHARED_DIR                               core, planner, frontend table, interpreter checks
 //   conformance MODEL INPUT OUTPUT [STRIDE]       one conformance case
 //   conformance_int8 MODEL INPUT OUTPUT [STRIDE]  the same with int8-only registrations
 //   kernels GROUP [SEED [CASE]]                   optimized kernels against the reference
@@ -116,6 +116,7 @@ int main() {
   if (n >= 3 && Equal(words[1], "unit")) {
     RunGroup("fixed_point", FixedPointChecks);
     RunGroup("memory_planner", PlannerChecks);
+    RunGroup("frontend_tables", FrontendTableChecks);
     static const char* shared_dir = words[2];
     RunGroup("interpreter", [] { InterpreterChecks(shared_dir); });
     return Summary();

@@ -28,6 +28,7 @@
 #include "frontend/init_math.h"
 #include "frontend/mel.h"
 #include "frontend/pcan.h"
+#include "frontend/rfft.h"
 #include "frontend/tflm_tables.h"
 #include "support/test_util.h"
 #include "tinyml/frontend.h"
@@ -44,12 +45,12 @@ struct Native {
   Frontend frontend;
   AlignedBuffer memory;
   Status status = Status::kOk;
-  explicit Native(const FrontendConfig& config) {
+  explicit Native(const FrontendConfig& config, const FrontendTables* tables = nullptr) {
     size_t bytes = 0;
-    status = Frontend::RequiredBytes(config, &bytes);
+    status = Frontend::RequiredBytes(config, tables, &bytes);
     if (status != Status::kOk) return;
     memory.Resize(bytes);
-    status = frontend.Init(config, memory.data(), memory.size());
+    status = frontend.Init(config, tables, memory.data(), memory.size());
   }
   // Pushes in chunks given by `chunk(i)`; returns all frame bytes.
   template <typename ChunkFn>
@@ -271,6 +272,122 @@ std::vector<int16_t> TestSignal() {
   const auto t = Tone(1000, 20000, 4000);
   s.insert(s.end(), t.begin(), t.end());
   return s;  // 21000 samples: 1 + (21000 - 480) / 320 = 65 frames
+}
+
+// The committed constant tables (src/frontend/micro_speech_tables.cc) are
+// what Init() computes for FrontendConfig::MicroSpeech(), entry for entry.
+// If this fails after a change to the table code, regenerate them:
+// build/host-release/tinyml-frontend-tables > src/frontend/micro_speech_tables.cc
+TEST(FrontendTables, MicroSpeechConstantsEqualWhatInitComputes) {
+  const FrontendConfig c = FrontendConfig::MicroSpeech();
+  const FrontendTables& t = FrontendTables::MicroSpeech();
+  EXPECT_EQ(t.sample_rate, c.sample_rate);
+  EXPECT_EQ(t.window_samples, c.window_samples);
+  EXPECT_EQ(t.num_bands, c.num_bands);
+  EXPECT_EQ(t.lower_band_hz, c.lower_band_hz);
+  EXPECT_EQ(t.upper_band_hz, c.upper_band_hz);
+  int32_t log2 = 0;
+  ASSERT_EQ(t.fft_length, frontend::TflmFftLength(c.window_samples, &log2));
+  std::vector<int16_t> window(static_cast<size_t>(c.window_samples));
+  frontend::TflmHannWindow(c.window_samples, frontend::kTflmWindowScalingBits, window.data());
+  EXPECT_EQ(window, std::vector<int16_t>(t.window, t.window + window.size()));
+
+  const int32_t spectrum = t.fft_length / 2 + 1;
+  frontend::TflmFilterBankTables bank;
+  ASSERT_TRUE(frontend::TflmFilterBank(spectrum, c.sample_rate, c.num_bands, c.lower_band_hz, c.upper_band_hz, &bank));
+  ASSERT_EQ(t.num_weights, bank.num_weights);
+  EXPECT_EQ(t.start_index, bank.start_index);
+  EXPECT_EQ(t.end_index, bank.end_index);
+  const size_t bands = static_cast<size_t>(c.num_bands) + 1;
+  std::vector<int16_t> w(static_cast<size_t>(bank.num_weights)), u(w.size()), fs(bands), ws(bands), widths(bands);
+  bank.weights = w.data();
+  bank.unweights = u.data();
+  bank.frequency_starts = fs.data();
+  bank.weight_starts = ws.data();
+  bank.widths = widths.data();
+  ASSERT_TRUE(frontend::TflmFilterBank(spectrum, c.sample_rate, c.num_bands, c.lower_band_hz, c.upper_band_hz, &bank));
+  EXPECT_EQ(w, std::vector<int16_t>(t.weights, t.weights + w.size()));
+  EXPECT_EQ(u, std::vector<int16_t>(t.unweights, t.unweights + u.size()));
+  EXPECT_EQ(fs, std::vector<int16_t>(t.frequency_starts, t.frequency_starts + bands));
+  EXPECT_EQ(ws, std::vector<int16_t>(t.weight_starts, t.weight_starts + bands));
+  EXPECT_EQ(widths, std::vector<int16_t>(t.widths, t.widths + bands));
+
+  std::vector<int16_t> lut(frontend::kPcanGainLutSize);
+  frontend::TflmPcanGainLut(log2, lut.data());
+  EXPECT_EQ(lut, std::vector<int16_t>(t.pcan_lut, t.pcan_lut + lut.size()));
+
+  const size_t twiddle_bytes = frontend::RfftS16TableBytes(t.fft_length);
+  std::vector<uint8_t> twiddles(twiddle_bytes);
+  ASSERT_TRUE(frontend::RfftS16FillTable(t.fft_length, twiddles.data(), twiddles.size()));
+  EXPECT_EQ(std::memcmp(twiddles.data(), t.fft_twiddles, twiddle_bytes), 0);
+
+  EXPECT_EQ(t.bytes(), window.size() * 2 + w.size() * 4 + bands * 6 + lut.size() * 2 + twiddle_bytes);
+}
+
+// Given the constant tables, the frontend makes the same frames from less
+// memory: the tables' bytes.
+TEST(FrontendTables, ConstantTablesGiveTheSameFramesInLessMemory) {
+  const FrontendConfig c = FrontendConfig::MicroSpeech();
+  const FrontendTables& t = FrontendTables::MicroSpeech();
+  size_t computed = 0, given = 0;
+  ASSERT_EQ(Frontend::RequiredBytes(c, &computed), Status::kOk);
+  ASSERT_EQ(Frontend::RequiredBytes(c, &t, &given), Status::kOk);
+  EXPECT_GE(computed - given, t.bytes());
+  EXPECT_LT(computed - given, t.bytes() + 64);  // at most 8 pieces' alignment
+  const std::vector<int16_t> signal = TestSignal();
+  Native own(c), flash(c, &t);
+  ASSERT_EQ(own.status, Status::kOk) << own.frontend.error();
+  ASSERT_EQ(flash.status, Status::kOk) << flash.frontend.error();
+  EXPECT_EQ(flash.memory.size(), given);
+  const std::vector<uint8_t> expected = own.RunChunks(signal, 320);
+  ASSERT_EQ(expected.size(), 65u * 40u);
+  EXPECT_EQ(flash.RunChunks(signal, 320), expected);
+  flash.frontend.Reset();
+  EXPECT_EQ(flash.RunChunks(signal, 1000), expected);
+}
+
+TEST(FrontendTables, RefusesTablesMadeForAnotherConfiguration) {
+  const FrontendTables& t = FrontendTables::MicroSpeech();
+  const auto refused = [&](const FrontendConfig& c, const FrontendTables& tables, const char* message) {
+    size_t bytes = 0;
+    EXPECT_EQ(Frontend::RequiredBytes(c, &tables, &bytes), Status::kInvalidArgument) << message;
+    AlignedBuffer memory;
+    ASSERT_EQ(Frontend::RequiredBytes(c, &bytes), Status::kOk);
+    memory.Resize(bytes);
+    Frontend f;
+    EXPECT_EQ(f.Init(c, &tables, memory.data(), memory.size()), Status::kInvalidArgument) << message;
+    EXPECT_STREQ(f.error(), message);
+    size_t written = 0;
+    EXPECT_EQ(f.Push(nullptr, 0, nullptr, 0, &written), Status::kNotPrepared);
+  };
+  const char* other = "frontend: tables were made for another configuration";
+  FrontendConfig c = FrontendConfig::MicroSpeech();
+  c.num_bands = 32;
+  refused(c, t, other);
+  c = FrontendConfig::MicroSpeech();
+  c.upper_band_hz = 7000.0f;
+  refused(c, t, other);
+  c = FrontendConfig::MicroSpeech();
+  c.sample_rate = 8000;
+  c.window_samples = 240;
+  c.hop_samples = 160;
+  c.upper_band_hz = 3600.0f;
+  refused(c, t, other);
+  refused(FrontendConfig::MlperfKws(), t, "frontend: tables are for the kTflmLogMel frontend only");
+  FrontendTables broken = t;
+  broken.pcan_lut = nullptr;
+  refused(FrontendConfig::MicroSpeech(), broken, "frontend: tables incomplete or twiddles not 4-byte aligned");
+  broken = t;
+  broken.fft_twiddles = reinterpret_cast<const uint8_t*>(t.fft_twiddles) + 2;
+  refused(FrontendConfig::MicroSpeech(), broken, "frontend: tables incomplete or twiddles not 4-byte aligned");
+  // A configuration that differs only where the tables do not depend on it
+  // (hop, noise reduction, PCAN, output type) takes them.
+  c = FrontendConfig::MicroSpeech();
+  c.hop_samples = 160;
+  c.pcan = false;
+  c.output_type = TensorType::kInt16;
+  Native n(c, &t);
+  EXPECT_EQ(n.status, Status::kOk) << n.frontend.error();
 }
 
 class FrontendStreaming : public ::testing::TestWithParam<FrontendKind> {
