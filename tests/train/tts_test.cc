@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 namespace tinyml::train {
 namespace {
@@ -149,6 +151,30 @@ TEST(TrainTts, EspeakSpeakerReplacesTheVariantAndLeavesNothingBehind) {
     ExpectPlausibleWord(Synthesize("marvin", {TtsEngine::kEspeak, seed % 2 ? "en-us" : "en-gb-x-rp"}, p),
                         p.espeak_speaker.c_str());
   }
+}
+
+// A speaker's voice file that cannot be written (TMPDIR names no directory)
+// is one clear error naming the voice; the next call works as before.
+TEST(TrainTts, EspeakSpeakerVoiceFileFailureIsAClearError) {
+  const Voice scot{TtsEngine::kEspeak, "en-gb-scotland"};
+  SynthesisParams own;
+  own.espeak_speaker = "pitch 190 260\n";
+  const char* before = std::getenv("TMPDIR");
+  const std::string saved = before != nullptr ? before : "";
+  ASSERT_EQ(setenv("TMPDIR", "/nonexistent-tinyml-test-dir", 1), 0);
+  std::string error;
+  try {
+    Synthesize("marvin", scot, own);
+  } catch (const TtsError& e) {
+    error = e.what();
+  }
+  if (before != nullptr) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  EXPECT_EQ(error, "espeak-ng: could not load a speaker's voice file for 'en-gb-scotland'");
+  ExpectPlausibleWord(Synthesize("marvin", scot, own), "own speaker after the failure");
 }
 
 TEST(TrainTts, PitchAndGapChangeEspeakOutput) {
