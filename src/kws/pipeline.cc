@@ -27,6 +27,15 @@ int32_t Ms(int32_t samples, int32_t rate) {
   return rate > 0 ? static_cast<int32_t>(static_cast<int64_t>(samples) * 1000 / rate) : 0;
 }
 
+// Push hands the frontend at most a hop at a time and drains each frame
+// before the next piece, so no piece completes a second frame: the
+// samples after a frame fit in the frontend's pending window and its
+// backlog stays empty.
+FrontendConfig WithoutBacklog(FrontendConfig config) {
+  config.backlog_samples = 0;
+  return config;
+}
+
 }  // namespace
 
 Status FrontendConfigForModel(Interpreter& interpreter, FrontendConfig* config) {
@@ -93,10 +102,16 @@ Status DetectorConfigForModel(Interpreter& interpreter, const FrontendConfig& fr
 }
 
 Status KwsPipeline::RequiredBytes(const FrontendConfig& frontend, const DetectorConfig& detector, size_t* bytes) {
+  return RequiredBytes(frontend, nullptr, detector, bytes);
+}
+
+Status KwsPipeline::RequiredBytes(const FrontendConfig& frontend_config, const FrontendTables* tables,
+                                  const DetectorConfig& detector, size_t* bytes) {
   *bytes = 0;
+  const FrontendConfig frontend = WithoutBacklog(frontend_config);
   size_t frontend_bytes = 0;
   size_t detector_bytes = 0;
-  TINYML_RETURN_IF_ERROR(Frontend::RequiredBytes(frontend, &frontend_bytes));
+  TINYML_RETURN_IF_ERROR(Frontend::RequiredBytes(frontend, tables, &frontend_bytes));
   TINYML_RETURN_IF_ERROR(Detector::RequiredBytes(detector, &detector_bytes));
   *bytes = AlignUp(frontend_bytes) + AlignUp(detector_bytes) + AlignUp(FrameBytes(frontend));
   return Status::kOk;
@@ -109,6 +124,12 @@ Status KwsPipeline::Fail(Status status, const char* message) {
 
 Status KwsPipeline::Init(const FrontendConfig& frontend, const DetectorConfig& detector, Interpreter* interpreter,
                          void* memory, size_t bytes) {
+  return Init(frontend, nullptr, detector, interpreter, memory, bytes);
+}
+
+Status KwsPipeline::Init(const FrontendConfig& frontend_config, const FrontendTables* tables,
+                         const DetectorConfig& detector, Interpreter* interpreter, void* memory, size_t bytes) {
+  const FrontendConfig frontend = WithoutBacklog(frontend_config);
   interpreter_ = nullptr;
   error_[0] = '\0';
   if (interpreter == nullptr || !interpreter->prepared()) {
@@ -119,7 +140,11 @@ Status KwsPipeline::Init(const FrontendConfig& frontend, const DetectorConfig& d
   }
   size_t frontend_bytes = 0;
   size_t detector_bytes = 0;
-  if (Frontend::RequiredBytes(frontend, &frontend_bytes) != Status::kOk) {
+  if (Frontend::RequiredBytes(frontend, tables, &frontend_bytes) != Status::kOk) {
+    char why[128];
+    if (Frontend::CheckConfig(frontend, why, sizeof(why)) == Status::kOk) {
+      return Fail(Status::kInvalidArgument, TINYML_MSG("frontend tables were made for another configuration"));
+    }
     return Fail(Status::kInvalidArgument, TINYML_MSG("frontend configuration rejected"));
   }
   if (Detector::RequiredBytes(detector, &detector_bytes) != Status::kOk) {
@@ -128,7 +153,7 @@ Status KwsPipeline::Init(const FrontendConfig& frontend, const DetectorConfig& d
   const size_t total = AlignUp(frontend_bytes) + AlignUp(detector_bytes) + AlignUp(FrameBytes(frontend));
   if (memory == nullptr || bytes < total) return Fail(Status::kArenaTooSmall, TINYML_MSG("pipeline memory too small"));
   uint8_t* base = static_cast<uint8_t*>(memory);
-  if (frontend_.Init(frontend, base, frontend_bytes) != Status::kOk) return Fail(Status::kInvalidArgument, frontend_.error());
+  if (frontend_.Init(frontend, tables, base, frontend_bytes) != Status::kOk) return Fail(Status::kInvalidArgument, frontend_.error());
   base += AlignUp(frontend_bytes);
   if (detector_.Init(detector, base, detector_bytes) != Status::kOk) return Fail(Status::kInvalidArgument, detector_.error());
   base += AlignUp(detector_bytes);
@@ -144,8 +169,8 @@ void KwsPipeline::Reset() {
 }
 
 Status KwsPipeline::DrainFrames(const int16_t* samples, size_t count, DetectionFn on_detection, void* context) {
-  // Frames reach the detector one at a time; the rest of a piece waits in
-  // the frontend's backlog and comes out on calls with count 0.
+  // Frames reach the detector one at a time (a piece of at most a hop
+  // completes at most one); the call with count 0 confirms none is left.
   size_t written = 0;
   if (frontend_.Push(samples, count, frame_, 1, &written) != Status::kOk) {
     return Fail(Status::kInternal, frontend_.error());
@@ -166,8 +191,8 @@ Status KwsPipeline::DrainFrames(const int16_t* samples, size_t count, DetectionF
 
 Status KwsPipeline::Push(const int16_t* samples, size_t count, DetectionFn on_detection, void* context) {
   if (interpreter_ == nullptr) return Fail(Status::kNotPrepared, TINYML_MSG("pipeline not initialized"));
-  // Pieces of one hop complete at most one frame each, so the frontend's
-  // backlog never holds more than a hop whatever the caller's chunk size.
+  // Pieces of at most a hop complete at most one frame each, whatever the
+  // caller's chunk size (see WithoutBacklog).
   const size_t piece = static_cast<size_t>(frontend_.config().hop_samples);
   for (size_t done = 0; done < count;) {
     const size_t n = count - done < piece ? count - done : piece;

@@ -41,12 +41,22 @@ class KwsPipeline {
   KwsPipeline(const KwsPipeline&) = delete;
   KwsPipeline& operator=(const KwsPipeline&) = delete;
 
+  // The frontend needs no backlog here (Push feeds it at most a hop at a
+  // time), so frontend.backlog_samples is ignored.
   static Status RequiredBytes(const FrontendConfig& frontend, const DetectorConfig& detector, size_t* bytes);
+  // The same with the frontend's constant tables given (null: none; see
+  // FrontendTables): that much less memory.
+  static Status RequiredBytes(const FrontendConfig& frontend, const FrontendTables* tables,
+                              const DetectorConfig& detector, size_t* bytes);
 
   // `interpreter` is prepared and outlives the pipeline. Thresholds and
   // background labels are then set through detector().
   Status Init(const FrontendConfig& frontend, const DetectorConfig& detector, Interpreter* interpreter, void* memory,
               size_t bytes);
+  // The same with the frontend's constant tables (null: none), which
+  // outlive the pipeline; `bytes` at least RequiredBytes with them.
+  Status Init(const FrontendConfig& frontend, const FrontendTables* tables, const DetectorConfig& detector,
+              Interpreter* interpreter, void* memory, size_t bytes);
 
   // Consumes all `count` samples; calls `on_detection` (may be nullptr) for
   // each detection, in order.

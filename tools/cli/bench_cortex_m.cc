@@ -698,6 +698,8 @@ int RunCortexMPipelineBench(const std::string& pipeline, const std::string& targ
   r["estimated_average_power"] = power;
   r["arena_bytes"] = run.values.at("arena_bytes");
   r["pipeline_state_bytes"] = run.values.at("pipeline_bytes");
+  const auto tables = run.values.find("frontend_tables_flash_bytes");
+  r["frontend_tables_flash_bytes"] = tables != run.values.end() ? tables->second : 0;
   r["estimate_note"] =
       "instructions are exact QEMU counts (markers around each hop's work, marker overhead subtracted); cycles are "
       "an ESTIMATE from the instruction mix (Cortex-M4 costs, zero wait states) and power an ESTIMATE = estimated "
@@ -738,7 +740,10 @@ int RunCortexMPipelineBench(const std::string& pipeline, const std::string& targ
   std::cout << "              (" << kEnergyFigures[0].basis << "; " << kEnergyFigures[1].basis << ")\n"
             << "memory:       arena " << WithCommas(static_cast<uint64_t>(run.values.at("arena_bytes")))
             << " bytes, frontend + detector state "
-            << WithCommas(static_cast<uint64_t>(run.values.at("pipeline_bytes"))) << " bytes\n";
+            << WithCommas(static_cast<uint64_t>(run.values.at("pipeline_bytes"))) << " bytes (RAM)";
+  const int64_t flash_tables = r["frontend_tables_flash_bytes"].get<int64_t>();
+  if (flash_tables > 0) std::cout << ", frontend tables " << WithCommas(static_cast<uint64_t>(flash_tables)) << " bytes in flash";
+  std::cout << "\n";
   return kExitOk;
 }
 
