@@ -517,7 +517,12 @@ Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables
       frontend::TflmPcanGainLut(d.fft_log2, const_cast<int16_t*>(m.pcan_lut));
     }
     m.bank.num_channels = config.num_bands;
-    if (!frontend::FilterBankConfigValid(m.bank, d.fft_length / 2 + 1, d.bank.num_weights)) return tables_failed;
+    if (!frontend::FilterBankConfigValid(m.bank, d.fft_length / 2 + 1, d.bank.num_weights)) {
+      if (tables == nullptr) return tables_failed;
+      MessageBuilder(error_, sizeof(error_))
+          .Add(TINYML_MSG("frontend: the tables' filter bank reads past the spectrum or its weights"));
+      return Status::kInvalidArgument;
+    }
     m.subtraction = frontend::TflmSpectralSubtraction(config.num_bands);
     m.correction_bits = frontend::TflmCorrectionBits(d.fft_log2);
     // Samples past the window stay zero: the FFT's zero padding.

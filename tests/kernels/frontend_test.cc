@@ -380,6 +380,21 @@ TEST(FrontendTables, RefusesTablesMadeForAnotherConfiguration) {
   broken = t;
   broken.fft_twiddles = reinterpret_cast<const uint8_t*>(t.fft_twiddles) + 2;
   refused(FrontendConfig::MicroSpeech(), broken, "frontend: tables incomplete or twiddles not 4-byte aligned");
+  // Tables of the right sizes whose filter bank reads past the spectrum:
+  // refused by Init (RequiredBytes checks sizes only).
+  std::vector<int16_t> wide(t.widths, t.widths + t.num_bands + 1);
+  wide[7] = 4000;
+  broken = t;
+  broken.widths = wide.data();
+  {
+    size_t bytes = 0;
+    ASSERT_EQ(Frontend::RequiredBytes(FrontendConfig::MicroSpeech(), &broken, &bytes), Status::kOk);
+    AlignedBuffer memory;
+    memory.Resize(bytes);
+    Frontend f;
+    EXPECT_EQ(f.Init(FrontendConfig::MicroSpeech(), &broken, memory.data(), memory.size()), Status::kInvalidArgument);
+    EXPECT_STREQ(f.error(), "frontend: the tables' filter bank reads past the spectrum or its weights");
+  }
   // A configuration that differs only where the tables do not depend on it
   // (hop, noise reduction, PCAN, output type) takes them.
   c = FrontendConfig::MicroSpeech();
