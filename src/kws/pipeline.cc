@@ -141,11 +141,10 @@ Status KwsPipeline::Init(const FrontendConfig& frontend_config, const FrontendTa
   size_t frontend_bytes = 0;
   size_t detector_bytes = 0;
   if (Frontend::RequiredBytes(frontend, tables, &frontend_bytes) != Status::kOk) {
-    char why[128];
-    if (Frontend::CheckConfig(frontend, why, sizeof(why)) == Status::kOk) {
-      return Fail(Status::kInvalidArgument, TINYML_MSG("frontend tables were made for another configuration"));
-    }
-    return Fail(Status::kInvalidArgument, TINYML_MSG("frontend configuration rejected"));
+    // Init checks the configuration and tables before the memory: its
+    // message says what is wrong.
+    (void)frontend_.Init(frontend, tables, nullptr, 0);
+    return Fail(Status::kInvalidArgument, frontend_.error());
   }
   if (Detector::RequiredBytes(detector, &detector_bytes) != Status::kOk) {
     return Fail(Status::kInvalidArgument, TINYML_MSG("detector configuration rejected"));

@@ -107,7 +107,7 @@ TEST(KwsPipelineTables, TablesOfAnotherConfigurationAreRefused) {
   KwsPipeline p;
   EXPECT_EQ(p.Init(other, &tables, b.detector, &b.runner->interpreter(), memory.data(), memory.size()),
             Status::kInvalidArgument);
-  EXPECT_STREQ(p.error(), "frontend tables were made for another configuration");
+  EXPECT_STREQ(p.error(), "frontend: tables were made for another configuration");
 }
 
 }  // namespace
