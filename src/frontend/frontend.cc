@@ -59,10 +59,11 @@ struct LogMelState {
   const int16_t* window;
   const int16_t* pcan_lut;
   uint32_t* noise;  // state: noise estimate per channel
-  // Per-frame scratch.
-  int16_t* frame;
-  int16_t* spectrum;
-  uint32_t* energy;
+  // Per-frame scratch, two buffers each used in turn: `frame` holds the
+  // windowed samples, then the FFT's output in place, then the energies in
+  // place (a bin's uint32 over its int16 pair); `fft_scratch` holds the
+  // FFT's work, then the bank's outputs, channels, cleaned and log values.
+  int16_t* frame;  // fft_length + 2 values
   uint64_t* bank_out;
   uint32_t* channels;
   uint32_t* cleaned;
@@ -258,14 +259,20 @@ void Layout(const FrontendConfig& c, const Derived& d, bool own_tables, Carver* 
       m->pcan_lut = carver->Take<int16_t>(frontend::kPcanGainLutSize);
     }
     m->noise = carver->Take<uint32_t>(bands);
-    m->frame = carver->Take<int16_t>(fft);
-    m->spectrum = carver->Take<int16_t>(fft + 2);
-    m->energy = carver->Take<uint32_t>(fft / 2 + 1);
-    m->bank_out = carver->Take<uint64_t>(bands);
-    m->channels = carver->Take<uint32_t>(bands);
-    m->cleaned = carver->Take<uint32_t>(bands);
-    m->log = carver->Take<int16_t>(bands);
-    m->fft_scratch = carver->TakeBytes(frontend::RfftS16ScratchBytes(d.fft_length));
+    m->frame = carver->Take<int16_t>(fft + 2);
+    // After the FFT its scratch is free: the per-band values go there.
+    const size_t fft_scratch = frontend::RfftS16ScratchBytes(d.fft_length);
+    const size_t bank_out = Align8(sizeof(uint64_t) * bands);
+    const size_t per_band = Align8(sizeof(uint32_t) * bands);
+    const size_t band_values = bank_out + 2 * per_band + sizeof(int16_t) * bands;
+    uint8_t* shared = static_cast<uint8_t*>(carver->TakeBytes(fft_scratch > band_values ? fft_scratch : band_values));
+    m->fft_scratch = shared;
+    if (shared != nullptr) {
+      m->bank_out = reinterpret_cast<uint64_t*>(shared);
+      m->channels = reinterpret_cast<uint32_t*>(shared + bank_out);
+      m->cleaned = reinterpret_cast<uint32_t*>(shared + bank_out + per_band);
+      m->log = reinterpret_cast<int16_t*>(shared + bank_out + 2 * per_band);
+    }
     return;
   }
   MfccState tmp;
@@ -289,13 +296,20 @@ void Layout(const FrontendConfig& c, const Derived& d, bool own_tables, Carver* 
 void LogMelFrame(State* s, void* out) {
   LogMelState& m = s->log_mel;
   const int32_t bands = m.bank.num_channels;
+  const int32_t fft_length = m.fft.fft_length;
   frontend::ApplyWindowS16(s->pending, m.window, s->window, frontend::kTflmWindowScalingBits, m.frame);
+  // Zero padding up to the FFT length (the buffer held last frame's
+  // energies).
+  memset(m.frame + s->window, 0, sizeof(int16_t) * static_cast<size_t>(fft_length - s->window));
   const int32_t scale = frontend::FftAutoScaleS16(m.frame, s->window, m.frame);
-  frontend::RfftS16Apply(m.fft, m.frame, m.spectrum, m.fft_scratch);
+  frontend::RfftS16Apply(m.fft, m.frame, m.frame, m.fft_scratch);
+  uint32_t* energy = reinterpret_cast<uint32_t*>(m.frame);
+  frontend::SpectrumToEnergy(m.frame, m.start_index, m.end_index, energy);
   // The model zeroes the energies outside [start, end) before the bank.
-  memset(m.energy, 0, sizeof(uint32_t) * static_cast<size_t>(m.fft.fft_length / 2 + 1));
-  frontend::SpectrumToEnergy(m.spectrum, m.start_index, m.end_index, m.energy);
-  frontend::FilterBankAccumulate(m.bank, m.energy, m.bank_out);
+  const int32_t bins = fft_length / 2 + 1;
+  memset(energy, 0, sizeof(uint32_t) * static_cast<size_t>(m.start_index));
+  memset(energy + m.end_index, 0, sizeof(uint32_t) * static_cast<size_t>(bins - m.end_index));
+  frontend::FilterBankAccumulate(m.bank, energy, m.bank_out);
   frontend::FilterBankSqrt(m.bank_out, bands, scale, m.channels);
   uint32_t* signal = m.channels;
   if (s->noise_reduction || s->pcan) {
@@ -517,7 +531,9 @@ Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables
       frontend::TflmPcanGainLut(d.fft_log2, const_cast<int16_t*>(m.pcan_lut));
     }
     m.bank.num_channels = config.num_bands;
-    if (!frontend::FilterBankConfigValid(m.bank, d.fft_length / 2 + 1, d.bank.num_weights)) {
+    const int32_t bins = d.fft_length / 2 + 1;
+    if (!frontend::FilterBankConfigValid(m.bank, bins, d.bank.num_weights) || m.start_index < 0 ||
+        m.start_index > m.end_index || m.end_index > bins) {
       if (tables == nullptr) return tables_failed;
       MessageBuilder(error_, sizeof(error_))
           .Add(TINYML_MSG("frontend: the tables' filter bank reads past the spectrum or its weights"));
@@ -525,8 +541,6 @@ Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables
     }
     m.subtraction = frontend::TflmSpectralSubtraction(config.num_bands);
     m.correction_bits = frontend::TflmCorrectionBits(d.fft_log2);
-    // Samples past the window stay zero: the FFT's zero padding.
-    memset(m.frame, 0, sizeof(int16_t) * static_cast<size_t>(d.fft_length));
   } else {
     frontend::Mfcc& f = s->mfcc.mfcc;
     if (!frontend::RfftS32Init(d.fft_length, s->fft_table, frontend::RfftS32TableBytes(d.fft_length), &f.fft))

@@ -215,6 +215,28 @@ void Work(const RfftS16& plan, int32_t stage, Complex16* out, const int16_t* in,
   }
 }
 
+// Factors n as KISS FFT does: powers of 4 first, then 2, then odd numbers;
+// once the trial factor passes sqrt(original n), what is left is taken
+// whole. False when there would be more than kMaxStages stages.
+bool Factor(int32_t n, int32_t* radix, int32_t* stride, int32_t* num_stages) {
+  int32_t rest = n;
+  int32_t p = 4;
+  int32_t stages = 0;
+  do {
+    while (rest % p != 0) {
+      p = p == 4 ? 2 : (p == 2 ? 3 : p + 2);
+      if (static_cast<int64_t>(p) * p > n) p = rest;
+    }
+    rest /= p;
+    if (stages >= RfftS16::kMaxStages) return false;
+    radix[stages] = p;
+    stride[stages] = rest;
+    ++stages;
+  } while (rest > 1);
+  *num_stages = stages;
+  return true;
+}
+
 }  // namespace
 
 double FrontendCos(double x) {
@@ -257,8 +279,17 @@ size_t RfftS16TableBytes(int32_t fft_length) {
 
 size_t RfftS16ScratchBytes(int32_t fft_length) {
   if (!RfftS16LengthSupported(fft_length)) return 0;
-  // The complex FFT's output, plus room for the largest generic radix.
-  return static_cast<size_t>(fft_length) * sizeof(Complex16);
+  // The complex FFT's output, plus room for the largest radix above 5 (the
+  // generic butterfly's p values; none for lengths of 2s, 3s and 5s).
+  const int32_t n = fft_length / 2;
+  int32_t radix[RfftS16::kMaxStages];
+  int32_t stride[RfftS16::kMaxStages];
+  int32_t stages = 0;
+  int32_t generic = 0;
+  if (!Factor(n, radix, stride, &stages)) return 0;
+  for (int32_t i = 0; i < stages; ++i)
+    if (radix[i] > 5 && radix[i] > generic) generic = radix[i];
+  return static_cast<size_t>(n + generic) * sizeof(Complex16);
 }
 
 bool RfftS16Init(int32_t fft_length, void* table, size_t table_bytes, RfftS16* plan) {
@@ -283,30 +314,13 @@ bool RfftS16Plan(int32_t fft_length, const void* table, RfftS16* plan) {
   if (!RfftS16LengthSupported(fft_length) || table == nullptr) return false;
   const int32_t n = fft_length / 2;
   const Complex16* twiddles = static_cast<const Complex16*>(table);
-  const Complex16* super_twiddles = twiddles + n;
-
-  // Factor n: powers of 4 first, then 2, then odd numbers; once the trial
-  // factor passes sqrt(original n), what is left is taken whole.
-  int32_t rest = n;
-  int32_t p = 4;
   int32_t stages = 0;
-  do {
-    while (rest % p != 0) {
-      p = p == 4 ? 2 : (p == 2 ? 3 : p + 2);
-      if (static_cast<int64_t>(p) * p > n) p = rest;
-    }
-    rest /= p;
-    if (stages >= RfftS16::kMaxStages) return false;
-    plan->radix[stages] = p;
-    plan->stride[stages] = rest;
-    ++stages;
-  } while (rest > 1);
-
+  if (!Factor(n, plan->radix, plan->stride, &stages)) return false;
   plan->fft_length = fft_length;
   plan->half = n;
   plan->num_stages = stages;
   plan->twiddles = twiddles;
-  plan->super_twiddles = super_twiddles;
+  plan->super_twiddles = twiddles + n;
   return true;
 }
 

@@ -44,7 +44,8 @@ constexpr int32_t kRfftMaxLength = 1 << 20;
 bool RfftS16LengthSupported(int32_t fft_length);
 // Bytes of the table Init fills (twiddles + super twiddles).
 size_t RfftS16TableBytes(int32_t fft_length);
-// Bytes of scratch one Apply needs.
+// Bytes of scratch one Apply needs: the complex spectrum (fft_length / 2
+// values) and, for a length with a prime factor above 5, that many more.
 size_t RfftS16ScratchBytes(int32_t fft_length);
 
 // Prepares `plan` for fft_length, filling `table` (RfftS16TableBytes bytes,
@@ -60,8 +61,10 @@ bool RfftS16FillTable(int32_t fft_length, void* table, size_t table_bytes);
 bool RfftS16Plan(int32_t fft_length, const void* table, RfftS16* plan);
 
 // input: fft_length int16 samples. output: fft_length / 2 + 1 complex bins
-// as interleaved int16 (real, imag), i.e. fft_length + 2 values. scratch:
-// RfftS16ScratchBytes bytes, 4-byte aligned. Buffers must not overlap.
+// as interleaved int16 (real, imag), i.e. fft_length + 2 values; it may be
+// the input's own buffer (then fft_length + 2 values long): the input is
+// read in full before the first output is written. scratch:
+// RfftS16ScratchBytes bytes, 4-byte aligned, overlapping neither.
 void RfftS16Apply(const RfftS16& plan, const int16_t* input, int16_t* output, void* scratch);
 
 // One twiddle as KISS FFT computes it: (floor(0.5 + 32767 cos(phase)),

@@ -422,6 +422,40 @@ TEST(Rfft, SineLandsInItsBin) {
     if (k != 32) EXPECT_LE(std::abs(y[2 * k]) + std::abs(y[2 * k + 1]), 12) << k;
 }
 
+// The scratch is the complex spectrum plus, for lengths with a prime
+// factor above 5, room for the largest one (the generic butterfly).
+TEST(Rfft, ScratchIsTheSpectrumPlusTheLargestGenericRadix) {
+  EXPECT_EQ(frontend::RfftS16ScratchBytes(512), 256u * 4);             // 4^4
+  EXPECT_EQ(frontend::RfftS16ScratchBytes(480), 240u * 4);             // 4 4 3 5
+  EXPECT_EQ(frontend::RfftS16ScratchBytes(98), (49u + 7) * 4);         // 7 7
+  EXPECT_EQ(frontend::RfftS16ScratchBytes(2 * 3 * 101), (303u + 101) * 4);
+  EXPECT_EQ(frontend::RfftS16ScratchBytes(2 * 13 * 11), (143u + 13) * 4);
+  EXPECT_EQ(frontend::RfftS16ScratchBytes(7), 0u);  // odd: unsupported
+}
+
+// Output over the input's own buffer gives the same spectrum, with the
+// scratch exactly RfftS16ScratchBytes long (ASan builds catch overruns).
+TEST(Rfft, InPlaceGivesTheSameSpectrumInExactScratch) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> d(-32768, 32767);
+  for (int32_t n : {2, 6, 14, 22, 26, 34, 98, 130, 254, 400, 480, 512, 606, 1000}) {
+    std::vector<uint32_t> table(frontend::RfftS16TableBytes(n) / 4);
+    frontend::RfftS16 plan;
+    ASSERT_TRUE(frontend::RfftS16Init(n, table.data(), table.size() * 4, &plan)) << n;
+    const size_t scratch_bytes = frontend::RfftS16ScratchBytes(n);
+    ASSERT_EQ(scratch_bytes % 4, 0u);
+    std::vector<uint32_t> scratch(scratch_bytes / 4);
+    std::vector<int16_t> x(static_cast<size_t>(n));
+    for (auto& v : x) v = static_cast<int16_t>(d(rng));
+    std::vector<int16_t> apart(static_cast<size_t>(n) + 2);
+    frontend::RfftS16Apply(plan, x.data(), apart.data(), scratch.data());
+    std::vector<int16_t> in_place(x);
+    in_place.resize(static_cast<size_t>(n) + 2, 0x5A5A);
+    frontend::RfftS16Apply(plan, in_place.data(), in_place.data(), scratch.data());
+    ASSERT_EQ(in_place, apart) << "fft_length " << n;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Energy.
 
@@ -432,6 +466,18 @@ TEST(Energy, SumsSquaresInRangeOnly) {
   EXPECT_EQ(out, (std::vector<uint32_t>{0xDEADBEEF, 0x80000000u, 10049, 0xDEADBEEF}));
   frontend::SpectrumToEnergy(spectrum.data(), 0, 1, out.data());
   EXPECT_EQ(out[0], 25u);
+}
+
+TEST(Energy, InPlaceOverTheSpectrum) {
+  // Each bin's uint32 takes exactly its (re, im) pair's bytes.
+  const std::vector<int16_t> spectrum = {3, 4, -32768, -32768, 100, -7, 1, 1};
+  std::vector<uint32_t> apart(4, 0);
+  frontend::SpectrumToEnergy(spectrum.data(), 0, 4, apart.data());
+  std::vector<uint32_t> buffer(4);
+  memcpy(buffer.data(), spectrum.data(), 16);
+  frontend::SpectrumToEnergy(reinterpret_cast<const int16_t*>(buffer.data()), 0, 4, buffer.data());
+  EXPECT_EQ(buffer, apart);
+  EXPECT_EQ(buffer, (std::vector<uint32_t>{25, 0x80000000u, 10049, 2}));
 }
 
 // ---------------------------------------------------------------------------
