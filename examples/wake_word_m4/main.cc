@@ -247,11 +247,13 @@ int Run() {
 
   // The frontend's constant tables stay in flash (FrontendTables) when the
   // model's frontend is micro_speech's; another one builds them in RAM.
+  // Its per-frame scratch shares the model's arena when it fits there.
   const FrontendTables* tables = &FrontendTables::MicroSpeech();
   size_t bytes = 0;
-  if (KwsPipeline::RequiredBytes(frontend, tables, detector, &bytes) != Status::kOk) {
+  if (KwsPipeline::RequiredBytes(frontend, tables, detector, interpreter, &bytes) != Status::kOk) {
     tables = nullptr;
-    if (KwsPipeline::RequiredBytes(frontend, detector, &bytes) != Status::kOk) return Fail("pipeline", "config");
+    if (KwsPipeline::RequiredBytes(frontend, tables, detector, interpreter, &bytes) != Status::kOk)
+      return Fail("pipeline", "config");
   }
   void* memory = PortPoolAlloc(bytes, 8);
   if (memory == nullptr) return Fail("pipeline", "does not fit in the memory pool");
@@ -313,6 +315,8 @@ int Run() {
   SemihostWriteInt(static_cast<int64_t>(prepared.arena_bytes));
   SemihostWrite("\nmeasure pipeline_bytes ");
   SemihostWriteInt(static_cast<int64_t>(bytes));
+  SemihostWrite("\nmeasure frontend_scratch_in_arena ");
+  SemihostWriteInt(pipeline.scratch_in_arena() ? 1 : 0);
   SemihostWrite("\nmeasure frontend_tables_flash_bytes ");
   SemihostWriteInt(tables != nullptr ? static_cast<int64_t>(tables->bytes()) : 0);
   SemihostWrite("\nmeasure kernels ");

@@ -104,6 +104,12 @@ class Frontend {
   // The same with `tables` (may be null: none) made for `config`; fails
   // with kInvalidArgument when they were made for another configuration.
   static Status RequiredBytes(const FrontendConfig& config, const FrontendTables* tables, size_t* bytes);
+  // The part of RequiredBytes(config, tables) that is per-frame scratch:
+  // memory Push() uses while it computes a frame and that holds nothing
+  // between calls (for micro_speech 2,056 bytes: the FFT's buffers). Init
+  // can take it apart from the state, e.g. in memory the caller uses for
+  // something else between pushes, such as a model's activations.
+  static Status ScratchBytes(const FrontendConfig& config, const FrontendTables* tables, size_t* bytes);
   // Checks `config` alone; on failure writes the reason (NUL-terminated)
   // to message when given.
   static Status CheckConfig(const FrontendConfig& config, char* message, size_t capacity);
@@ -114,6 +120,13 @@ class Frontend {
   // must outlive the Frontend; `memory` at least RequiredBytes(config,
   // tables) bytes.
   Status Init(const FrontendConfig& config, const FrontendTables* tables, void* memory, size_t bytes);
+  // The same with the per-frame scratch apart (null: inside `memory`):
+  // `scratch` (8-byte aligned) has at least ScratchBytes() bytes, `memory`
+  // then at least RequiredBytes() - ScratchBytes(). The frontend writes
+  // the scratch only inside Push() and never reads what it held before
+  // the call, so between pushes the caller may use it for anything.
+  Status Init(const FrontendConfig& config, const FrontendTables* tables, void* memory, size_t bytes, void* scratch,
+              size_t scratch_bytes);
 
   // Consumes `count` samples and writes each completed frame (frame_bytes()
   // bytes) to `frames`, at most `max_frames` of them; *frames_written says

@@ -50,6 +50,15 @@ class Interpreter {
   size_t planned_bytes() const { return planned_bytes_; }
   size_t persistent_bytes() const { return persistent_bytes_; }
 
+  // Arena memory that holds nothing from the end of one Invoke() (once its
+  // outputs are read) to the start of the next (once its inputs are
+  // filled): the longest stretch of the planned region that holds no
+  // variable tensor (all of it in a model without variables). Between
+  // invokes a caller may use it for anything, such as an audio frontend's
+  // per-frame scratch; doing so overwrites the inputs and outputs. After
+  // Prepare(); 16-byte aligned; nullptr and *bytes 0 when there is none.
+  void* ScratchBetweenInvokes(size_t* bytes);
+
   int32_t inputs_size() const { return model_.num_inputs(); }
   int32_t outputs_size() const { return model_.num_outputs(); }
   Tensor* input(int i) { return &tensors_[model_.input_tensor(i)]; }

@@ -229,8 +229,11 @@ size_t OutputBytes(TensorType type) {
 
 // Lays out everything after State; fills the pointers when s is given.
 // Without own_tables (kTflmLogMel given FrontendTables) the constant
-// tables get no room: the state points at the given ones.
-void Layout(const FrontendConfig& c, const Derived& d, bool own_tables, Carver* carver, State* s) {
+// tables get no room: the state points at the given ones. What holds
+// nothing between frames comes from `frame_carver` (which may be
+// `carver` itself).
+void Layout(const FrontendConfig& c, const Derived& d, bool own_tables, Carver* carver, Carver* frame_carver,
+            State* s) {
   const size_t fft = static_cast<size_t>(d.fft_length);
   const size_t bands = static_cast<size_t>(c.num_bands);
   int16_t* pending = carver->Take<int16_t>(static_cast<size_t>(c.window_samples));
@@ -259,13 +262,14 @@ void Layout(const FrontendConfig& c, const Derived& d, bool own_tables, Carver* 
       m->pcan_lut = carver->Take<int16_t>(frontend::kPcanGainLutSize);
     }
     m->noise = carver->Take<uint32_t>(bands);
-    m->frame = carver->Take<int16_t>(fft + 2);
+    m->frame = frame_carver->Take<int16_t>(fft + 2);
     // After the FFT its scratch is free: the per-band values go there.
     const size_t fft_scratch = frontend::RfftS16ScratchBytes(d.fft_length);
     const size_t bank_out = Align8(sizeof(uint64_t) * bands);
     const size_t per_band = Align8(sizeof(uint32_t) * bands);
     const size_t band_values = bank_out + 2 * per_band + sizeof(int16_t) * bands;
-    uint8_t* shared = static_cast<uint8_t*>(carver->TakeBytes(fft_scratch > band_values ? fft_scratch : band_values));
+    uint8_t* shared =
+        static_cast<uint8_t*>(frame_carver->TakeBytes(fft_scratch > band_values ? fft_scratch : band_values));
     m->fft_scratch = shared;
     if (shared != nullptr) {
       m->bank_out = reinterpret_cast<uint64_t*>(shared);
@@ -285,12 +289,12 @@ void Layout(const FrontendConfig& c, const Derived& d, bool own_tables, Carver* 
   f.mel.weights = carver->Take<uint16_t>(static_cast<size_t>(d.mel.total_weights));
   f.dct = carver->Take<int32_t>(static_cast<size_t>(c.num_coefficients) * bands);
   f.log_floor = carver->Take<uint64_t>(16);
-  m->coefficients = carver->Take<int64_t>(static_cast<size_t>(c.num_coefficients));
+  m->coefficients = frame_carver->Take<int64_t>(static_cast<size_t>(c.num_coefficients));
   // The scratch size depends only on the FFT length and bands.
   frontend::Mfcc sizing;
   sizing.fft.fft_length = d.fft_length;
   sizing.mel.num_bands = c.num_bands;
-  m->scratch = carver->TakeBytes(frontend::MfccScratchBytes(sizing));
+  m->scratch = frame_carver->TakeBytes(frontend::MfccScratchBytes(sizing));
 }
 
 void LogMelFrame(State* s, void* out) {
@@ -448,16 +452,41 @@ Status Frontend::RequiredBytes(const FrontendConfig& config, size_t* bytes) {
   return RequiredBytes(config, nullptr, bytes);
 }
 
+namespace {
+
+// The bytes of state (with the constant tables unless given) and of
+// per-frame scratch.
+Status Sizes(const FrontendConfig& config, const FrontendTables* tables, size_t* state_bytes, size_t* scratch_bytes,
+             char* message, size_t capacity) {
+  Derived d;
+  TINYML_RETURN_IF_ERROR(Validate(config, &d, message, capacity));
+  TINYML_RETURN_IF_ERROR(CheckTables(config, d, tables, message, capacity));
+  Carver carver(nullptr);
+  Carver frame_carver(nullptr);
+  carver.Take<State>(1);
+  Layout(config, d, tables == nullptr, &carver, &frame_carver, nullptr);
+  *state_bytes = carver.used();
+  *scratch_bytes = frame_carver.used();
+  return Status::kOk;
+}
+
+}  // namespace
+
 Status Frontend::RequiredBytes(const FrontendConfig& config, const FrontendTables* tables, size_t* bytes) {
   if (bytes == nullptr) return Status::kInvalidArgument;
   *bytes = 0;
-  Derived d;
-  TINYML_RETURN_IF_ERROR(Validate(config, &d, nullptr, 0));
-  TINYML_RETURN_IF_ERROR(CheckTables(config, d, tables, nullptr, 0));
-  Carver carver(nullptr);
-  carver.Take<State>(1);
-  Layout(config, d, tables == nullptr, &carver, nullptr);
-  *bytes = carver.used();
+  size_t state = 0;
+  size_t scratch = 0;
+  TINYML_RETURN_IF_ERROR(Sizes(config, tables, &state, &scratch, nullptr, 0));
+  *bytes = state + scratch;
+  return Status::kOk;
+}
+
+Status Frontend::ScratchBytes(const FrontendConfig& config, const FrontendTables* tables, size_t* bytes) {
+  if (bytes == nullptr) return Status::kInvalidArgument;
+  *bytes = 0;
+  size_t state = 0;
+  TINYML_RETURN_IF_ERROR(Sizes(config, tables, &state, bytes, nullptr, 0));
   return Status::kOk;
 }
 
@@ -466,26 +495,41 @@ Status Frontend::Init(const FrontendConfig& config, void* memory, size_t bytes) 
 }
 
 Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables, void* memory, size_t bytes) {
+  return Init(config, tables, memory, bytes, nullptr, 0);
+}
+
+Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables, void* memory, size_t bytes,
+                      void* scratch, size_t scratch_bytes) {
   state_ = nullptr;
   error_[0] = '\0';
   Derived d;
   TINYML_RETURN_IF_ERROR(Validate(config, &d, error_, sizeof(error_)));
   TINYML_RETURN_IF_ERROR(CheckTables(config, d, tables, error_, sizeof(error_)));
-  size_t needed = 0;
-  TINYML_RETURN_IF_ERROR(RequiredBytes(config, tables, &needed));
+  size_t state_needed = 0;
+  size_t scratch_needed = 0;
+  TINYML_RETURN_IF_ERROR(Sizes(config, tables, &state_needed, &scratch_needed, error_, sizeof(error_)));
+  const size_t needed = scratch != nullptr ? state_needed : state_needed + scratch_needed;
   if (memory == nullptr || bytes < needed) {
     MessageBuilder(error_, sizeof(error_)).Add(TINYML_MSG("frontend: memory too small; needs ")).Add(needed).Add(" bytes");
     return Status::kArenaTooSmall;
   }
-  if (reinterpret_cast<uintptr_t>(memory) % 8 != 0) {
-    MessageBuilder(error_, sizeof(error_)).Add(TINYML_MSG("frontend: memory must be 8-byte aligned"));
+  if (scratch != nullptr && scratch_bytes < scratch_needed) {
+    MessageBuilder(error_, sizeof(error_))
+        .Add(TINYML_MSG("frontend: scratch too small; needs "))
+        .Add(scratch_needed)
+        .Add(" bytes");
+    return Status::kArenaTooSmall;
+  }
+  if (reinterpret_cast<uintptr_t>(memory) % 8 != 0 || reinterpret_cast<uintptr_t>(scratch) % 8 != 0) {
+    MessageBuilder(error_, sizeof(error_)).Add(TINYML_MSG("frontend: memory and scratch must be 8-byte aligned"));
     return Status::kMisaligned;
   }
   config_ = config;
   Carver carver(memory);
   State* s = carver.Take<State>(1);
   memset(static_cast<void*>(s), 0, sizeof(State));
-  Layout(config, d, tables == nullptr, &carver, s);
+  Carver frame_carver(scratch);
+  Layout(config, d, tables == nullptr, &carver, scratch != nullptr ? &frame_carver : &carver, s);
   s->kind = config.kind;
   s->output_type = config.output_type;
   s->window = config.window_samples;

@@ -105,16 +105,45 @@ Status KwsPipeline::RequiredBytes(const FrontendConfig& frontend, const Detector
   return RequiredBytes(frontend, nullptr, detector, bytes);
 }
 
-Status KwsPipeline::RequiredBytes(const FrontendConfig& frontend_config, const FrontendTables* tables,
-                                  const DetectorConfig& detector, size_t* bytes) {
+Status KwsPipeline::Bytes(const FrontendConfig& frontend_config, const FrontendTables* tables,
+                          const DetectorConfig& detector, bool shared, size_t* bytes) {
   *bytes = 0;
   const FrontendConfig frontend = WithoutBacklog(frontend_config);
   size_t frontend_bytes = 0;
+  size_t scratch_bytes = 0;
   size_t detector_bytes = 0;
   TINYML_RETURN_IF_ERROR(Frontend::RequiredBytes(frontend, tables, &frontend_bytes));
+  TINYML_RETURN_IF_ERROR(Frontend::ScratchBytes(frontend, tables, &scratch_bytes));
   TINYML_RETURN_IF_ERROR(Detector::RequiredBytes(detector, &detector_bytes));
+  if (shared) frontend_bytes -= scratch_bytes;
   *bytes = AlignUp(frontend_bytes) + AlignUp(detector_bytes) + AlignUp(FrameBytes(frontend));
   return Status::kOk;
+}
+
+void* KwsPipeline::SharedScratch(const FrontendConfig& frontend, const FrontendTables* tables,
+                                 Interpreter& interpreter, size_t* bytes) {
+  *bytes = 0;
+  size_t needed = 0;
+  if (Frontend::ScratchBytes(WithoutBacklog(frontend), tables, &needed) != Status::kOk) return nullptr;
+  size_t idle = 0;
+  void* scratch = interpreter.ScratchBetweenInvokes(&idle);
+  if (scratch == nullptr || idle < needed) return nullptr;
+  *bytes = idle;
+  return scratch;
+}
+
+Status KwsPipeline::RequiredBytes(const FrontendConfig& frontend, const FrontendTables* tables,
+                                  const DetectorConfig& detector, size_t* bytes) {
+  return Bytes(frontend, tables, detector, false, bytes);
+}
+
+Status KwsPipeline::RequiredBytes(const FrontendConfig& frontend, const FrontendTables* tables,
+                                  const DetectorConfig& detector, Interpreter& interpreter, size_t* bytes) {
+  *bytes = 0;
+  if (!interpreter.prepared()) return Status::kNotPrepared;
+  size_t idle = 0;
+  const bool shared = SharedScratch(frontend, tables, interpreter, &idle) != nullptr;
+  return Bytes(frontend, tables, detector, shared, bytes);
 }
 
 Status KwsPipeline::Fail(Status status, const char* message) {
@@ -131,6 +160,7 @@ Status KwsPipeline::Init(const FrontendConfig& frontend_config, const FrontendTa
                          const DetectorConfig& detector, Interpreter* interpreter, void* memory, size_t bytes) {
   const FrontendConfig frontend = WithoutBacklog(frontend_config);
   interpreter_ = nullptr;
+  scratch_in_arena_ = false;
   error_[0] = '\0';
   if (interpreter == nullptr || !interpreter->prepared()) {
     return Fail(Status::kNotPrepared, TINYML_MSG("interpreter not prepared"));
@@ -139,6 +169,7 @@ Status KwsPipeline::Init(const FrontendConfig& frontend_config, const FrontendTa
     return Fail(Status::kInvalidArgument, TINYML_MSG("detector frame_bytes differs from the frontend's frame bytes"));
   }
   size_t frontend_bytes = 0;
+  size_t scratch_bytes = 0;
   size_t detector_bytes = 0;
   if (Frontend::RequiredBytes(frontend, tables, &frontend_bytes) != Status::kOk) {
     // Init checks the configuration and tables before the memory: its
@@ -149,15 +180,25 @@ Status KwsPipeline::Init(const FrontendConfig& frontend_config, const FrontendTa
   if (Detector::RequiredBytes(detector, &detector_bytes) != Status::kOk) {
     return Fail(Status::kInvalidArgument, TINYML_MSG("detector configuration rejected"));
   }
+  // The frontend's per-frame scratch in the arena's idle memory when it
+  // fits: the frontend never runs during an invoke.
+  void* scratch = SharedScratch(frontend, tables, *interpreter, &scratch_bytes);
+  if (scratch != nullptr) {
+    size_t own = 0;
+    (void)Frontend::ScratchBytes(frontend, tables, &own);
+    frontend_bytes -= own;
+  }
   const size_t total = AlignUp(frontend_bytes) + AlignUp(detector_bytes) + AlignUp(FrameBytes(frontend));
   if (memory == nullptr || bytes < total) return Fail(Status::kArenaTooSmall, TINYML_MSG("pipeline memory too small"));
   uint8_t* base = static_cast<uint8_t*>(memory);
-  if (frontend_.Init(frontend, tables, base, frontend_bytes) != Status::kOk) return Fail(Status::kInvalidArgument, frontend_.error());
+  if (frontend_.Init(frontend, tables, base, frontend_bytes, scratch, scratch_bytes) != Status::kOk)
+    return Fail(Status::kInvalidArgument, frontend_.error());
   base += AlignUp(frontend_bytes);
   if (detector_.Init(detector, base, detector_bytes) != Status::kOk) return Fail(Status::kInvalidArgument, detector_.error());
   base += AlignUp(detector_bytes);
   frame_ = base;
   interpreter_ = interpreter;
+  scratch_in_arena_ = scratch != nullptr;
   return Status::kOk;
 }
 

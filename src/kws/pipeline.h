@@ -5,7 +5,9 @@
 // streaming and frames reach the detector one at a time in order.
 //
 // No allocation: Init() takes caller memory of RequiredBytes() bytes
-// (8-byte aligned) for the frontend, the detector and one frame.
+// (8-byte aligned) for the frontend, the detector and one frame; the
+// frontend's per-frame scratch goes into the model's arena when it fits
+// in what the arena leaves idle between invokes.
 #ifndef TINYML_SRC_KWS_PIPELINE_H_
 #define TINYML_SRC_KWS_PIPELINE_H_
 
@@ -49,8 +51,18 @@ class KwsPipeline {
   static Status RequiredBytes(const FrontendConfig& frontend, const FrontendTables* tables,
                               const DetectorConfig& detector, size_t* bytes);
 
+  // The same for a pipeline around `interpreter` (prepared): when the
+  // frontend's per-frame scratch fits in the memory the model's arena
+  // leaves idle between invokes (Interpreter::ScratchBetweenInvokes),
+  // Init puts it there, and the pipeline needs that much less.
+  static Status RequiredBytes(const FrontendConfig& frontend, const FrontendTables* tables,
+                              const DetectorConfig& detector, Interpreter& interpreter, size_t* bytes);
+
   // `interpreter` is prepared and outlives the pipeline. Thresholds and
-  // background labels are then set through detector().
+  // background labels are then set through detector(). The frontend's
+  // per-frame scratch goes into the interpreter's arena when it fits
+  // there (see above): the model's outputs are then valid only until the
+  // next frame, so read them (as the detector does) before pushing more.
   Status Init(const FrontendConfig& frontend, const DetectorConfig& detector, Interpreter* interpreter, void* memory,
               size_t bytes);
   // The same with the frontend's constant tables (null: none), which
@@ -68,15 +80,26 @@ class KwsPipeline {
   Frontend& frontend() { return frontend_; }
   Detector& detector() { return detector_; }
   const char* error() const { return error_; }
+  // True when Init put the frontend's per-frame scratch in the model's
+  // arena.
+  bool scratch_in_arena() const { return scratch_in_arena_; }
 
  private:
   Status Fail(Status status, const char* message);
   Status DrainFrames(const int16_t* samples, size_t count, DetectionFn on_detection, void* context);
+  // Pipeline memory for `frontend` (without backlog), with the frontend's
+  // scratch inside it or (shared) apart.
+  static Status Bytes(const FrontendConfig& frontend, const FrontendTables* tables, const DetectorConfig& detector,
+                      bool shared, size_t* bytes);
+  // The interpreter's idle arena when the frontend's scratch fits there.
+  static void* SharedScratch(const FrontendConfig& frontend, const FrontendTables* tables, Interpreter& interpreter,
+                             size_t* bytes);
 
   Frontend frontend_;
   Detector detector_;
   Interpreter* interpreter_ = nullptr;
   uint8_t* frame_ = nullptr;
+  bool scratch_in_arena_ = false;
   char error_[160] = {};
 };
 

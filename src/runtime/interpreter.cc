@@ -381,4 +381,37 @@ Status OpContext::Fail(Status status, const char* message, int64_t value) const 
 }
 #endif
 
+void* Interpreter::ScratchBetweenInvokes(size_t* bytes) {
+  *bytes = 0;
+  if (!prepared_) return nullptr;
+  // The longest stretch of the planned region between variable tensors
+  // (which live through every invoke, so never overlap one another): each
+  // gap starts at 0 or at a variable's end and runs to the nearest
+  // variable start after it (or the region's end).
+  const int32_t n = model_.num_tensors();
+  size_t best_at = 0;
+  size_t best_bytes = 0;
+  for (int32_t from = -1; from < n; ++from) {
+    size_t begin = 0;
+    if (from >= 0) {
+      if (!model_.tensor(from).is_variable || ArenaOffset(from) < 0) continue;
+      begin = static_cast<size_t>(ArenaOffset(from)) + TensorBytes(tensors_[from]);
+    }
+    size_t end = planned_bytes_;
+    for (int32_t t = 0; t < n; ++t) {
+      if (!model_.tensor(t).is_variable || ArenaOffset(t) < 0) continue;
+      const size_t at = static_cast<size_t>(ArenaOffset(t));
+      if (at >= begin && at < end) end = at;
+    }
+    begin = AlignUp(begin, kArenaAlignment);
+    end &= ~(kArenaAlignment - 1);
+    if (end > begin && end - begin > best_bytes) {
+      best_at = begin;
+      best_bytes = end - begin;
+    }
+  }
+  *bytes = best_bytes;
+  return best_bytes > 0 ? arena_ + best_at : nullptr;
+}
+
 }  // namespace tinyml

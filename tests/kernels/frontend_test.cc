@@ -428,6 +428,54 @@ TEST_P(FrontendStreaming, AnyChunkSizeGivesTheSameFrames) {
   EXPECT_EQ(random.Run(signal, [&](int) { return size(rng); }), reference) << "random chunks, seed " << kSeed;
 }
 
+// The per-frame scratch apart from the state (as KwsPipeline puts it in a
+// model's arena), overwritten with noise between every push: the same
+// frames, and the state memory RequiredBytes - ScratchBytes.
+TEST_P(FrontendStreaming, ScratchApartAndOverwrittenBetweenPushesGivesTheSameFrames) {
+  const std::vector<int16_t> signal = TestSignal();
+  const FrontendTables* tables = GetParam() == FrontendKind::kTflmLogMel ? &FrontendTables::MicroSpeech() : nullptr;
+  Native reference(Config(), tables);
+  ASSERT_EQ(reference.status, Status::kOk);
+  const std::vector<uint8_t> expected = reference.RunChunks(signal, 320);
+  size_t total = 0, scratch_bytes = 0;
+  ASSERT_EQ(Frontend::RequiredBytes(Config(), tables, &total), Status::kOk);
+  ASSERT_EQ(Frontend::ScratchBytes(Config(), tables, &scratch_bytes), Status::kOk);
+  if (GetParam() == FrontendKind::kTflmLogMel) EXPECT_EQ(scratch_bytes, 2056u);  // documented in frontend.h
+  ASSERT_GT(scratch_bytes, 0u);
+  ASSERT_LT(scratch_bytes, total);
+  AlignedBuffer memory, scratch;
+  memory.Resize(total - scratch_bytes);
+  scratch.Resize(scratch_bytes);
+  Frontend f;
+  ASSERT_EQ(f.Init(Config(), tables, memory.data(), memory.size(), scratch.data(), scratch.size()), Status::kOk)
+      << f.error();
+  std::mt19937 rng(kSeed);
+  std::vector<uint8_t> got, frames(f.frame_bytes() * 4);
+  for (size_t at = 0; at < signal.size(); at += 320) {
+    for (size_t i = 0; i < scratch.size(); ++i) scratch.data()[i] = static_cast<uint8_t>(rng());
+    size_t written = 0;
+    ASSERT_EQ(f.Push(signal.data() + at, std::min<size_t>(320, signal.size() - at), frames.data(), 4, &written),
+              Status::kOk)
+        << f.error();
+    got.insert(got.end(), frames.begin(), frames.begin() + static_cast<std::ptrdiff_t>(written * f.frame_bytes()));
+  }
+  EXPECT_EQ(got, expected);
+
+  // One byte short of either, or a misaligned scratch: refused.
+  Frontend g;
+  EXPECT_EQ(g.Init(Config(), tables, memory.data(), memory.size() - 1, scratch.data(), scratch.size()),
+            Status::kArenaTooSmall);
+  EXPECT_EQ(g.Init(Config(), tables, memory.data(), memory.size(), scratch.data(), scratch.size() - 1),
+            Status::kArenaTooSmall);
+  EXPECT_NE(std::string(g.error()).find("frontend: scratch too small; needs " + std::to_string(scratch_bytes)),
+            std::string::npos)
+      << g.error();
+  AlignedBuffer bigger;
+  bigger.Resize(scratch_bytes + 8);
+  EXPECT_EQ(g.Init(Config(), tables, memory.data(), memory.size(), bigger.data() + 4, scratch_bytes),
+            Status::kMisaligned);
+}
+
 TEST_P(FrontendStreaming, FewFramesPerPushUseTheBacklogAndDrain) {
   const std::vector<int16_t> signal = TestSignal();
   Native whole(Config());

@@ -62,6 +62,21 @@ Status InPlaceEval(OpContext& ctx) {
 const OpRegistration kInPlace = {"TEST_INPLACE", nullptr, nullptr, InPlaceEval, nullptr,
                                  kOpFlagOutputMayOverwriteInput0};
 
+// TEST_ACC: output = input 0 + input 1 (a variable), then the variable
+// counts up by one: state carried from one invoke to the next.
+Status AccEval(OpContext& ctx) {
+  const int64_t n = ctx.input(0).FlatSize();
+  const int8_t* in = ctx.input_data<int8_t>(0);
+  int8_t* state = static_cast<int8_t*>(ctx.input(1).data);
+  int8_t* out = ctx.output_data<int8_t>(0);
+  for (int64_t i = 0; i < n; ++i) {
+    out[i] = static_cast<int8_t>(in[i] + state[i]);
+    state[i] = static_cast<int8_t>(state[i] + 1);
+  }
+  return Status::kOk;
+}
+const OpRegistration kAcc = {"TEST_ACC", nullptr, nullptr, AccEval, nullptr, kOpFlagNone};
+
 struct Fixture {
   std::vector<uint8_t> file;
   AlignedBuffer bytes;
@@ -73,6 +88,7 @@ struct Fixture {
     EXPECT_EQ(resolver.AddCustom("TEST_ADD1", &kAddOne), Status::kOk);
     EXPECT_EQ(resolver.AddCustom("TEST_VIEW", &kView), Status::kOk);
     EXPECT_EQ(resolver.AddCustom("TEST_INPLACE", &kInPlace), Status::kOk);
+    EXPECT_EQ(resolver.AddCustom("TEST_ACC", &kAcc), Status::kOk);
   }
 };
 
@@ -247,6 +263,66 @@ TEST(Interpreter, InputMemoryIsReusedOnceConsumed) {
   // of the input's memory the output would need another 100 bytes.
   EXPECT_EQ(interp.planned_bytes(), 224u);
   EXPECT_EQ(interp.ArenaOffset(f.model.input_tensor(0)), interp.ArenaOffset(f.model.output_tensor(0)));
+}
+
+// Between invokes the whole planned region of a model without variables
+// is free (inputs are filled before each invoke, outputs read after it).
+TEST(Interpreter, ScratchBetweenInvokesIsThePlannedRegion) {
+  Fixture f(Chain(3, 100));
+  AlignedBuffer arena(8192);
+  Interpreter interp(f.model, f.resolver, arena.data(), arena.size());
+  size_t bytes = 1;
+  EXPECT_EQ(interp.ScratchBetweenInvokes(&bytes), nullptr);  // before Prepare
+  EXPECT_EQ(bytes, 0u);
+  ASSERT_EQ(interp.Prepare(), Status::kOk);
+  EXPECT_EQ(interp.ScratchBetweenInvokes(&bytes), arena.data());
+  EXPECT_EQ(bytes, interp.planned_bytes());
+}
+
+// With a variable tensor: the longest stretch that leaves it alone, and
+// overwriting that stretch between invokes changes no result.
+TEST(Interpreter, ScratchBetweenInvokesKeepsVariablesAndResults) {
+  ModelBuilder b;
+  const int in = b.AddTensor(TensorType::kInt8, {1, 64});
+  const int a = b.AddTensor(TensorType::kInt8, {1, 64});
+  const int c = b.AddTensor(TensorType::kInt8, {1, 64});
+  const int state = b.AddTensor(TensorType::kInt8, {1, 64});
+  const int out = b.AddTensor(TensorType::kInt8, {1, 64});
+  b.SetVariable(state);
+  b.AddCustomOperator("TEST_ADD1", {in}, {a});
+  b.AddCustomOperator("TEST_ADD1", {a}, {c});
+  b.AddCustomOperator("TEST_ACC", {c, state}, {out});
+  b.SetInputs({in});
+  b.SetOutputs({out});
+  Fixture f(b.Finish());
+  AlignedBuffer arena(8192), plain_arena(8192);
+  Interpreter interp(f.model, f.resolver, arena.data(), arena.size());
+  Interpreter plain(f.model, f.resolver, plain_arena.data(), plain_arena.size());
+  ASSERT_EQ(interp.Prepare(), Status::kOk) << interp.error();
+  ASSERT_EQ(plain.Prepare(), Status::kOk) << plain.error();
+  size_t bytes = 0;
+  uint8_t* idle = static_cast<uint8_t*>(interp.ScratchBetweenInvokes(&bytes));
+  ASSERT_NE(idle, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(idle) % Interpreter::kArenaAlignment, 0u);
+  EXPECT_EQ(bytes % Interpreter::kArenaAlignment, 0u);
+  EXPECT_LT(bytes, interp.planned_bytes());  // the variable is not in it
+  const uint8_t* var = static_cast<const uint8_t*>(interp.tensor(state)->data);
+  EXPECT_TRUE(var + 64 <= idle || var >= idle + bytes);
+  EXPECT_GE(idle, arena.data());
+  EXPECT_LE(idle + bytes, arena.data() + interp.planned_bytes());
+  for (int round = 0; round < 4; ++round) {
+    std::memset(idle, 0x5a + round, bytes);  // the caller's own use in between
+    for (Interpreter* p : {&interp, &plain})
+      for (int i = 0; i < 64; ++i) static_cast<int8_t*>(p->input(0)->data)[i] = static_cast<int8_t>(i - 20);
+    ASSERT_EQ(interp.Invoke(), Status::kOk);
+    ASSERT_EQ(plain.Invoke(), Status::kOk);
+    const int8_t* got = static_cast<const int8_t*>(interp.output(0)->data);
+    const int8_t* want = static_cast<const int8_t*>(plain.output(0)->data);
+    for (int i = 0; i < 64; ++i) {
+      ASSERT_EQ(got[i], want[i]) << "round " << round << " element " << i;
+      ASSERT_EQ(want[i], static_cast<int8_t>(i - 20 + 2 + round));
+    }
+  }
 }
 
 TEST(Interpreter, PlannedTensorsNeverOverlapWhileLive) {

@@ -700,6 +700,8 @@ int RunCortexMPipelineBench(const std::string& pipeline, const std::string& targ
   r["pipeline_state_bytes"] = run.values.at("pipeline_bytes");
   const auto tables = run.values.find("frontend_tables_flash_bytes");
   r["frontend_tables_flash_bytes"] = tables != run.values.end() ? tables->second : 0;
+  const auto in_arena = run.values.find("frontend_scratch_in_arena");
+  r["frontend_scratch_in_arena"] = in_arena != run.values.end() && in_arena->second != 0;
   r["estimate_note"] =
       "instructions are exact QEMU counts (markers around each hop's work, marker overhead subtracted); cycles are "
       "an ESTIMATE from the instruction mix (Cortex-M4 costs, zero wait states) and power an ESTIMATE = estimated "
@@ -740,7 +742,9 @@ int RunCortexMPipelineBench(const std::string& pipeline, const std::string& targ
   std::cout << "              (" << kEnergyFigures[0].basis << "; " << kEnergyFigures[1].basis << ")\n"
             << "memory:       arena " << WithCommas(static_cast<uint64_t>(run.values.at("arena_bytes")))
             << " bytes, frontend + detector state "
-            << WithCommas(static_cast<uint64_t>(run.values.at("pipeline_bytes"))) << " bytes (RAM)";
+            << WithCommas(static_cast<uint64_t>(run.values.at("pipeline_bytes"))) << " bytes (RAM"
+            << (r["frontend_scratch_in_arena"].get<bool>() ? "; the frontend's per-frame scratch is in the arena" : "")
+            << ")";
   const int64_t flash_tables = r["frontend_tables_flash_bytes"].get<int64_t>();
   if (flash_tables > 0) std::cout << ", frontend tables " << WithCommas(static_cast<uint64_t>(flash_tables)) << " bytes in flash";
   std::cout << "\n";
