@@ -260,6 +260,11 @@ int Run() {
   static KwsPipeline pipeline;
   if (pipeline.Init(frontend, tables, detector, &interpreter, memory, bytes) != Status::kOk)
     return Fail("pipeline", pipeline.error());
+  SemihostWrite("pipeline: ");
+  SemihostWriteInt(static_cast<int64_t>(bytes));
+  SemihostWrite(" bytes of RAM besides the arena");
+  if (pipeline.scratch_in_arena()) SemihostWrite(", the frontend's per-frame scratch in the arena");
+  SemihostWrite("\n");
   for (int32_t label = 0; label < detector.num_labels; ++label) {
     const bool background = g_has_metadata ? label != word_label : label < 2;
     if (pipeline.detector().SetBackground(label, background) != Status::kOk)

@@ -38,6 +38,11 @@ endif()
 if(MODEL STREQUAL "flash" AND NOT out MATCHES "model: [0-9]+ bytes in flash")
   message(FATAL_ERROR "the firmware did not report the compiled-in model in flash")
 endif()
+# The frontend's per-frame scratch shares the model's arena (it fits in
+# what the arena leaves idle between invokes): KwsPipeline's RAM figure.
+if(NOT out MATCHES "pipeline: [0-9]+ bytes of RAM besides the arena, the frontend's per-frame scratch in the arena")
+  message(FATAL_ERROR "the firmware did not put the frontend's scratch in the model's arena")
+endif()
 string(REGEX MATCHALL "[0-9]+\\.[0-9][0-9][0-9] [^ \n]+ [0-9]\\.[0-9][0-9][0-9]" found "${out}")
 file(STRINGS ${SOURCE}/tests/device/models/demo_marvin.detections expected REGEX "^[0-9]")
 if(NOT "${found}" STREQUAL "${expected}")
