@@ -162,12 +162,7 @@ Status Validate(const FrontendConfig& c, Derived* d, char* msg, size_t cap) {
 
   d->fft_length = frontend::TflmFftLength(c.window_samples, &d->fft_log2);
   if (c.kind == FrontendKind::kTflmLogMel) {
-    // TFLM's preprocessor needs FFTs of 64 and more (its log correction
-    // bits are log2(fft) - 6).
-    if (d->fft_length < frontend::kTflmMinFftLength) {
-      d->fft_length = frontend::kTflmMinFftLength;
-      d->fft_log2 = 6;
-    }
+    d->fft_length = frontend::TflmLogMelFftLength(c.window_samples, &d->fft_log2);
     d->bank = frontend::TflmFilterBankTables();
     if (!frontend::TflmFilterBank(d->fft_length / 2 + 1, c.sample_rate, c.num_bands, c.lower_band_hz,
                                   c.upper_band_hz, &d->bank))
@@ -556,10 +551,6 @@ Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables
       m.end_index = tables->end_index;
       m.pcan_lut = tables->pcan_lut;
     } else {
-      if (!frontend::RfftS16Init(d.fft_length, s->fft_table, frontend::RfftS16TableBytes(d.fft_length), &m.fft))
-        return tables_failed;
-      frontend::TflmHannWindow(config.window_samples, frontend::kTflmWindowScalingBits,
-                               const_cast<int16_t*>(m.window));
       frontend::TflmFilterBankTables t;
       t.num_weights = d.bank.num_weights;
       t.weights = const_cast<int16_t*>(m.bank.weights);
@@ -567,12 +558,15 @@ Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables
       t.frequency_starts = const_cast<int16_t*>(m.bank.frequency_starts);
       t.weight_starts = const_cast<int16_t*>(m.bank.weight_starts);
       t.widths = const_cast<int16_t*>(m.bank.widths);
-      if (!frontend::TflmFilterBank(d.fft_length / 2 + 1, config.sample_rate, config.num_bands,
-                                    config.lower_band_hz, config.upper_band_hz, &t))
+      if (!frontend::TflmLogMelTables(config.sample_rate, config.window_samples, config.num_bands,
+                                      config.lower_band_hz, config.upper_band_hz, d.fft_length, d.fft_log2,
+                                      const_cast<int16_t*>(m.window), s->fft_table,
+                                      frontend::RfftS16TableBytes(d.fft_length), &t,
+                                      const_cast<int16_t*>(m.pcan_lut)) ||
+          !frontend::RfftS16Plan(d.fft_length, s->fft_table, &m.fft))
         return tables_failed;
       m.start_index = t.start_index;
       m.end_index = t.end_index;
-      frontend::TflmPcanGainLut(d.fft_log2, const_cast<int16_t*>(m.pcan_lut));
     }
     m.bank.num_channels = config.num_bands;
     const int32_t bins = d.fft_length / 2 + 1;

@@ -55,6 +55,23 @@ int32_t TflmFftLength(int32_t window_samples, int32_t* log2) {
   return int32_t{1} << bits;
 }
 
+int32_t TflmLogMelFftLength(int32_t window_samples, int32_t* log2) {
+  const int32_t length = TflmFftLength(window_samples, log2);
+  if (length >= kTflmMinFftLength) return length;
+  *log2 = 6;
+  return kTflmMinFftLength;
+}
+
+bool TflmLogMelTables(int32_t sample_rate, int32_t window_samples, int32_t num_bands, float lower_hz,
+                      float upper_hz, int32_t fft_length, int32_t fft_log2, int16_t* window, void* twiddles,
+                      size_t twiddle_bytes, TflmFilterBankTables* bank, int16_t* pcan_lut) {
+  if (!RfftS16FillTable(fft_length, twiddles, twiddle_bytes)) return false;
+  if (!TflmFilterBank(fft_length / 2 + 1, sample_rate, num_bands, lower_hz, upper_hz, bank)) return false;
+  TflmHannWindow(window_samples, kTflmWindowScalingBits, window);
+  TflmPcanGainLut(fft_log2, pcan_lut);
+  return true;
+}
+
 bool TflmFilterBank(int32_t spectrum_size, int32_t sample_rate, int32_t num_channels, float lower_hz,
                     float upper_hz, TflmFilterBankTables* out) {
   const bool fill = out->weights != nullptr;

@@ -7,6 +7,7 @@
 #ifndef TINYML_FRONTEND_TFLM_TABLES_H_
 #define TINYML_FRONTEND_TFLM_TABLES_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "frontend/spectral_subtraction.h"
@@ -52,6 +53,23 @@ struct TflmFilterBankTables {
 };
 bool TflmFilterBank(int32_t spectrum_size, int32_t sample_rate, int32_t num_channels, float lower_hz,
                     float upper_hz, TflmFilterBankTables* out);
+
+// The FFT length a kTflmLogMel frontend pads window_samples to: the
+// smallest power of two that holds it, at least kTflmMinFftLength (the
+// preprocessor's log correction bits are log2(fft) - 6); *log2 its
+// exponent.
+int32_t TflmLogMelFftLength(int32_t window_samples, int32_t* log2);
+
+// Every constant table of a kTflmLogMel frontend, as Frontend::Init()
+// builds them and tools/frontend_tables writes them out: the Hann window
+// (window_samples entries), the FFT's twiddles (RfftS16TableBytes(
+// fft_length) bytes, 4-byte aligned), the filter bank into `bank`'s arrays
+// (num_weights their room, as a first TflmFilterBank call gives it; the
+// indices and count are set here) and the PCAN gain table. False when the FFT length is unsupported,
+// the twiddle room short or the bank does not fit.
+bool TflmLogMelTables(int32_t sample_rate, int32_t window_samples, int32_t num_bands, float lower_hz,
+                      float upper_hz, int32_t fft_length, int32_t fft_log2, int16_t* window, void* twiddles,
+                      size_t twiddle_bytes, TflmFilterBankTables* bank, int16_t* pcan_lut);
 
 // Spectral subtraction coefficients of FeatureParams (smoothing 0.025 even
 // / 0.06 odd channels, 5% minimum signal, 14 fractional bits, no clamping).

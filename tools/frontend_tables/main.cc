@@ -1,7 +1,7 @@
 // Writes src/frontend/micro_speech_tables.cc: FrontendConfig::MicroSpeech()'s
-// constant frontend tables as C++ constant data, computed by the same
-// functions Frontend::Init() uses. Run it after changing how the tables are
-// built, and commit its output:
+// constant frontend tables as C++ constant data, computed by the function
+// Frontend::Init() uses (frontend::TflmLogMelTables). Run it after changing
+// how the tables are built, and commit its output:
 //   build/host-release/tinyml-frontend-tables > src/frontend/micro_speech_tables.cc
 // The kernel tests (host) and the device tests (QEMU) check the committed
 // tables equal what Init() computes.
@@ -40,11 +40,7 @@ std::string FloatLiteral(float v) {
 int Run() {
   const FrontendConfig c = FrontendConfig::MicroSpeech();
   int32_t fft_log2 = 0;
-  int32_t fft_length = frontend::TflmFftLength(c.window_samples, &fft_log2);
-  if (fft_length < frontend::kTflmMinFftLength) {
-    fft_length = frontend::kTflmMinFftLength;
-    fft_log2 = 6;
-  }
+  const int32_t fft_length = frontend::TflmLogMelFftLength(c.window_samples, &fft_log2);
   const int32_t spectrum = fft_length / 2 + 1;
   frontend::TflmFilterBankTables bank;
   if (!frontend::TflmFilterBank(spectrum, c.sample_rate, c.num_bands, c.lower_band_hz, c.upper_band_hz, &bank)) {
@@ -57,19 +53,17 @@ int Run() {
   std::vector<int16_t> frequency_starts(bands), weight_starts(bands), widths(bands);
   std::vector<int16_t> pcan(frontend::kPcanGainLutSize);
   std::vector<int16_t> twiddles(frontend::RfftS16TableBytes(fft_length) / sizeof(int16_t));
-  frontend::TflmHannWindow(c.window_samples, frontend::kTflmWindowScalingBits, window.data());
   bank.weights = weights.data();
   bank.unweights = unweights.data();
   bank.frequency_starts = frequency_starts.data();
   bank.weight_starts = weight_starts.data();
   bank.widths = widths.data();
-  if (!frontend::TflmFilterBank(spectrum, c.sample_rate, c.num_bands, c.lower_band_hz, c.upper_band_hz, &bank) ||
-      !frontend::RfftS16FillTable(fft_length, twiddles.data(), twiddles.size() * sizeof(int16_t))) {
+  if (!frontend::TflmLogMelTables(c.sample_rate, c.window_samples, c.num_bands, c.lower_band_hz, c.upper_band_hz,
+                                  fft_length, fft_log2, window.data(), twiddles.data(),
+                                  twiddles.size() * sizeof(int16_t), &bank, pcan.data())) {
     std::fprintf(stderr, "tinyml-frontend-tables: could not build the tables\n");
     return 1;
   }
-  frontend::TflmPcanGainLut(fft_log2, pcan.data());
-
   std::printf(
       "// FrontendTables::MicroSpeech(): the constant tables of FrontendConfig::MicroSpeech()\n"
       "// (Hann window, FFT twiddles, filter bank, PCAN gain), %zu bytes of constant\n"
