@@ -40,6 +40,16 @@ class Interpreter {
   // Clears state carried across invokes (variable tensors, stateful ops).
   void Reset();
 
+  // Called by Invoke() just before op `op_index` runs (done false) and just
+  // after it ran successfully (done true): for per-op profiles (the Cortex-M
+  // bench counts each op's instructions between two such calls). Null (the
+  // default) for none; one branch per op when unset.
+  using OpObserver = void (*)(void* context, int32_t op_index, bool done);
+  void SetOpObserver(OpObserver observer, void* context) {
+    observer_ = observer;
+    observer_context_ = context;
+  }
+
   bool prepared() const { return prepared_; }
   const char* error() const { return error_; }
 
@@ -115,6 +125,8 @@ class Interpreter {
   size_t planned_bytes_ = 0;
   size_t persistent_bytes_ = 0;
   bool prepared_ = false;
+  OpObserver observer_ = nullptr;
+  void* observer_context_ = nullptr;
   char error_[TINYML_ERROR_MESSAGES ? 192 : 1] = {};
 };
 

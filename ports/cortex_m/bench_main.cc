@@ -1,7 +1,8 @@
 // Bench firmware: loads the model named on the semihosting command line
 // (QEMU -append "MODEL"), prepares it in an arena of exactly the size it
 // needs, runs one warm-up invoke, then one invoke between the BenchBegin /
-// BenchEnd markers that the QEMU plugin counts. An empty marker pair comes
+// BenchEnd markers that the QEMU plugin counts, then the same invoke with a
+// marker pair around each op (per-op profile). An empty marker pair comes
 // first so the marker overhead can be subtracted. Prints "bench <key>
 // <value>" lines for tools/cli/bench_cortex_m.cc.
 #include <string.h>
@@ -64,6 +65,16 @@ void FillInputs(Interpreter& interpreter, uint32_t seed) {
   }
 }
 
+// Interpreter::OpObserver: opens a counted region before each op and
+// closes it after.
+void MarkOp(void*, int32_t, bool done) {
+  if (done) {
+    BenchEnd();
+  } else {
+    BenchBegin();
+  }
+}
+
 uint32_t OutputChecksum(Interpreter& interpreter) {
   uint32_t h = 2166136261u;
   for (int i = 0; i < interpreter.outputs_size(); ++i) {
@@ -118,6 +129,15 @@ int Run() {
   const uint32_t stack_invoke = PortStackHighWater();
   if (status != Status::kOk) return Fail("invoke", interpreter.error());
   const uint32_t checksum = OutputChecksum(interpreter);
+
+  // The same invoke again with a marker pair around each op: one region
+  // per op, in order, for the per-op profile.
+  FillInputs(interpreter, 20240601u);
+  interpreter.SetOpObserver(MarkOp, nullptr);
+  const Status per_op = interpreter.Invoke();
+  interpreter.SetOpObserver(nullptr, nullptr);
+  if (per_op != Status::kOk) return Fail("invoke", interpreter.error());
+  Report("op_regions", model.num_operators());
   Report("output_checksum", checksum);
   Report("repeatable", checksum == warm_checksum ? 1 : 0);
   Report("stack_prepare_bytes", stack_prepare);

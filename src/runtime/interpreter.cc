@@ -364,7 +364,9 @@ Status Interpreter::Invoke() {
   for (int32_t i = 0; i < model_.num_operators(); ++i) {
     Node& node = nodes_[i];
     OpContext ctx(&model_, i, tensors_, &node, error_, sizeof(error_));
+    if (observer_ != nullptr) observer_(observer_context_, i, false);
     TINYML_RETURN_IF_ERROR(node.registration->eval(ctx));
+    if (observer_ != nullptr) observer_(observer_context_, i, true);
   }
   return Status::kOk;
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "support/test_util.h"
@@ -323,6 +324,28 @@ TEST(Interpreter, ScratchBetweenInvokesKeepsVariablesAndResults) {
       ASSERT_EQ(want[i], static_cast<int8_t>(i - 20 + 2 + round));
     }
   }
+}
+
+// The op observer sees every op start and finish, in order; unset, none.
+TEST(Interpreter, OpObserverSeesEachOpRunInOrder) {
+  Fixture f(Chain(4, 50));
+  AlignedBuffer arena(8192);
+  Interpreter interp(f.model, f.resolver, arena.data(), arena.size());
+  ASSERT_EQ(interp.Prepare(), Status::kOk);
+  std::vector<std::pair<int32_t, bool>> seen;
+  interp.SetOpObserver(
+      [](void* context, int32_t op, bool done) {
+        static_cast<std::vector<std::pair<int32_t, bool>>*>(context)->emplace_back(op, done);
+      },
+      &seen);
+  ASSERT_EQ(interp.Invoke(), Status::kOk);
+  const std::vector<std::pair<int32_t, bool>> want = {{0, false}, {0, true}, {1, false}, {1, true},
+                                                      {2, false}, {2, true}, {3, false}, {3, true}};
+  EXPECT_EQ(seen, want);
+  interp.SetOpObserver(nullptr, nullptr);
+  seen.clear();
+  ASSERT_EQ(interp.Invoke(), Status::kOk);
+  EXPECT_TRUE(seen.empty());
 }
 
 TEST(Interpreter, PlannedTensorsNeverOverlapWhileLive) {

@@ -436,12 +436,16 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
 
   const CountRun run = RunCounted(info, model_path);
   if (!run.error.empty()) throw tools::FileError(model_path_in, "on " + target + ": " + run.error);
-  if (run.regions.size() != 2 || !run.values.count("arena_bytes"))
+  const int32_t num_ops = file->model().num_operators();
+  if (!run.values.count("arena_bytes") || !run.values.count("op_regions") || run.values.at("op_regions") != num_ops ||
+      run.regions.size() != 2 + static_cast<size_t>(num_ops))
     throw std::runtime_error("unexpected bench firmware output: " + LastLines(run.log, 6));
+  auto region_cycles = [&](int index) {
+    return EstimateRegion(run.mixes.count(index) ? run.mixes.at(index) : std::vector<MixEntry>{});
+  };
   const uint64_t overhead = run.regions[0];
   const uint64_t instructions = run.regions[1] - overhead;
-  const uint64_t cycles = EstimateRegion(run.mixes.count(1) ? run.mixes.at(1) : std::vector<MixEntry>{}) -
-                          EstimateRegion(run.mixes.count(0) ? run.mixes.at(0) : std::vector<MixEntry>{});
+  const uint64_t cycles = region_cycles(1) - region_cycles(0);
   int64_t macs = 0;
   for (int32_t i = 0; i < file->model().num_operators(); ++i) macs += tools::OpMacs(file->model(), i);
   const size_t arena_bytes = static_cast<size_t>(run.values.at("arena_bytes"));
@@ -505,6 +509,25 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
     for (size_t i = 0; i < run.mixes.at(1).size() && i < 12; ++i)
       mix.push_back({{"mnemonic", run.mixes.at(1)[i].mnemonic}, {"executed", run.mixes.at(1)[i].executed}});
   r["top_instructions"] = mix;
+  // Per op: the second measured invoke, a marker pair around each op (the
+  // few instructions of the observer call inside each region are counted).
+  json ops = json::array();
+  uint64_t ops_instructions = 0;
+  for (int32_t i = 0; i < num_ops; ++i) {
+    const uint64_t op_insns = run.regions[2 + static_cast<size_t>(i)] - overhead;
+    const uint64_t op_cycles = region_cycles(2 + i) - region_cycles(0);
+    const int64_t op_macs = tools::OpMacs(file->model(), i);
+    ops_instructions += op_insns;
+    ops.push_back({{"index", i},
+                   {"op", tools::OpName(file->model(), i)},
+                   {"instructions", op_insns},
+                   {"estimated_m4_cycles", op_cycles},
+                   {"macs", op_macs},
+                   {"estimated_m4_cycles_per_mac",
+                    op_macs > 0 ? static_cast<double>(op_cycles) / static_cast<double>(op_macs) : 0.0}});
+  }
+  r["ops"] = ops;
+  r["ops_instructions"] = ops_instructions;
 
   if (as_json) {
     std::cout << r.dump(2) << "\n";
@@ -551,6 +574,29 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
   for (size_t i = 0; i < largest.size() && i < 8; ++i)
     std::cout << (i > 0 ? ", " : " ") << largest[i].second << " " << WithCommas(largest[i].first);
   std::cout << "\n";
+  std::snprintf(line, sizeof(line), "per op (one more invoke, a marker pair around each op; %s of the %s "
+                "instructions, the rest is the interpreter's loop):\n",
+                WithCommas(ops_instructions).c_str(), WithCommas(instructions).c_str());
+  std::cout << line;
+  std::snprintf(line, sizeof(line), "  %4s  %-22s %12s %12s %6s %10s %10s\n", "op", "name", "instructions",
+                "est. cycles", "share", "MACs", "cycles/MAC");
+  std::cout << line;
+  for (const auto& op : ops) {
+    const uint64_t op_cycles = op["estimated_m4_cycles"].get<uint64_t>();
+    const int64_t op_macs = op["macs"].get<int64_t>();
+    std::string per_mac = "-";
+    if (op_macs > 0) {
+      char v[32];
+      std::snprintf(v, sizeof(v), "%.2f", op["estimated_m4_cycles_per_mac"].get<double>());
+      per_mac = v;
+    }
+    std::snprintf(line, sizeof(line), "  %4d  %-22s %12s %12s %5.1f%% %10s %10s\n", op["index"].get<int>(),
+                  op["op"].get<std::string>().c_str(), WithCommas(op["instructions"].get<uint64_t>()).c_str(),
+                  WithCommas(op_cycles).c_str(),
+                  cycles > 0 ? 100.0 * static_cast<double>(op_cycles) / static_cast<double>(cycles) : 0.0,
+                  op_macs > 0 ? WithCommas(static_cast<uint64_t>(op_macs)).c_str() : "-", per_mac.c_str());
+    std::cout << line;
+  }
   return kExitOk;
 }
 

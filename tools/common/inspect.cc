@@ -640,4 +640,6 @@ std::string FormatInspectReport(const json& r) {
   return out.str();
 }
 
+std::string OpName(const Model& model, int32_t op_index) { return OpName(model.op(op_index)); }
+
 }  // namespace tinyml::tools

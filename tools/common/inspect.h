@@ -36,6 +36,8 @@ std::string Thousands(int64_t v);
 // FULLY_CONNECTED; 0 for others) and elementary operations for the rest
 // (pool window reads, element-wise results; 0 for pure data movement).
 int64_t OpMacs(const Model& model, int32_t op_index);
+// The op's name as the report gives it: "CONV_2D", "CUSTOM:NAME".
+std::string OpName(const Model& model, int32_t op_index);
 int64_t OpElementOps(const Model& model, int32_t op_index);
 
 }  // namespace tinyml::tools

@@ -1,0 +1,56 @@
+# cmake -DTINYML=host-tinyml -DMODEL=m.tflite -DTARGET=cortex-m4 -DKERNELS=ref|cortex_m
+#       -DBUILD_ROOT=dir -DBUILD_NAME=cortex-m4[-opt] -P run_bench_test.cmake
+#
+# Runs `tinyml bench MODEL --target TARGET --kernels KERNELS --json` on this
+# build (TINYML_CORTEX_M_BUILD_ROOT) and checks its per-op profile: one
+# entry per op of the model (`tinyml inspect --json`), every op some
+# instructions, convolutions their MACs, and the ops together within the
+# whole invoke and above 99 % of it (the rest is the interpreter's loop).
+set(expected_name ${TARGET})
+if(KERNELS STREQUAL "cortex_m")
+  set(expected_name ${TARGET}-opt)
+endif()
+if(NOT BUILD_NAME STREQUAL expected_name)
+  message("SKIP: the bench looks for build/${expected_name}; this build is ${BUILD_NAME}")
+  return()
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E env TINYML_CORTEX_M_BUILD_ROOT=${BUILD_ROOT}
+                        ${TINYML} bench ${MODEL} --target ${TARGET} --kernels ${KERNELS} --json
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 540)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "tinyml bench failed (${rc}):\n${err}\n${out}")
+endif()
+execute_process(COMMAND ${TINYML} inspect ${MODEL} --json OUTPUT_VARIABLE report RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "tinyml inspect failed (${rc})")
+endif()
+string(JSON model_ops GET "${report}" model operators)
+string(JSON whole GET "${out}" instructions_per_invoke)
+string(JSON ops_sum GET "${out}" ops_instructions)
+string(JSON n LENGTH "${out}" ops)
+if(NOT n EQUAL model_ops)
+  message(FATAL_ERROR "per-op profile has ${n} entries, the model ${model_ops} ops")
+endif()
+set(sum 0)
+math(EXPR last "${n} - 1")
+foreach(i RANGE ${last})
+  string(JSON index GET "${out}" ops ${i} index)
+  string(JSON name GET "${out}" ops ${i} op)
+  string(JSON insns GET "${out}" ops ${i} instructions)
+  string(JSON macs GET "${out}" ops ${i} macs)
+  if(NOT index EQUAL i OR name STREQUAL "" OR insns LESS_EQUAL 0)
+    message(FATAL_ERROR "op ${i}: index ${index}, name '${name}', ${insns} instructions")
+  endif()
+  if(name MATCHES "CONV_2D|FULLY_CONNECTED" AND macs LESS_EQUAL 0)
+    message(FATAL_ERROR "op ${i} ${name} has no MACs")
+  endif()
+  math(EXPR sum "${sum} + ${insns}")
+endforeach()
+if(NOT sum EQUAL ops_sum)
+  message(FATAL_ERROR "ops_instructions ${ops_sum} is not the sum of the ops, ${sum}")
+endif()
+math(EXPR floor "${whole} * 99 / 100")
+if(ops_sum GREATER whole OR ops_sum LESS floor)
+  message(FATAL_ERROR "the ops take ${ops_sum} of the invoke's ${whole} instructions (expected 99-100 %)")
+endif()
+message("PASS: ${n} ops, ${ops_sum} of ${whole} instructions")
