@@ -400,6 +400,42 @@ void KernelBatteryConv(uint32_t seed, int32_t random_cases) {
     c.shifts = Shifts::kFold;
     n.Run(c);
   }
+  // TC-ResNet's temporal convolutions (the bundled wake-word model): 9x1
+  // filters over one-column images of 14 and 28 channels, stride 2 and 1,
+  // SAME padding (the filter rows inside the image widened as one run), and
+  // its 1x1 stride-2 shortcut; then widths the merged run must not take
+  // (k_w < in_w) and a 3x2 filter over two columns (it must).
+  for (int32_t v = 0; v < 8; ++v) {
+    ConvCase c = Base();
+    c.in_h = v < 4 ? 49 : 25;
+    c.in_w = 1;
+    c.in_c = v % 4 == 3 ? 28 : 14;
+    c.out_c = v % 2 == 0 ? 14 : 28;
+    c.k_h = v == 6 ? 1 : 9;
+    c.stride_h = v % 2 == 0 ? 2 : 1;
+    c.pad = v == 6 ? Pad::kValid : Pad::kSame;
+    c.input_zp = -128 + 37 * v;
+    c.output_zp = v % 3 == 0 ? -128 : 5;
+    c.act = v % 2 == 0 ? Act::kRelu : Act::kNone;
+    c.shifts = v % 3 == 0 ? Shifts::kFold : Shifts::kTypical;
+    if (v == 7) {
+      c.in_w = 3;  // k_w 1 < in_w 3: the row-by-row path
+      c.k_h = 5;
+    }
+    n.Run(c);
+  }
+  {
+    ConvCase c = Base();
+    c.in_h = 11;
+    c.in_w = 2;
+    c.in_c = 5;
+    c.out_c = 7;
+    c.k_h = 3;
+    c.k_w = 2;
+    c.pad = Pad::kSame;  // height padded; SAME keeps the two columns whole only when x0 == 0
+    c.input_zp = 9;
+    n.Run(c);
+  }
   PrintSummary("conv", n.cases, n.runs);
   Print("conv: random part ");
   PrintInt(random_cases);

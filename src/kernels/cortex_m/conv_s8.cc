@@ -148,6 +148,22 @@ void ConvS8(const ConvS8Params& params, const ChannelQuant& quant, const Shape& 
           }
           continue;  // depth is a multiple of 4: no tail
         }
+        if (params.dilation_height == 1 && params.dilation_width == 1 && x0 == 0 && k_w == in_w) {
+          // Filter rows that are whole input rows (a kx1 filter over a
+          // one-column image: TC-ResNet's temporal convolutions): the rows
+          // inside the image are one contiguous run, widened in one go.
+          const int32_t lo = y0 < 0 ? -y0 : 0;                   // first filter row inside
+          const int32_t hi = y0 + k_h > in_h ? in_h - y0 : k_h;  // one past the last
+          if (hi <= lo) {
+            WidenRun(cols, p, 0, nullptr, depth, widen);
+          } else {
+            if (lo > 0) WidenRun(cols, p, 0, nullptr, lo * row_len, widen);
+            WidenRun(cols, p, lo * row_len, image + (y0 + lo) * row_len, (hi - lo) * row_len, widen);
+            if (hi < k_h) WidenRun(cols, p, hi * row_len, nullptr, (k_h - hi) * row_len, widen);
+          }
+          WidenPadTail(cols, p, depth);
+          continue;
+        }
         int32_t k = 0;
         for (int32_t fy = 0; fy < k_h; ++fy, k += row_len) {
           const int32_t y = y0 + fy * params.dilation_height;
