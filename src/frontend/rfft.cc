@@ -279,8 +279,9 @@ size_t RfftS16TableBytes(int32_t fft_length) {
 
 size_t RfftS16ScratchBytes(int32_t fft_length) {
   if (!RfftS16LengthSupported(fft_length)) return 0;
-  // The complex FFT's output, plus room for the largest radix above 5 (the
-  // generic butterfly's p values; none for lengths of 2s, 3s and 5s).
+  // The complex FFT's output, plus room for the largest radix the generic
+  // butterfly takes (p values: any but 2, 3, 4 and 5, so also the radix 1
+  // of fft_length 2; none for other lengths of 2s, 3s and 5s).
   const int32_t n = fft_length / 2;
   int32_t radix[RfftS16::kMaxStages];
   int32_t stride[RfftS16::kMaxStages];
@@ -288,7 +289,7 @@ size_t RfftS16ScratchBytes(int32_t fft_length) {
   int32_t generic = 0;
   if (!Factor(n, radix, stride, &stages)) return 0;
   for (int32_t i = 0; i < stages; ++i)
-    if (radix[i] > 5 && radix[i] > generic) generic = radix[i];
+    if ((radix[i] < 2 || radix[i] > 5) && radix[i] > generic) generic = radix[i];
   return static_cast<size_t>(n + generic) * sizeof(Complex16);
 }
 

@@ -45,7 +45,8 @@ bool RfftS16LengthSupported(int32_t fft_length);
 // Bytes of the table Init fills (twiddles + super twiddles).
 size_t RfftS16TableBytes(int32_t fft_length);
 // Bytes of scratch one Apply needs: the complex spectrum (fft_length / 2
-// values) and, for a length with a prime factor above 5, that many more.
+// values) and, for a length with a prime factor above 5 (or 2), that many
+// more.
 size_t RfftS16ScratchBytes(int32_t fft_length);
 
 // Prepares `plan` for fft_length, filling `table` (RfftS16TableBytes bytes,

@@ -423,13 +423,15 @@ TEST(Rfft, SineLandsInItsBin) {
 }
 
 // The scratch is the complex spectrum plus, for lengths with a prime
-// factor above 5, room for the largest one (the generic butterfly).
+// factor above 5 (or fft_length 2), room for the largest radix the generic
+// butterfly takes.
 TEST(Rfft, ScratchIsTheSpectrumPlusTheLargestGenericRadix) {
   EXPECT_EQ(frontend::RfftS16ScratchBytes(512), 256u * 4);             // 4^4
   EXPECT_EQ(frontend::RfftS16ScratchBytes(480), 240u * 4);             // 4 4 3 5
   EXPECT_EQ(frontend::RfftS16ScratchBytes(98), (49u + 7) * 4);         // 7 7
   EXPECT_EQ(frontend::RfftS16ScratchBytes(2 * 3 * 101), (303u + 101) * 4);
   EXPECT_EQ(frontend::RfftS16ScratchBytes(2 * 13 * 11), (143u + 13) * 4);
+  EXPECT_EQ(frontend::RfftS16ScratchBytes(2), (1u + 1) * 4);  // n = 1: one radix-1 stage, generic
   EXPECT_EQ(frontend::RfftS16ScratchBytes(7), 0u);  // odd: unsupported
 }
 
