@@ -248,13 +248,10 @@ int Run() {
   // The frontend's constant tables stay in flash (FrontendTables) when the
   // model's frontend is micro_speech's; another one builds them in RAM.
   // Its per-frame scratch shares the model's arena when it fits there.
-  const FrontendTables* tables = &FrontendTables::MicroSpeech();
+  const FrontendTables* tables = FrontendTables::For(frontend);
   size_t bytes = 0;
-  if (KwsPipeline::RequiredBytes(frontend, tables, detector, interpreter, &bytes) != Status::kOk) {
-    tables = nullptr;
-    if (KwsPipeline::RequiredBytes(frontend, tables, detector, interpreter, &bytes) != Status::kOk)
-      return Fail("pipeline", "config");
-  }
+  if (KwsPipeline::RequiredBytes(frontend, tables, detector, interpreter, &bytes) != Status::kOk)
+    return Fail("pipeline", "config");
   void* memory = PortPoolAlloc(bytes, 8);
   if (memory == nullptr) return Fail("pipeline", "does not fit in the memory pool");
   static KwsPipeline pipeline;

@@ -89,6 +89,9 @@ struct FrontendTables {
 
   // FrontendConfig::MicroSpeech()'s tables, constant.
   static const FrontendTables& MicroSpeech();
+  // The constant tables made for `config` (MicroSpeech()'s when they fit
+  // it), or null when there are none: Init() then builds them.
+  static const FrontendTables* For(const FrontendConfig& config);
 };
 
 class Frontend {

@@ -160,7 +160,6 @@ Status Validate(const FrontendConfig& c, Derived* d, char* msg, size_t cap) {
     return Reject(msg, cap, bad, TINYML_MSG("frontend: backlog_samples must be 0..2^24; got"), c.backlog_samples,
                   true);
 
-  d->fft_length = frontend::TflmFftLength(c.window_samples, &d->fft_log2);
   if (c.kind == FrontendKind::kTflmLogMel) {
     d->fft_length = frontend::TflmLogMelFftLength(c.window_samples, &d->fft_log2);
     d->bank = frontend::TflmFilterBankTables();
@@ -174,6 +173,7 @@ Status Validate(const FrontendConfig& c, Derived* d, char* msg, size_t cap) {
     return Status::kOk;
   }
 
+  d->fft_length = frontend::TflmFftLength(c.window_samples, &d->fft_log2);
   if (d->fft_length < 4) {
     d->fft_length = 4;
     d->fft_log2 = 2;
@@ -443,6 +443,13 @@ size_t FrontendTables::bytes() const {
   return entries * sizeof(int16_t) + frontend::RfftS16TableBytes(fft_length);
 }
 
+const FrontendTables* FrontendTables::For(const FrontendConfig& config) {
+  const FrontendTables& micro_speech = MicroSpeech();
+  Derived d;
+  if (Validate(config, &d, nullptr, 0) != Status::kOk) return nullptr;
+  return CheckTables(config, d, &micro_speech, nullptr, 0) == Status::kOk ? &micro_speech : nullptr;
+}
+
 Status Frontend::RequiredBytes(const FrontendConfig& config, size_t* bytes) {
   return RequiredBytes(config, nullptr, bytes);
 }
@@ -450,18 +457,23 @@ Status Frontend::RequiredBytes(const FrontendConfig& config, size_t* bytes) {
 namespace {
 
 // The bytes of state (with the constant tables unless given) and of
-// per-frame scratch.
-Status Sizes(const FrontendConfig& config, const FrontendTables* tables, size_t* state_bytes, size_t* scratch_bytes,
-             char* message, size_t capacity) {
-  Derived d;
-  TINYML_RETURN_IF_ERROR(Validate(config, &d, message, capacity));
-  TINYML_RETURN_IF_ERROR(CheckTables(config, d, tables, message, capacity));
+// per-frame scratch, for a configuration Validate() derived `d` from.
+void LayoutBytes(const FrontendConfig& config, const Derived& d, const FrontendTables* tables, size_t* state_bytes,
+                 size_t* scratch_bytes) {
   Carver carver(nullptr);
   Carver frame_carver(nullptr);
   carver.Take<State>(1);
   Layout(config, d, tables == nullptr, &carver, &frame_carver, nullptr);
   *state_bytes = carver.used();
   *scratch_bytes = frame_carver.used();
+}
+
+// The same after checking the configuration and tables.
+Status Sizes(const FrontendConfig& config, const FrontendTables* tables, size_t* state_bytes, size_t* scratch_bytes) {
+  Derived d;
+  TINYML_RETURN_IF_ERROR(Validate(config, &d, nullptr, 0));
+  TINYML_RETURN_IF_ERROR(CheckTables(config, d, tables, nullptr, 0));
+  LayoutBytes(config, d, tables, state_bytes, scratch_bytes);
   return Status::kOk;
 }
 
@@ -472,7 +484,7 @@ Status Frontend::RequiredBytes(const FrontendConfig& config, const FrontendTable
   *bytes = 0;
   size_t state = 0;
   size_t scratch = 0;
-  TINYML_RETURN_IF_ERROR(Sizes(config, tables, &state, &scratch, nullptr, 0));
+  TINYML_RETURN_IF_ERROR(Sizes(config, tables, &state, &scratch));
   *bytes = state + scratch;
   return Status::kOk;
 }
@@ -481,7 +493,7 @@ Status Frontend::ScratchBytes(const FrontendConfig& config, const FrontendTables
   if (bytes == nullptr) return Status::kInvalidArgument;
   *bytes = 0;
   size_t state = 0;
-  TINYML_RETURN_IF_ERROR(Sizes(config, tables, &state, bytes, nullptr, 0));
+  TINYML_RETURN_IF_ERROR(Sizes(config, tables, &state, bytes));
   return Status::kOk;
 }
 
@@ -502,7 +514,7 @@ Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables
   TINYML_RETURN_IF_ERROR(CheckTables(config, d, tables, error_, sizeof(error_)));
   size_t state_needed = 0;
   size_t scratch_needed = 0;
-  TINYML_RETURN_IF_ERROR(Sizes(config, tables, &state_needed, &scratch_needed, error_, sizeof(error_)));
+  LayoutBytes(config, d, tables, &state_needed, &scratch_needed);
   const size_t needed = scratch != nullptr ? state_needed : state_needed + scratch_needed;
   if (memory == nullptr || bytes < needed) {
     MessageBuilder(error_, sizeof(error_)).Add(TINYML_MSG("frontend: memory too small; needs ")).Add(needed).Add(" bytes");

@@ -105,45 +105,42 @@ Status KwsPipeline::RequiredBytes(const FrontendConfig& frontend, const Detector
   return RequiredBytes(frontend, nullptr, detector, bytes);
 }
 
-Status KwsPipeline::Bytes(const FrontendConfig& frontend_config, const FrontendTables* tables,
-                          const DetectorConfig& detector, bool shared, size_t* bytes) {
-  *bytes = 0;
-  const FrontendConfig frontend = WithoutBacklog(frontend_config);
-  size_t frontend_bytes = 0;
+Status KwsPipeline::PlanMemory(const FrontendConfig& frontend, const FrontendTables* tables,
+                               const DetectorConfig& detector, Interpreter* interpreter, MemoryPlan* plan) {
+  *plan = MemoryPlan();
   size_t scratch_bytes = 0;
-  size_t detector_bytes = 0;
-  TINYML_RETURN_IF_ERROR(Frontend::RequiredBytes(frontend, tables, &frontend_bytes));
+  TINYML_RETURN_IF_ERROR(Frontend::RequiredBytes(frontend, tables, &plan->frontend_bytes));
   TINYML_RETURN_IF_ERROR(Frontend::ScratchBytes(frontend, tables, &scratch_bytes));
-  TINYML_RETURN_IF_ERROR(Detector::RequiredBytes(detector, &detector_bytes));
-  if (shared) frontend_bytes -= scratch_bytes;
-  *bytes = AlignUp(frontend_bytes) + AlignUp(detector_bytes) + AlignUp(FrameBytes(frontend));
-  return Status::kOk;
-}
-
-void* KwsPipeline::SharedScratch(const FrontendConfig& frontend, const FrontendTables* tables,
-                                 Interpreter& interpreter, size_t* bytes) {
-  *bytes = 0;
-  size_t needed = 0;
-  if (Frontend::ScratchBytes(WithoutBacklog(frontend), tables, &needed) != Status::kOk) return nullptr;
+  TINYML_RETURN_IF_ERROR(Detector::RequiredBytes(detector, &plan->detector_bytes));
+  // The frontend never runs during an invoke, so its per-frame scratch can
+  // live in the arena's idle memory.
   size_t idle = 0;
-  void* scratch = interpreter.ScratchBetweenInvokes(&idle);
-  if (scratch == nullptr || idle < needed) return nullptr;
-  *bytes = idle;
-  return scratch;
+  void* arena = interpreter != nullptr ? interpreter->ScratchBetweenInvokes(&idle) : nullptr;
+  if (arena != nullptr && idle >= scratch_bytes) {
+    plan->scratch = arena;
+    plan->scratch_bytes = idle;
+    plan->frontend_bytes -= scratch_bytes;
+  }
+  plan->total = AlignUp(plan->frontend_bytes) + AlignUp(plan->detector_bytes) + AlignUp(FrameBytes(frontend));
+  return Status::kOk;
 }
 
 Status KwsPipeline::RequiredBytes(const FrontendConfig& frontend, const FrontendTables* tables,
                                   const DetectorConfig& detector, size_t* bytes) {
-  return Bytes(frontend, tables, detector, false, bytes);
+  MemoryPlan plan;
+  const Status status = PlanMemory(WithoutBacklog(frontend), tables, detector, nullptr, &plan);
+  *bytes = plan.total;
+  return status;
 }
 
 Status KwsPipeline::RequiredBytes(const FrontendConfig& frontend, const FrontendTables* tables,
                                   const DetectorConfig& detector, Interpreter& interpreter, size_t* bytes) {
   *bytes = 0;
   if (!interpreter.prepared()) return Status::kNotPrepared;
-  size_t idle = 0;
-  const bool shared = SharedScratch(frontend, tables, interpreter, &idle) != nullptr;
-  return Bytes(frontend, tables, detector, shared, bytes);
+  MemoryPlan plan;
+  const Status status = PlanMemory(WithoutBacklog(frontend), tables, detector, &interpreter, &plan);
+  *bytes = plan.total;
+  return status;
 }
 
 Status KwsPipeline::Fail(Status status, const char* message) {
@@ -168,37 +165,26 @@ Status KwsPipeline::Init(const FrontendConfig& frontend_config, const FrontendTa
   if (static_cast<size_t>(detector.frame_bytes) != FrameBytes(frontend)) {
     return Fail(Status::kInvalidArgument, TINYML_MSG("detector frame_bytes differs from the frontend's frame bytes"));
   }
-  size_t frontend_bytes = 0;
-  size_t scratch_bytes = 0;
-  size_t detector_bytes = 0;
-  if (Frontend::RequiredBytes(frontend, tables, &frontend_bytes) != Status::kOk) {
-    // Init checks the configuration and tables before the memory: its
-    // message says what is wrong.
-    (void)frontend_.Init(frontend, tables, nullptr, 0);
-    return Fail(Status::kInvalidArgument, frontend_.error());
-  }
-  if (Detector::RequiredBytes(detector, &detector_bytes) != Status::kOk) {
+  MemoryPlan plan;
+  if (PlanMemory(frontend, tables, detector, interpreter, &plan) != Status::kOk) {
+    // The frontend's Init checks its configuration and tables before the
+    // memory: if it gets that far, they are fine and the detector's was
+    // refused.
+    if (frontend_.Init(frontend, tables, nullptr, 0) != Status::kArenaTooSmall)
+      return Fail(Status::kInvalidArgument, frontend_.error());
     return Fail(Status::kInvalidArgument, TINYML_MSG("detector configuration rejected"));
   }
-  // The frontend's per-frame scratch in the arena's idle memory when it
-  // fits: the frontend never runs during an invoke.
-  void* scratch = SharedScratch(frontend, tables, *interpreter, &scratch_bytes);
-  if (scratch != nullptr) {
-    size_t own = 0;
-    (void)Frontend::ScratchBytes(frontend, tables, &own);
-    frontend_bytes -= own;
-  }
-  const size_t total = AlignUp(frontend_bytes) + AlignUp(detector_bytes) + AlignUp(FrameBytes(frontend));
-  if (memory == nullptr || bytes < total) return Fail(Status::kArenaTooSmall, TINYML_MSG("pipeline memory too small"));
+  if (memory == nullptr || bytes < plan.total) return Fail(Status::kArenaTooSmall, TINYML_MSG("pipeline memory too small"));
   uint8_t* base = static_cast<uint8_t*>(memory);
-  if (frontend_.Init(frontend, tables, base, frontend_bytes, scratch, scratch_bytes) != Status::kOk)
+  if (frontend_.Init(frontend, tables, base, plan.frontend_bytes, plan.scratch, plan.scratch_bytes) != Status::kOk)
     return Fail(Status::kInvalidArgument, frontend_.error());
-  base += AlignUp(frontend_bytes);
-  if (detector_.Init(detector, base, detector_bytes) != Status::kOk) return Fail(Status::kInvalidArgument, detector_.error());
-  base += AlignUp(detector_bytes);
+  base += AlignUp(plan.frontend_bytes);
+  if (detector_.Init(detector, base, plan.detector_bytes) != Status::kOk)
+    return Fail(Status::kInvalidArgument, detector_.error());
+  base += AlignUp(plan.detector_bytes);
   frame_ = base;
   interpreter_ = interpreter;
-  scratch_in_arena_ = scratch != nullptr;
+  scratch_in_arena_ = plan.scratch != nullptr;
   return Status::kOk;
 }
 

@@ -87,13 +87,20 @@ class KwsPipeline {
  private:
   Status Fail(Status status, const char* message);
   Status DrainFrames(const int16_t* samples, size_t count, DetectionFn on_detection, void* context);
-  // Pipeline memory for `frontend` (without backlog), with the frontend's
-  // scratch inside it or (shared) apart.
-  static Status Bytes(const FrontendConfig& frontend, const FrontendTables* tables, const DetectorConfig& detector,
-                      bool shared, size_t* bytes);
-  // The interpreter's idle arena when the frontend's scratch fits there.
-  static void* SharedScratch(const FrontendConfig& frontend, const FrontendTables* tables, Interpreter& interpreter,
-                             size_t* bytes);
+  // Where the pipeline's memory goes: the frontend (state, and its
+  // scratch unless that is in the arena), the detector, one frame.
+  struct MemoryPlan {
+    size_t frontend_bytes = 0;
+    size_t detector_bytes = 0;
+    size_t total = 0;
+    void* scratch = nullptr;  // the arena's idle memory, when the scratch fits there
+    size_t scratch_bytes = 0;
+  };
+  // The plan for `frontend` (without backlog) and `detector`; with
+  // `interpreter` (may be null) the frontend's scratch goes into its idle
+  // arena when it fits.
+  static Status PlanMemory(const FrontendConfig& frontend, const FrontendTables* tables,
+                           const DetectorConfig& detector, Interpreter* interpreter, MemoryPlan* plan);
 
   Frontend frontend_;
   Detector detector_;

@@ -346,6 +346,23 @@ TEST(FrontendTables, ConstantTablesGiveTheSameFramesInLessMemory) {
   EXPECT_EQ(flash.RunChunks(signal, 1000), expected);
 }
 
+// FrontendTables::For names the constant tables a configuration can use.
+TEST(FrontendTables, ForGivesTheConstantTablesOnlyWhereTheyFit) {
+  const FrontendTables* micro_speech = &FrontendTables::MicroSpeech();
+  FrontendConfig c = FrontendConfig::MicroSpeech();
+  EXPECT_EQ(FrontendTables::For(c), micro_speech);
+  c.hop_samples = 160;  // the tables do not depend on the hop
+  c.output_type = TensorType::kInt16;
+  EXPECT_EQ(FrontendTables::For(c), micro_speech);
+  c = FrontendConfig::MicroSpeech();
+  c.upper_band_hz = 7000.0f;
+  EXPECT_EQ(FrontendTables::For(c), nullptr);
+  c = FrontendConfig::MicroSpeech();
+  c.window_samples = 0;  // not a configuration at all
+  EXPECT_EQ(FrontendTables::For(c), nullptr);
+  EXPECT_EQ(FrontendTables::For(FrontendConfig::MlperfKws()), nullptr);
+}
+
 TEST(FrontendTables, RefusesTablesMadeForAnotherConfiguration) {
   const FrontendTables& t = FrontendTables::MicroSpeech();
   const auto refused = [&](const FrontendConfig& c, const FrontendTables& tables, const char* message) {

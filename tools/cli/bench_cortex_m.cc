@@ -446,8 +446,25 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
   const uint64_t overhead = run.regions[0];
   const uint64_t instructions = run.regions[1] - overhead;
   const uint64_t cycles = region_cycles(1) - region_cycles(0);
+  // Per op: the third invoke, a marker pair around each op (the few
+  // instructions of the observer call inside each region are counted).
+  json ops = json::array();
+  uint64_t ops_instructions = 0;
   int64_t macs = 0;
-  for (int32_t i = 0; i < file->model().num_operators(); ++i) macs += tools::OpMacs(file->model(), i);
+  for (int32_t i = 0; i < num_ops; ++i) {
+    const uint64_t op_insns = run.regions[2 + static_cast<size_t>(i)] - overhead;
+    const uint64_t op_cycles = region_cycles(2 + i) - region_cycles(0);
+    const int64_t op_macs = tools::OpMacs(file->model(), i);
+    ops_instructions += op_insns;
+    macs += op_macs;
+    ops.push_back({{"index", i},
+                   {"op", tools::OpName(file->model(), i)},
+                   {"instructions", op_insns},
+                   {"estimated_m4_cycles", op_cycles},
+                   {"macs", op_macs},
+                   {"estimated_m4_cycles_per_mac",
+                    op_macs > 0 ? static_cast<double>(op_cycles) / static_cast<double>(op_macs) : 0.0}});
+  }
   const size_t arena_bytes = static_cast<size_t>(run.values.at("arena_bytes"));
   const FlashSplit flash = MeasureFlash(info, build, file->model(), model_path, arena_bytes, true);
   const FlashSplit lean = MeasureFlash(info, build, file->model(), model_path, arena_bytes, false);
@@ -509,23 +526,6 @@ int RunCortexMBench(const std::string& model_path_in, const std::string& target,
     for (size_t i = 0; i < run.mixes.at(1).size() && i < 12; ++i)
       mix.push_back({{"mnemonic", run.mixes.at(1)[i].mnemonic}, {"executed", run.mixes.at(1)[i].executed}});
   r["top_instructions"] = mix;
-  // Per op: the second measured invoke, a marker pair around each op (the
-  // few instructions of the observer call inside each region are counted).
-  json ops = json::array();
-  uint64_t ops_instructions = 0;
-  for (int32_t i = 0; i < num_ops; ++i) {
-    const uint64_t op_insns = run.regions[2 + static_cast<size_t>(i)] - overhead;
-    const uint64_t op_cycles = region_cycles(2 + i) - region_cycles(0);
-    const int64_t op_macs = tools::OpMacs(file->model(), i);
-    ops_instructions += op_insns;
-    ops.push_back({{"index", i},
-                   {"op", tools::OpName(file->model(), i)},
-                   {"instructions", op_insns},
-                   {"estimated_m4_cycles", op_cycles},
-                   {"macs", op_macs},
-                   {"estimated_m4_cycles_per_mac",
-                    op_macs > 0 ? static_cast<double>(op_cycles) / static_cast<double>(op_macs) : 0.0}});
-  }
   r["ops"] = ops;
   r["ops_instructions"] = ops_instructions;
 

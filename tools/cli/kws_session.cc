@@ -178,13 +178,10 @@ KwsSession::KwsSession(const KwsOptions& given) : options_(given) {
 
   // As the firmware runs it: micro_speech's constant tables when the
   // model's frontend is that one, the frontend's scratch in the arena.
-  const FrontendTables* tables = &FrontendTables::MicroSpeech();
+  const FrontendTables* tables = FrontendTables::For(frontend_config_);
   size_t bytes = 0;
-  if (KwsPipeline::RequiredBytes(frontend_config_, tables, dc, interp, &bytes) != Status::kOk) {
-    tables = nullptr;
-    if (KwsPipeline::RequiredBytes(frontend_config_, tables, dc, interp, &bytes) != Status::kOk)
-      throw tools::FileError(options.model, "frontend or detector configuration rejected");
-  }
+  if (KwsPipeline::RequiredBytes(frontend_config_, tables, dc, interp, &bytes) != Status::kOk)
+    throw tools::FileError(options.model, "frontend or detector configuration rejected");
   memory_ = tools::AlignedBuffer(bytes);
   if (pipeline_.Init(frontend_config_, tables, dc, &interp, memory_.data(), memory_.size()) != Status::kOk) {
     throw tools::FileError(options.model, pipeline_.error());
