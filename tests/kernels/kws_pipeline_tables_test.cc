@@ -162,6 +162,17 @@ TEST(KwsPipelineScratch, FrontendScratchInTheArenaGivesTheSameScoresAsFrontendAn
   }
 }
 
+// Sizing against an interpreter that is not prepared: refused, 0 bytes.
+TEST(KwsPipelineScratch, RequiredBytesWithAnUnpreparedInterpreterIsRefused) {
+  Bundled b(&FrontendTables::MicroSpeech());
+  tools::AlignedBuffer arena(64);
+  Interpreter unprepared(b.file->model(), b.resolver, arena.data(), arena.size());
+  size_t bytes = 123;
+  EXPECT_EQ(KwsPipeline::RequiredBytes(b.frontend, &FrontendTables::MicroSpeech(), b.detector, unprepared, &bytes),
+            Status::kNotPrepared);
+  EXPECT_EQ(bytes, 0u);
+}
+
 TEST(KwsPipelineTables, TablesOfAnotherConfigurationAreRefused) {
   const FrontendTables& tables = FrontendTables::MicroSpeech();
   Bundled b(nullptr);
