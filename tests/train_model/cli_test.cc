@@ -104,6 +104,7 @@ TEST(TrainCli, UsageErrors) {
   EXPECT_EQ(RunTrain("--word marvin --target-fa-per-hour -1").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --focal-gamma -1").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --speaker-warp 0.5").exit_code, 2);
+  EXPECT_EQ(RunTrain("--word marvin --weight-average 1").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --flite-warp 0.2").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --reduced-vowels 0.6").exit_code, 2);
   EXPECT_EQ(RunTrain("--word marvin --near-confusables 0.95").exit_code, 2);

@@ -295,6 +295,44 @@ TEST(Qat, FineTuningStartsFromTheCheckpoint) {
   std::filesystem::remove_all(dir);
 }
 
+// Weight averaging: a different training from the same seed that still
+// learns the task; interrupted while a phase's average is being gathered
+// (float, then QAT) and resumed, the same bytes; and the finished run's
+// checkpoint holds the averaged model (a fine-tune from it at learning rate
+// 0 exports the run's model), so mining rounds start from what was exported.
+TEST(Qat, WeightAverageTrainsResumesAndTheCheckpointHoldsTheAverage) {
+  const Dataset train = SyntheticDataset(512, 1), val = SyntheticDataset(200, 2);
+  const ArchSpec arch = MakeDsCnn(12, 2, 9);
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("tinyml_average_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  TrainConfig plain = SmallConfig(8);  // 5 float epochs, 3 QAT (ranges observed in the first)
+  TrainConfig averaged = plain;
+  averaged.weight_average = 0.5;  // float epochs 3-5 and QAT epochs 7-8 (1-based) averaged
+  averaged.checkpoint_dir = (dir / "run").string();
+  const TrainResult r = TrainModel(arch, train, val, averaged);
+  const std::vector<uint8_t> file = Export(r);
+  EXPECT_GE(r.val_accuracy, 0.9);  // chance is 0.67
+  EXPECT_NE(file, Export(TrainModel(arch, train, val, plain)));
+
+  TrainConfig still = SmallConfig(1);
+  still.init_checkpoint = (dir / "run" / "checkpoint.pt").string();
+  still.qat_learning_rate = 0.0;
+  EXPECT_EQ(Export(TrainModel(arch, train, val, still)), file);
+
+  for (int32_t stop_after : {4, 7}) {
+    averaged.checkpoint_dir = (dir / ("stop" + std::to_string(stop_after))).string();
+    TrainCallbacks cb;
+    cb.epoch = [&](const EpochReport& e) {
+      if (e.epoch == stop_after) throw Interrupted();
+    };
+    EXPECT_THROW(TrainModel(arch, train, val, averaged, cb), Interrupted);
+    const TrainResult resumed = TrainModel(arch, train, val, averaged);
+    EXPECT_EQ(resumed.resumed_epochs, stop_after);
+    EXPECT_EQ(Export(resumed), file) << "stopped after epoch " << stop_after;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Qat, TimeBudgetPlansEpochsAndStopsInTime) {
   // epochs = 0: the trainer times a few batches, plans, re-plans after the
   // first real epoch, and must finish within its budget (plus one epoch).

@@ -144,6 +144,7 @@ struct Options {
   double hard_negative_weight = TrainConfig{}.hard_negative_weight;
   double focal_gamma = TrainConfig{}.focal_gamma;
   double speaker_warp = TrainConfig{}.speaker_warp;
+  double weight_average = TrainConfig{}.weight_average;
   double flite_warp = DatasetConfig{}.flite_warp;
   double espeak_speakers = DatasetConfig{}.espeak_speakers;
   double reduced_vowels = DatasetConfig{}.reduced_vowels;
@@ -353,6 +354,7 @@ int Run(const Options& opt) {
   tc.hard_negative_weight = opt.hard_negative_weight;
   tc.focal_gamma = opt.focal_gamma;
   tc.speaker_warp = opt.speaker_warp;
+  tc.weight_average = opt.weight_average;
   tc.negative_weight = opt.negative_weight;
   tc.label_smoothing = opt.label_smoothing;
   tc.balance_classes = opt.balance;
@@ -540,6 +542,7 @@ int Run(const Options& opt) {
   report["label_smoothing"] = opt.label_smoothing;
   report["focal_gamma"] = opt.focal_gamma;
   report["speaker_warp"] = opt.speaker_warp;
+  report["weight_average"] = opt.weight_average;
   report["flite_warp"] = opt.flite_warp;
   report["espeak_speakers"] = opt.espeak_speakers;
   report["reduced_vowels"] = opt.reduced_vowels;
@@ -694,6 +697,11 @@ int Main(int argc, char** argv) {
                  "epoch (vocal tract length perturbation), for voices unlike the training ones (0 = off)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.3));
+  app.add_option("--weight-average", opt.weight_average,
+                 "end each training phase on the average of the weights over its last A share (every batch; "
+                 "stochastic weight averaging), a flatter minimum for unseen voices (0 = off, the last weights)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.9));
   app.add_option("--flite-warp", opt.flite_warp,
                  "more flite speakers in the training data: each clip of a flite clustergen voice gets its "
                  "vocoder's frequency warp shifted by up to +-W (0.04 ~ formants 10 % up or down) and its "

@@ -21,6 +21,7 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr int32_t kCalibrationBatches = 16;
+constexpr int64_t kBatchNormBatches = 64;  // re-estimating batch norm for averaged weights
 constexpr double kQatCostFactor = 1.7;  // a QAT epoch against a float epoch (measured roughly)
 
 using Clock = std::chrono::steady_clock;
@@ -114,6 +115,12 @@ class Trainer {
     return std::make_unique<torch::optim::AdamW>(net_->parameters(), o);
   }
   void EnterQat();
+  // Weight averaging (TrainConfig::weight_average): the first epoch of the
+  // phase whose weights are averaged (past the phase: none), folding the
+  // weights in after a batch, and ending the phase on the average.
+  int32_t AverageFrom(bool qat) const;
+  void AccumulateAverage();
+  void ApplyAverage(bool qat, int32_t epoch);
   double Accuracy(const torch::Tensor& x, const torch::Tensor& y);
   int32_t EstimateEpochs();
   // Epochs (2..400, float and QAT at the planned split) that fit `seconds`
@@ -144,7 +151,55 @@ class Trainer {
   std::string init_bytes_;  // init_checkpoint's file, read once for the run key and the load
   int64_t batches_per_epoch_ = 0;
   Clock::time_point start_;
+  std::vector<torch::Tensor> average_;  // the running mean of net_->parameters()
+  int64_t averaged_ = 0;                // batches in it
 };
+
+int32_t Trainer::AverageFrom(bool qat) const {
+  const double share = config_.weight_average;
+  if (share <= 0.0) return plan_.epochs + 1;
+  if (!qat) return plan_.float_epochs - std::max<int32_t>(1, static_cast<int32_t>(std::lround(plan_.float_epochs * share)));
+  const int32_t qat_epochs = plan_.epochs - plan_.float_epochs;
+  return std::max(plan_.observe_until,
+                  plan_.epochs - std::max<int32_t>(1, static_cast<int32_t>(std::lround(qat_epochs * share))));
+}
+
+void Trainer::AccumulateAverage() {
+  torch::NoGradGuard no_grad;
+  const auto params = net_->parameters();
+  if (average_.empty()) {
+    for (const auto& p : params) average_.push_back(p.detach().clone());
+    averaged_ = 1;
+    return;
+  }
+  ++averaged_;
+  const double w = 1.0 / static_cast<double>(averaged_);
+  for (size_t i = 0; i < params.size(); ++i) average_[i].add_(params[i].detach() - average_[i], w);
+}
+
+void Trainer::ApplyAverage(bool qat, int32_t epoch) {
+  if (averaged_ == 0) return;
+  torch::NoGradGuard no_grad;
+  auto params = net_->parameters();
+  for (size_t i = 0; i < params.size(); ++i) params[i].copy_(average_[i]);
+  average_.clear();
+  averaged_ = 0;
+  if (qat) return;  // batch norm is frozen (folded) in QAT
+  // The averaged float weights need their own batch-norm statistics: the
+  // running statistics (momentum 0.1) over training batches as the epochs
+  // saw them, seeded so a resumed run does the same.
+  torch::manual_seed(config_.seed * 1000003ull + static_cast<uint64_t>(epoch) + 0x5eedull);
+  net_->set_mode(QatMode::kFloat);
+  net_->train();
+  const int64_t n = x_.size(0);
+  const torch::Tensor order = torch::randperm(n, torch::kInt64);
+  for (int64_t b = 0; b < kBatchNormBatches && b * config_.batch_size < n; ++b) {
+    torch::Tensor xb = x_.index_select(0, order.slice(0, b * config_.batch_size, std::min(n, (b + 1) * config_.batch_size)));
+    if (config_.speaker_warp > 0.0) xb = SpeakerWarp(xb, config_.speaker_warp);
+    if (config_.spec_augment) xb = Augment(xb);
+    (void)net_->forward(xb);
+  }
+}
 
 void Trainer::EnterQat() {
   net_->set_mode(QatMode::kQat);
@@ -231,6 +286,16 @@ bool Trainer::TryResume(int32_t* done_epochs) {
   torch::serialize::InputArchive opt_ar;
   ar.read("optimizer", opt_ar);
   opt_->load(opt_ar);
+  torch::Tensor averaged;
+  if (ar.try_read("averaged", averaged) && averaged.item<int64_t>() > 0) {
+    averaged_ = averaged.item<int64_t>();
+    average_.clear();
+    for (size_t i = 0; i < net_->parameters().size(); ++i) {
+      torch::Tensor a;
+      ar.read("average" + std::to_string(i), a);
+      average_.push_back(a);
+    }
+  }
   *done_epochs = done;
   return true;
 }
@@ -274,6 +339,8 @@ void Trainer::SaveCheckpoint(int32_t epochs_done) {
   ar.write("key", torch::tensor(static_cast<int64_t>(key_)));
   ar.write("epoch", torch::tensor(static_cast<int64_t>(epochs_done)));
   ar.write("epochs_planned", torch::tensor(static_cast<int64_t>(plan_.epochs)));
+  ar.write("averaged", torch::tensor(averaged_));
+  for (size_t i = 0; i < average_.size(); ++i) ar.write("average" + std::to_string(i), average_[i]);
   const std::string path = CheckpointPath();
   const std::string tmp = path + ".tmp";
   try {
@@ -330,6 +397,7 @@ TrainResult Trainer::Run() {
                      std::to_string(config_.label_smoothing);
   if (config_.focal_gamma > 0.0) desc += "|focal " + std::to_string(config_.focal_gamma);
   if (config_.speaker_warp > 0.0) desc += "|warp " + std::to_string(config_.speaker_warp);
+  if (config_.weight_average > 0.0) desc += "|average " + std::to_string(config_.weight_average);
   if (!config_.init_checkpoint.empty()) {
     if (config_.epochs <= 0) throw std::invalid_argument("fine-tuning needs a number of epochs");
     std::error_code ec;
@@ -377,6 +445,7 @@ TrainResult Trainer::Run() {
   for (int32_t epoch = done; epoch < plan_.epochs; ++epoch) {
     const bool qat = epoch >= plan_.float_epochs;
     if (qat && net_->mode() != QatMode::kQat) {
+      ApplyAverage(false, epoch);
       EnterQat();
       opt_ = MakeOptimizer(true);
     }
@@ -414,6 +483,7 @@ TrainResult Trainer::Run() {
       opt_->zero_grad();
       loss.backward();
       opt_->step();
+      if (epoch >= AverageFrom(qat)) AccumulateAverage();
       loss_sum += loss.item<double>() * static_cast<double>(yb.size(0));
       correct += logits.argmax(1).eq(yb).sum().item<int64_t>();
       seen += yb.size(0);
@@ -453,7 +523,17 @@ TrainResult Trainer::Run() {
   if (result.epochs_run == 0) result.epochs_run = done;
   result.epochs_planned = plan_.epochs;  // after epoch 1's re-plan, if there was one
   // A run stopped in the float phase still gets calibrated ranges.
-  if (net_->mode() != QatMode::kQat) EnterQat();
+  if (net_->mode() != QatMode::kQat) {
+    ApplyAverage(false, plan_.float_epochs);
+    EnterQat();
+  } else if (averaged_ > 0 && result.epochs_run == plan_.epochs) {
+    // The finished run's checkpoint holds the average, so a fine-tune from
+    // it (and a resume of it) starts from the model this run exports.
+    ApplyAverage(true, plan_.epochs);
+    SaveCheckpoint(plan_.epochs);
+  } else {
+    ApplyAverage(true, plan_.epochs);
+  }
 
   torch::NoGradGuard no_grad;
   net_->eval();

@@ -62,6 +62,14 @@ struct TrainConfig {
   // uniformly from [1 - w, 1 + w], anew every epoch, so the network sees
   // formants of shorter and longer vocal tracts than the voices have. 0: off.
   double speaker_warp = 0.1;
+  // Weight averaging (as in stochastic weight averaging): the weights after
+  // every batch of the last `weight_average` share of each phase are
+  // averaged, and each phase ends on the average (the float phase's batch-norm
+  // statistics then re-estimated on training batches; in QAT the average
+  // starts once the activation ranges are frozen, at most the last half). An
+  // average of nearby solutions sits in a flatter minimum, which generalizes
+  // better to data unlike the training set (unseen voices). 0: off.
+  double weight_average = 0.0;
   // Where checkpoint.pt goes after every epoch (atomically); a matching
   // checkpoint there is resumed. Empty: no checkpoints.
   std::string checkpoint_dir;
