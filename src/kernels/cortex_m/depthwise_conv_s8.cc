@@ -103,7 +103,9 @@ inline int32_t OutFastClamp(int32_t acc, int32_t multiplier, uint32_t pre_shift,
 // output channels of one pixel. `taps` (delta, step) pairs (DwTaps4) for
 // the taps inside the image, the first of which reads filter row `filter`,
 // so one pointer walks input and filter and the tap loop needs few
-// registers.
+// registers. kFullRange: the clamp is int8's, which the saturation already
+// is (the depthwise layers without a fused activation).
+template <bool kFullRange>
 __attribute__((noinline)) void PixelChannelsBiased(const uintptr_t* deltas, int32_t taps, const int8_t* filter,
                                                    int32_t channels, uint32_t off, const ChannelQuant& quant,
                                                    const OutputStage& stage, int8_t* out) {
@@ -128,13 +130,23 @@ __attribute__((noinline)) void PixelChannelsBiased(const uintptr_t* deltas, int3
     // The four pre-shifts (~shift) as bytes of one word: ASR/LSL by
     // register read only the low byte.
     uint32_t pre = ~Load32(shift);
-    a0 = OutFastClamp(a0, mult[0], pre, round_offset, act_min, act_max);
-    pre >>= 8;
-    a1 = OutFastClamp(a1, mult[1], pre, round_offset, act_min, act_max);
-    pre >>= 8;
-    a2 = OutFastClamp(a2, mult[2], pre, round_offset, act_min, act_max);
-    pre >>= 8;
-    a3 = OutFastClamp(a3, mult[3], pre, round_offset, act_min, act_max);
+    if (kFullRange) {
+      a0 = RequantFast2Sat(static_cast<int32_t>(static_cast<uint32_t>(a0) << 1), mult[0], pre, round_offset);
+      pre >>= 8;
+      a1 = RequantFast2Sat(static_cast<int32_t>(static_cast<uint32_t>(a1) << 1), mult[1], pre, round_offset);
+      pre >>= 8;
+      a2 = RequantFast2Sat(static_cast<int32_t>(static_cast<uint32_t>(a2) << 1), mult[2], pre, round_offset);
+      pre >>= 8;
+      a3 = RequantFast2Sat(static_cast<int32_t>(static_cast<uint32_t>(a3) << 1), mult[3], pre, round_offset);
+    } else {
+      a0 = OutFastClamp(a0, mult[0], pre, round_offset, act_min, act_max);
+      pre >>= 8;
+      a1 = OutFastClamp(a1, mult[1], pre, round_offset, act_min, act_max);
+      pre >>= 8;
+      a2 = OutFastClamp(a2, mult[2], pre, round_offset, act_min, act_max);
+      pre >>= 8;
+      a3 = OutFastClamp(a3, mult[3], pre, round_offset, act_min, act_max);
+    }
     out[0] = static_cast<int8_t>(a0);
     out[1] = static_cast<int8_t>(a1);
     out[2] = static_cast<int8_t>(a2);
@@ -469,7 +481,11 @@ void DepthwiseMve(const DepthwiseS8Params& params, const ChannelQuant& quant, co
 void DwPixelChannels4(const uintptr_t* deltas, int32_t taps, const int8_t* filter, int32_t channels, uint32_t off,
                       const ChannelQuant& quant, const OutputStage& stage, int8_t* out) {
   if (stage.fast && quant.bias != nullptr) {
-    PixelChannelsBiased(deltas, taps, filter, channels, off, quant, stage, out);
+    if (IsFullRange(stage)) {
+      PixelChannelsBiased<true>(deltas, taps, filter, channels, off, quant, stage, out);
+    } else {
+      PixelChannelsBiased<false>(deltas, taps, filter, channels, off, quant, stage, out);
+    }
   } else {
     DwPixelChannelsSlow(deltas, taps, filter, channels, off, quant, stage, out);
   }
@@ -576,7 +592,11 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
             // The ReLU-style case: in assembly on DSP builds.
             PixelFold4(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
           } else if (stage.fast && bias != nullptr) {
-            PixelChannelsBiased(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+            if (full_range) {
+              PixelChannelsBiased<true>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+            } else {
+              PixelChannelsBiased<false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+            }
           } else {
             DwPixelChannelsSlow(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
           }
