@@ -107,6 +107,12 @@ class OpContext {
   TensorMeta input_meta(int i) const { return model_->tensor(node_->inputs[i]); }
   TensorMeta output_meta(int i) const { return model_->tensor(node_->outputs[i]); }
 
+  // --- plan only: hands the op to `registration` for good (its prepare,
+  // eval and reset run from now on; the plan's OpMemory is what it asks
+  // for). An optimized kernel that leaves a case to the reference kernel
+  // decides so once here, not at every eval.
+  void HandTo(const OpRegistration* registration) const { node_->registration = registration; }
+
   // --- prepare / eval.
   void* op_data() const { return node_->op_data; }
   template <typename T>

@@ -78,6 +78,16 @@ Status AccEval(OpContext& ctx) {
 }
 const OpRegistration kAcc = {"TEST_ACC", nullptr, nullptr, AccEval, nullptr, kOpFlagNone};
 
+// TEST_HAND: plans as TEST_ADD1 and hands the op to it (an optimized kernel
+// leaving a case to the reference one); its own prepare and eval fail.
+Status HandPlan(OpContext& ctx, OpMemory* memory) {
+  TINYML_RETURN_IF_ERROR(AddOnePlan(ctx, memory));
+  ctx.HandTo(&kAddOne);
+  return Status::kOk;
+}
+Status Refuse(OpContext&) { return Status::kInternal; }
+const OpRegistration kHand = {"TEST_HAND", HandPlan, Refuse, Refuse, nullptr, kOpFlagNone};
+
 struct Fixture {
   std::vector<uint8_t> file;
   AlignedBuffer bytes;
@@ -90,6 +100,7 @@ struct Fixture {
     EXPECT_EQ(resolver.AddCustom("TEST_VIEW", &kView), Status::kOk);
     EXPECT_EQ(resolver.AddCustom("TEST_INPLACE", &kInPlace), Status::kOk);
     EXPECT_EQ(resolver.AddCustom("TEST_ACC", &kAcc), Status::kOk);
+    EXPECT_EQ(resolver.AddCustom("TEST_HAND", &kHand), Status::kOk);
   }
 };
 
@@ -346,6 +357,28 @@ TEST(Interpreter, OpObserverSeesEachOpRunInOrder) {
   seen.clear();
   ASSERT_EQ(interp.Invoke(), Status::kOk);
   EXPECT_TRUE(seen.empty());
+}
+
+// An op handed to another registration at plan runs that one's prepare
+// (TEST_ADD1's op data) and eval, every invoke, with the memory it planned.
+TEST(Interpreter, OpHandedToAnotherRegistrationRunsItsPrepareAndEval) {
+  ModelBuilder b;
+  const int in = b.AddTensor(TensorType::kInt8, {1, 16});
+  const int a = b.AddTensor(TensorType::kInt8, {1, 16});
+  const int out = b.AddTensor(TensorType::kInt8, {1, 16});
+  b.AddCustomOperator("TEST_HAND", {in}, {a});
+  b.AddCustomOperator("TEST_HAND", {a}, {out});
+  b.SetInputs({in});
+  b.SetOutputs({out});
+  Fixture f(b.Finish());
+  AlignedBuffer arena(4096);
+  Interpreter interp(f.model, f.resolver, arena.data(), arena.size());
+  ASSERT_EQ(interp.Prepare(), Status::kOk) << interp.error();
+  for (int run = 0; run < 2; ++run) {
+    std::memset(interp.input(0)->data, 5, 16);
+    ASSERT_EQ(interp.Invoke(), Status::kOk) << interp.error();
+    EXPECT_EQ(static_cast<int8_t*>(interp.output(0)->data)[15], 7);
+  }
 }
 
 TEST(Interpreter, PlannedTensorsNeverOverlapWhileLive) {

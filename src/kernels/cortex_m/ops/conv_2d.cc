@@ -51,7 +51,9 @@ Status PlanOptimized(OpContext& ctx, OpMemory* memory) {
 
 Status Plan(OpContext& ctx, OpMemory* memory) {
   TINYML_RETURN_IF_ERROR(PlanConv2d(ctx, memory));
-  return UseRef(ctx) ? Status::kOk : PlanOptimized(ctx, memory);
+  if (!UseRef(ctx)) return PlanOptimized(ctx, memory);
+  ctx.HandTo(Register_CONV_2D());  // the reference plan above sized its memory
+  return Status::kOk;
 }
 
 Status PlanInt8(OpContext& ctx, OpMemory* memory) {
@@ -75,19 +77,13 @@ Status PrepareOptimized(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status Prepare(OpContext& ctx) {
-  const OpRegistration* ref = Register_CONV_2D();
-  if (UseRef(ctx)) return ref->prepare != nullptr ? ref->prepare(ctx) : Status::kOk;
-  return PrepareOptimized(ctx);
-}
-
 Status EvalOptimized(OpContext& ctx) {
   OpData* data = ctx.op_data_as<OpData>();
   const Tensor& input = ctx.input(kInput);
   const Tensor& filter = ctx.input(kFilter);
   Tensor& output = ctx.output(0);
   const Shape filter_shape = filter.shape();
-  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, filter_shape.dims[0], cortex_m::ModelBias(ctx, kBias));
+  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, filter_shape.dims[0], cortex_m::EvalBias(ctx, kBias));
   // One call site for both kernels (same signature): smaller glue.
   const auto kernel = data->one_by_one ? cortex_m::ConvS8_1x1 : cortex_m::ConvS8;
   const int8_t* weights = Int8Weights(ctx, kFilter, Int4Scratch(ctx.scratch(), KernelScratchBytes(filter_shape)));
@@ -96,12 +92,10 @@ Status EvalOptimized(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status Eval(OpContext& ctx) { return UseRef(ctx) ? Register_CONV_2D()->eval(ctx) : EvalOptimized(ctx); }
-
 }  // namespace
 
 const OpRegistration* Register_CONV_2D_CORTEX_M() {
-  static const OpRegistration kRegistration = {"CONV_2D", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"CONV_2D", Plan, PrepareOptimized, EvalOptimized, nullptr, kOpFlagNone};
   return &kRegistration;
 }
 

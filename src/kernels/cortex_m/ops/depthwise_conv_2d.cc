@@ -48,7 +48,9 @@ Status PlanOptimized(OpContext& ctx, OpMemory* memory) {
 
 Status Plan(OpContext& ctx, OpMemory* memory) {
   TINYML_RETURN_IF_ERROR(PlanDepthwiseConv2d(ctx, memory));
-  return UseRef(ctx) ? Status::kOk : PlanOptimized(ctx, memory);
+  if (!UseRef(ctx)) return PlanOptimized(ctx, memory);
+  ctx.HandTo(Register_DEPTHWISE_CONV_2D());  // the reference plan above sized its memory
+  return Status::kOk;
 }
 
 Status PlanInt8(OpContext& ctx, OpMemory* memory) {
@@ -65,15 +67,9 @@ Status PrepareOptimized(OpContext& ctx) {
   return cortex_m::PrepareConvS8(ctx, true, data->num_channels, data + 1, &data->params);
 }
 
-Status Prepare(OpContext& ctx) {
-  const OpRegistration* ref = Register_DEPTHWISE_CONV_2D();
-  if (UseRef(ctx)) return ref->prepare != nullptr ? ref->prepare(ctx) : Status::kOk;
-  return PrepareOptimized(ctx);
-}
-
 Status EvalOptimized(OpContext& ctx) {
   OpData* data = ctx.op_data_as<OpData>();
-  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels, cortex_m::ModelBias(ctx, kBias));
+  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels, cortex_m::EvalBias(ctx, kBias));
   const Tensor& input = ctx.input(kInput);
   const Tensor& filter = ctx.input(kFilter);
   Tensor& output = ctx.output(0);
@@ -85,12 +81,10 @@ Status EvalOptimized(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status Eval(OpContext& ctx) { return UseRef(ctx) ? Register_DEPTHWISE_CONV_2D()->eval(ctx) : EvalOptimized(ctx); }
-
 }  // namespace
 
 const OpRegistration* Register_DEPTHWISE_CONV_2D_CORTEX_M() {
-  static const OpRegistration kRegistration = {"DEPTHWISE_CONV_2D", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"DEPTHWISE_CONV_2D", Plan, PrepareOptimized, EvalOptimized, nullptr, kOpFlagNone};
   return &kRegistration;
 }
 

@@ -39,7 +39,9 @@ Status PlanOptimized(OpContext& ctx, OpMemory* memory) {
 
 Status Plan(OpContext& ctx, OpMemory* memory) {
   TINYML_RETURN_IF_ERROR(PlanFullyConnected(ctx, memory));
-  return UseRef(ctx) ? Status::kOk : PlanOptimized(ctx, memory);
+  if (!UseRef(ctx)) return PlanOptimized(ctx, memory);
+  ctx.HandTo(Register_FULLY_CONNECTED());  // the reference plan above sized its memory
+  return Status::kOk;
 }
 
 Status PlanInt8(OpContext& ctx, OpMemory* memory) {
@@ -67,12 +69,6 @@ Status PrepareOptimized(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status Prepare(OpContext& ctx) {
-  const OpRegistration* ref = Register_FULLY_CONNECTED();
-  if (UseRef(ctx)) return ref->prepare != nullptr ? ref->prepare(ctx) : Status::kOk;
-  return PrepareOptimized(ctx);
-}
-
 Status EvalOptimized(OpContext& ctx) {
   const OpData* data = ctx.op_data_as<OpData>();
   const int32_t* bias = ctx.has_input(kBias) ? ctx.input_data<int32_t>(kBias) : nullptr;
@@ -81,12 +77,10 @@ Status EvalOptimized(OpContext& ctx) {
   return Status::kOk;
 }
 
-Status Eval(OpContext& ctx) { return UseRef(ctx) ? Register_FULLY_CONNECTED()->eval(ctx) : EvalOptimized(ctx); }
-
 }  // namespace
 
 const OpRegistration* Register_FULLY_CONNECTED_CORTEX_M() {
-  static const OpRegistration kRegistration = {"FULLY_CONNECTED", Plan, Prepare, Eval, nullptr, kOpFlagNone};
+  static const OpRegistration kRegistration = {"FULLY_CONNECTED", Plan, PrepareOptimized, EvalOptimized, nullptr, kOpFlagNone};
   return &kRegistration;
 }
 
