@@ -98,12 +98,14 @@ void MatMulWhole(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t c
   }
 }
 
-// Fast output stage with a bias, 4 pixels, depth below 16 (e.g. the 1x1
-// shortcut convolutions of a narrow TC-ResNet, 14 deep): each 4-deep block
-// straight, the partial last one from a tail word (the columns are
-// zero-padded past the depth). MatMulS8Cols4Rest's general loops cost more
-// per channel than these few MACs: the bundled model's first shortcut went
-// from 29,022 to 23,582 instructions (inlined here; out of line, 24,055).
+// Fast output stage with a bias, 4 pixels, depth below 16 and not 8 (e.g.
+// the 1x1 shortcut convolutions of a narrow TC-ResNet, 14 deep): each
+// 4-deep block straight, the partial last one from a tail word (the columns
+// are zero-padded past the depth). MatMulS8Cols4Rest's general loops cost
+// more per channel than these few MACs: the bundled model's first shortcut
+// went from 29,022 to 23,582 instructions (inlined here; out of line,
+// 24,055). Depth 8 stays with MatMulWhole's octs (person_detect's 8-deep
+// layer took 835,090 instructions there, 1,120,210 here).
 void MatMulShallow(const uint32_t* cols, int32_t depth, const int8_t* f, int32_t channels, const ChannelQuant& quant,
                    const OutputStage& out, int8_t* o) {
   const int32_t* bias = quant.bias;
@@ -200,7 +202,7 @@ void MatMulS8Cols4(const uint32_t* cols, int32_t depth, const int8_t* filter, in
                    const ChannelQuant& quant, const OutputStage& out, int32_t pixels, int8_t* output) {
   if (out.fast && pixels == 1) {
     MatMulOnePixel(cols, depth, filter, channels, quant, out, output);
-  } else if (out.fast && pixels == 4 && depth > 0 && depth < 16 && quant.bias != nullptr) {
+  } else if (out.fast && pixels == 4 && depth > 0 && depth < 16 && (depth & 7) != 0 && quant.bias != nullptr) {
     MatMulShallow(cols, depth, filter, channels, quant, out, output);
   } else if (!out.fast || pixels != 4 || depth <= 0 || (depth & 7) != 0 || quant.bias == nullptr) {
     MatMulS8Cols4Rest(cols, depth, filter, channels, quant, out, pixels, output);
