@@ -591,14 +591,8 @@ void DepthwiseConvS8(const DepthwiseS8Params& params, const ChannelQuant& quant,
           if (stage.fast && stage.fold && full_range && bias != nullptr && n > 0) {
             // The ReLU-style case: in assembly on DSP builds.
             PixelFold4(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
-          } else if (stage.fast && bias != nullptr) {
-            if (full_range) {
-              PixelChannelsBiased<true>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
-            } else {
-              PixelChannelsBiased<false>(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
-            }
           } else {
-            DwPixelChannelsSlow(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
+            DwPixelChannels4(tap_addr, n, first_row, out_c, off_pair, quant, stage, out);
           }
         }
       }

@@ -83,7 +83,7 @@ Status EvalOptimized(OpContext& ctx) {
   const Tensor& filter = ctx.input(kFilter);
   Tensor& output = ctx.output(0);
   const Shape filter_shape = filter.shape();
-  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, filter_shape.dims[0], cortex_m::EvalBias(ctx, kBias));
+  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, filter_shape.dims[0], cortex_m::OpBias(ctx, kBias));
   // One call site for both kernels (same signature): smaller glue.
   const auto kernel = data->one_by_one ? cortex_m::ConvS8_1x1 : cortex_m::ConvS8;
   const int8_t* weights = Int8Weights(ctx, kFilter, Int4Scratch(ctx.scratch(), KernelScratchBytes(filter_shape)));

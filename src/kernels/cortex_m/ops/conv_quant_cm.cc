@@ -33,7 +33,7 @@ Status PrepareConvS8(OpContext& ctx, bool depthwise, int32_t n, void* block, Con
   const int32_t count = depthwise ? taps : taps * f.dims[3];
   const int32_t step = depthwise ? 1 : count;
   const int32_t stride = depthwise ? n : 1;
-  const ChannelQuant q = ChannelBlock(block, n, ModelBias(ctx, 2));
+  const ChannelQuant q = ChannelBlock(block, n, OpBias(ctx, 2));
   const int8_t* weights = reinterpret_cast<const int8_t*>(filter.const_data);
   bool fast = true;
   bool fold = true;

@@ -36,17 +36,11 @@ inline ChannelQuant ChannelBlock(const void* block, int32_t n, const int32_t* mo
 // filter and bias.
 Status PrepareConvS8(OpContext& ctx, bool depthwise, int32_t n, void* block, ConvS8Params* params);
 
-// The model's bias data, or nullptr when the op has none (prepare: from
-// the model's description).
-inline const int32_t* ModelBias(OpContext& ctx, int bias_input) {
-  return ctx.has_input(bias_input) ? reinterpret_cast<const int32_t*>(ctx.input_meta(bias_input).const_data)
-                                   : nullptr;
-}
-
-// The same at eval, from the op's tensors (a constant's data is the
-// model's): input_meta decodes the flatbuffer, hundreds of instructions
-// per call, on every invoke.
-inline const int32_t* EvalBias(OpContext& ctx, int bias_input) {
+// The op's bias data, or nullptr when it has none: from the op's tensors
+// (a constant's data is the model's, set before prepare), not from
+// input_meta, which decodes the flatbuffer (hundreds of instructions per
+// call: the glue once did it at every eval).
+inline const int32_t* OpBias(OpContext& ctx, int bias_input) {
   return ctx.has_input(bias_input) ? ctx.input_data<int32_t>(bias_input) : nullptr;
 }
 

@@ -69,7 +69,7 @@ Status PrepareOptimized(OpContext& ctx) {
 
 Status EvalOptimized(OpContext& ctx) {
   OpData* data = ctx.op_data_as<OpData>();
-  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels, cortex_m::EvalBias(ctx, kBias));
+  const ChannelQuant quant = cortex_m::ChannelBlock(data + 1, data->num_channels, cortex_m::OpBias(ctx, kBias));
   const Tensor& input = ctx.input(kInput);
   const Tensor& filter = ctx.input(kFilter);
   Tensor& output = ctx.output(0);
