@@ -207,6 +207,58 @@ TEST(EvaluateModel, ListsTheFalseAcceptsAndMissesOfTheChosenPointWithWhatWasSaid
   EXPECT_EQ(j["by_voice"].size(), r.by_voice.size());
 }
 
+// The voices in brackets in an incident's text ("... [espeak-ng en-us+f3] / ...").
+std::vector<std::string> BracketedVoices(const std::string& text) {
+  std::vector<std::string> voices;
+  for (size_t at = text.find('['); at != std::string::npos; at = text.find('[', at + 1)) {
+    const size_t end = text.find(']', at);
+    if (end == std::string::npos) break;
+    voices.push_back(text.substr(at + 1, end - at - 1));
+  }
+  return voices;
+}
+
+TEST(EvaluateModel, TrainingVoicesSpeakTheStreamsWhenAsked) {
+  // The same stream seed twice: held-out voices (the default), then the
+  // training voices. The flite voices split cleanly (awb is the held-out
+  // one), and every speaker named in an incident belongs to its split.
+  const VoiceSplit split = SplitVoices();
+  auto labels = [](const std::vector<Voice>& voices) {
+    std::vector<std::string> out;
+    for (const Voice& v : voices) out.push_back(VoiceLabel(v));
+    return out;
+  };
+  for (const bool training : {false, true}) {
+    SCOPED_TRACE(training ? "training voices" : "held-out voices");
+    EvalConfig config;
+    config.seed = 78;
+    config.stream_minutes = 1.0;
+    config.words_per_minute = 15.0;
+    config.target_fa_per_hour = 1000.0;
+    config.training_voices = training;
+    config.workers = 2;
+    const EvalReport r = EvaluateModel(RandomClassifier(3), 1, config);
+    ASSERT_GT(r.words, 8u);
+    std::vector<std::string> flite;
+    for (const VoiceTally& t : r.by_voice) {
+      if (t.voice.rfind("flite ", 0) == 0) flite.push_back(t.voice);
+    }
+    ASSERT_FALSE(flite.empty()) << "no flite voice spoke the word on this seed";
+    for (const std::string& v : flite) EXPECT_EQ(v == "flite awb", !training) << v;
+    const std::vector<std::string> own = labels(training ? split.train : split.held_out);
+    size_t named = 0;
+    for (const auto* incidents : {&r.misses, &r.false_accepts}) {
+      for (const EvalIncident& x : *incidents) {
+        for (const std::string& v : BracketedVoices(x.text)) {
+          EXPECT_NE(std::find(own.begin(), own.end(), v), own.end()) << v << " in " << x.text;
+          ++named;
+        }
+      }
+    }
+    EXPECT_GT(named, 0u);
+  }
+}
+
 TEST(MineHardNegatives, KeepsTheHighestPeaksAsNegativeWindowsTheModelScoresAsRecorded) {
   const std::vector<uint8_t> bytes = RandomClassifier(3);
   MineConfig config;

@@ -314,7 +314,7 @@ EvalReport EvaluateModel(const std::vector<uint8_t>& model, int word_label, cons
   streams.seed = config.seed;
   streams.words_per_minute = config.words_per_minute;
   streams.confusable_share = config.confusable_share;
-  streams.held_out = true;
+  streams.held_out = !config.training_voices;
   streams.workers = config.workers;
   std::vector<Piece> results;
   ForEachPiece(streams, config.stream_minutes, progress, [&](int, const Stream& stream) {

@@ -29,6 +29,10 @@ struct EvalConfig {
   int32_t cooldown_ms = 1500;
   // A detection within this many seconds after a word's end (or during it) counts as a hit.
   double match_tolerance_s = 1.0;
+  // Streams from the voices the training used (new utterances of them)
+  // instead of the held-out ones: what the model misses on voices it knows,
+  // apart from what unseen voices cost.
+  bool training_voices = false;
   int workers = 0;
 };
 
