@@ -1,5 +1,7 @@
 #include "frontend/rfft.h"
 
+#include "frontend/rfft_internal.h"
+
 // The twiddle tables must round exactly like the reference's double
 // expressions; a fused multiply-add would change the last bit.
 #if defined(__clang__)
@@ -206,13 +208,7 @@ void Work(const RfftS16& plan, int32_t stage, Complex16* out, const int16_t* in,
     for (int32_t q = 0; q < p; ++q)
       Work(plan, stage + 1, out + q * m, in + 2 * static_cast<int64_t>(q) * stride, stride * p, scratch);
   }
-  switch (p) {
-    case 2: Butterfly2(out, stride, plan.twiddles, m); break;
-    case 3: Butterfly3(out, stride, plan.twiddles, m); break;
-    case 4: Butterfly4(out, stride, plan.twiddles, m); break;
-    case 5: Butterfly5(out, stride, plan.twiddles, m); break;
-    default: ButterflyGeneric(out, stride, plan.twiddles, m, p, plan.half, scratch); break;
-  }
+  RfftS16PortableButterfly(plan, p, out, stride, m, scratch);
 }
 
 // Factors n as KISS FFT does: powers of 4 first, then 2, then odd numbers;
@@ -238,6 +234,17 @@ bool Factor(int32_t n, int32_t* radix, int32_t* stride, int32_t* num_stages) {
 }
 
 }  // namespace
+
+void RfftS16PortableButterfly(const RfftS16& plan, int32_t p, Complex16* out, int32_t fstride, int32_t m,
+                              Complex16* scratch) {
+  switch (p) {
+    case 2: Butterfly2(out, fstride, plan.twiddles, m); break;
+    case 3: Butterfly3(out, fstride, plan.twiddles, m); break;
+    case 4: Butterfly4(out, fstride, plan.twiddles, m); break;
+    case 5: Butterfly5(out, fstride, plan.twiddles, m); break;
+    default: ButterflyGeneric(out, fstride, plan.twiddles, m, p, plan.half, scratch); break;
+  }
+}
 
 double FrontendCos(double x) {
   int q;
@@ -325,7 +332,7 @@ bool RfftS16Plan(int32_t fft_length, const void* table, RfftS16* plan) {
   return true;
 }
 
-void RfftS16Apply(const RfftS16& plan, const int16_t* input, int16_t* output, void* scratch) {
+void RfftS16ApplyPortable(const RfftS16& plan, const int16_t* input, int16_t* output, void* scratch) {
   const int32_t n = plan.half;
   Complex16* spectrum = static_cast<Complex16*>(scratch);
   Complex16* radix_scratch = spectrum + n;
@@ -349,6 +356,14 @@ void RfftS16Apply(const RfftS16& plan, const int16_t* input, int16_t* output, vo
     output[2 * (n - k)] = Trunc16((f1k.real - tw.real) >> 1);
     output[2 * (n - k) + 1] = Trunc16((tw.imag - f1k.imag) >> 1);
   }
+}
+
+void RfftS16Apply(const RfftS16& plan, const int16_t* input, int16_t* output, void* scratch) {
+#if TINYML_FRONTEND_RFFT_DSP
+  RfftS16ApplyDsp(plan, input, output, scratch);
+#else
+  RfftS16ApplyPortable(plan, input, output, scratch);
+#endif
 }
 
 }  // namespace frontend

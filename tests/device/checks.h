@@ -10,6 +10,9 @@ void FixedPointChecks();
 void PlannerChecks();
 // FrontendTables::MicroSpeech() against the tables computed on the device.
 void FrontendTableChecks();
+// The frontend's DSP-instruction paths (RfftS16ApplyDsp, ...) against their
+// portable code on random and extreme inputs, byte for byte.
+void FrontendDspChecks();
 // Load/prepare/invoke behaviour on small shared models; skips, saying so,
 // when `shared_dir` has no models.
 void InterpreterChecks(const char* shared_dir);

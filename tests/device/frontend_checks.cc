@@ -1,7 +1,8 @@
 // The frontend's constant micro_speech tables on the device: the committed
 // FrontendTables::MicroSpeech() equal what Init() computes here (soft
 // double, the target's float), lie in flash, and give the same frames from
-// less RAM.
+// less RAM. And the frontend's DSP-instruction paths against the portable
+// code they replace, byte for byte.
 #include <stdint.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "checks.h"
 #include "frontend/pcan.h"
 #include "frontend/rfft.h"
+#include "frontend/rfft_internal.h"
 #include "frontend/tflm_tables.h"
 #include "tinyml/frontend.h"
 
@@ -118,11 +120,110 @@ void SameFramesFromLessMemory() {
   TINYML_CHECK(refused.Init(other, &t, g_given_memory, kMaxMemory) == Status::kInvalidArgument);
 }
 
+// ---------------------------------------------------------------------------
+// DSP paths against the portable code, on this core's real instructions.
+
+constexpr int32_t kMaxFft = 2048;
+struct FftBuffers {
+  uint32_t table[3 * kMaxFft / 4 + 1];      // RfftS16TableBytes: 3 n bytes
+  uint32_t scratch[kMaxFft / 2 + 8];        // RfftS16ScratchBytes
+  int16_t input[kMaxFft];
+  int16_t want[kMaxFft + 2];
+  int16_t got[kMaxFft + 2];
+};
+FftBuffers g_fft __attribute__((section(".bigram")));
+
+// Input `index` of a length: first the extremes (constant 0, +-1, full
+// scale +32767 / -32768, alternating full scale, a full-scale step, ramp,
+// impulses), then random data at full, half, small and tiny amplitude
+// with sparse full-scale values.
+constexpr int32_t kExtremeInputs = 12;
+void FillFftInput(int32_t n, int32_t index, uint32_t* state, int16_t* x) {
+  static const int16_t kConstants[] = {0, 1, -1, 32767, -32768, -16384, 16384};
+  for (int32_t i = 0; i < n; ++i) {
+    int32_t v = 0;
+    if (index < 7) {
+      v = kConstants[index];
+    } else if (index == 7) {
+      v = i % 2 ? -32768 : 32767;
+    } else if (index == 8) {
+      v = i < n / 2 ? 32767 : -32768;
+    } else if (index == 9) {
+      v = -32768 + static_cast<int32_t>(static_cast<int64_t>(i) * 65535 / n);
+    } else if (index == 10) {
+      v = i == 0 ? -32768 : 0;
+    } else if (index == 11) {
+      v = i == n - 1 ? 32767 : 0;
+    } else {
+      const uint32_t r = NextRandom(state);
+      const int32_t kind = index % 4;
+      const int32_t full = static_cast<int16_t>(r >> 16);
+      if (kind == 0) v = full;
+      if (kind == 1) v = full / 2;
+      if (kind == 2) v = static_cast<int32_t>(r % 2001u) - 1000;
+      if (kind == 3) v = (r & 0x70u) == 0 ? full : static_cast<int32_t>(r % 17u) - 8;
+    }
+    x[i] = static_cast<int16_t>(v);
+  }
+}
+
+void RfftDspEqualsPortable() {
+  static const int32_t kLengths[] = {2, 4, 6, 8, 10, 14, 16, 30, 32, 64, 98, 128, 202, 240, 256, 400, 480, 512, 1000,
+                                     1024, 2048};
+  uint32_t state = 20261129u;
+  int32_t compared = 0;
+  for (int32_t n : kLengths) {
+    frontend::RfftS16 plan;
+    TINYML_CHECK(frontend::RfftS16ScratchBytes(n) <= sizeof(g_fft.scratch));
+    if (!frontend::RfftS16Init(n, g_fft.table, sizeof(g_fft.table), &plan)) {
+      TINYML_CHECK(false);
+      continue;
+    }
+    const int32_t inputs = kExtremeInputs + (n == 512 ? 400 : 24);
+    for (int32_t k = 0; k < inputs; ++k) {
+      FillFftInput(n, k, &state, g_fft.input);
+      memset(g_fft.want, 0x5A, sizeof(g_fft.want));
+      memset(g_fft.got, 0xA5, sizeof(g_fft.got));
+      frontend::RfftS16ApplyPortable(plan, g_fft.input, g_fft.want, g_fft.scratch);
+      frontend::RfftS16ApplyDsp(plan, g_fft.input, g_fft.got, g_fft.scratch);
+      const bool same = memcmp(g_fft.want, g_fft.got, sizeof(int16_t) * static_cast<size_t>(n + 2)) == 0;
+      TINYML_CHECK(same);
+      if (!same) {
+        Print("  rfft mismatch: fft_length ");
+        PrintInt(n);
+        Print(" input ");
+        PrintInt(k);
+        Print("\n");
+      }
+      ++compared;
+    }
+  }
+  // A table whose twiddle 0 is not (32767, 0): no product may be skipped.
+  frontend::RfftS16 plan;
+  TINYML_CHECK(frontend::RfftS16Init(512, g_fft.table, sizeof(g_fft.table), &plan));
+  frontend::Complex16* twiddles = reinterpret_cast<frontend::Complex16*>(g_fft.table);
+  twiddles[0] = {30000, -7000};
+  for (int32_t k = 0; k < kExtremeInputs + 40; ++k) {
+    FillFftInput(512, k, &state, g_fft.input);
+    frontend::RfftS16ApplyPortable(plan, g_fft.input, g_fft.want, g_fft.scratch);
+    frontend::RfftS16ApplyDsp(plan, g_fft.input, g_fft.got, g_fft.scratch);
+    TINYML_CHECK(memcmp(g_fft.want, g_fft.got, sizeof(int16_t) * 514) == 0);
+    ++compared;
+  }
+  Print("  ");
+  PrintInt(compared);
+  Print(" spectra equal on the DSP and portable paths (");
+  Print(TINYML_FRONTEND_RFFT_DSP ? "DSP instructions" : "portable emulation");
+  Print(")\n");
+}
+
 }  // namespace
 
 void FrontendTableChecks() {
   TablesEqualWhatInitComputes();
   SameFramesFromLessMemory();
 }
+
+void FrontendDspChecks() { RfftDspEqualsPortable(); }
 
 }  // namespace tinyml::device_test

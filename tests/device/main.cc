@@ -1,6 +1,6 @@
 // Device test firmware. QEMU passes the command line by semihosting
 // (-append "..."; the first word is the firmware's own path):
-//   unit SHARED_DIR                               core, planner, frontend table, interpreter checks
+//   unit SHARED_DIR                               core, planner, frontend table and DSP, interpreter checks
 //   conformance MODEL INPUT OUTPUT [STRIDE]       one conformance case
 //   conformance_int8 MODEL INPUT OUTPUT [STRIDE]  the same with int8-only registrations
 //   kernels GROUP [SEED [CASE]]                   optimized kernels against the reference
@@ -117,6 +117,7 @@ int main() {
     RunGroup("fixed_point", FixedPointChecks);
     RunGroup("memory_planner", PlannerChecks);
     RunGroup("frontend_tables", FrontendTableChecks);
+    RunGroup("frontend_dsp", FrontendDspChecks);
     static const char* shared_dir = words[2];
     RunGroup("interpreter", [] { InterpreterChecks(shared_dir); });
     return Summary();

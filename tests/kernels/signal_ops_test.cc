@@ -27,6 +27,7 @@
 #include "frontend/log.h"
 #include "frontend/pcan.h"
 #include "frontend/rfft.h"
+#include "frontend/rfft_internal.h"
 #include "frontend/spectral_subtraction.h"
 #include "frontend/window.h"
 #include "support/test_util.h"
@@ -456,6 +457,73 @@ TEST(Rfft, InPlaceGivesTheSameSpectrumInExactScratch) {
     frontend::RfftS16Apply(plan, in_place.data(), in_place.data(), scratch.data());
     ASSERT_EQ(in_place, apart) << "fft_length " << n;
   }
+}
+
+// RfftS16ApplyDsp (the Cortex-M DSP path; here over dsp.h's portable
+// emulation of the instructions) gives the portable path's bytes: every
+// even length up to 1100 and the radix-4 and radix-2 powers up to 4096, on
+// random data at several amplitudes, full scale (+32767, -32768, alternating
+// signs), zeros, impulses and steps; the micro_speech length 512 on many
+// more. A twiddle table whose first entry is not (32767, 0) takes the
+// general radix-4 path. The device repeats this with the real instructions
+// (tests/device/frontend_checks.cc).
+std::vector<std::vector<int16_t>> RfftInputs(int32_t n, std::mt19937& rng, int random_count) {
+  std::vector<std::vector<int16_t>> inputs;
+  const size_t len = static_cast<size_t>(n);
+  for (int16_t v : {0, 1, -1, 32767, -32768, 16384, -16384}) inputs.emplace_back(len, v);
+  std::vector<int16_t> alternate(len), step(len), impulse(len, 0), last(len, 0), ramp(len);
+  for (size_t i = 0; i < len; ++i) {
+    alternate[i] = i % 2 ? -32768 : 32767;
+    step[i] = i < len / 2 ? 32767 : -32768;
+    ramp[i] = static_cast<int16_t>(-32768 + static_cast<int32_t>(i * 65535 / len));
+  }
+  impulse[0] = -32768;
+  last[len - 1] = 32767;
+  for (auto* v : {&alternate, &step, &impulse, &last, &ramp}) inputs.push_back(*v);
+  std::uniform_int_distribution<int> full(-32768, 32767), pick(0, 3);
+  for (int r = 0; r < random_count; ++r) {
+    std::vector<int16_t> x(len);
+    const int kind = pick(rng);
+    const int amplitude = kind == 0 ? 32768 : (kind == 1 ? 16384 : (kind == 2 ? 1000 : 8));
+    std::uniform_int_distribution<int> d(-amplitude, amplitude - 1);
+    for (auto& v : x) v = static_cast<int16_t>(kind == 3 && full(rng) % 7 == 0 ? full(rng) : d(rng));
+    inputs.push_back(std::move(x));
+  }
+  return inputs;
+}
+
+TEST(Rfft, DspPathGivesThePortableBytes) {
+  std::mt19937 rng(kSeed);
+  std::vector<int32_t> lengths;
+  for (int32_t n = 2; n <= 1100; n += 2) lengths.push_back(n);
+  for (int32_t n = 2048; n <= 4096; n *= 2) lengths.push_back(n);
+  int64_t compared = 0;
+  for (int32_t n : lengths) {
+    Rfft f(n);
+    ASSERT_TRUE(f.ok) << n;
+    const int random_count = n == 512 ? 3000 : (n % 8 == 0 ? 12 : 4);
+    for (const std::vector<int16_t>& x : RfftInputs(n, rng, random_count)) {
+      std::vector<int16_t> want(static_cast<size_t>(n) + 2), got(static_cast<size_t>(n) + 2, 0x5A5A);
+      frontend::RfftS16ApplyPortable(f.plan, x.data(), want.data(), f.scratch.data());
+      frontend::RfftS16ApplyDsp(f.plan, x.data(), got.data(), f.scratch.data());
+      ASSERT_EQ(got, want) << "fft_length " << n;
+      ++compared;
+    }
+  }
+  // A table whose twiddle 0 is not (32767, 0): no product may be skipped.
+  Rfft f(512);
+  std::vector<uint32_t> table(f.table);
+  frontend::RfftS16 plan;
+  reinterpret_cast<Complex16*>(table.data())[0] = {30000, -7000};
+  ASSERT_TRUE(frontend::RfftS16Plan(512, table.data(), &plan));
+  for (const std::vector<int16_t>& x : RfftInputs(512, rng, 200)) {
+    std::vector<int16_t> want(514), got(514);
+    frontend::RfftS16ApplyPortable(plan, x.data(), want.data(), f.scratch.data());
+    frontend::RfftS16ApplyDsp(plan, x.data(), got.data(), f.scratch.data());
+    ASSERT_EQ(got, want) << "changed twiddle 0";
+    ++compared;
+  }
+  std::printf("%lld spectra equal on both paths\n", static_cast<long long>(compared));
 }
 
 // ---------------------------------------------------------------------------

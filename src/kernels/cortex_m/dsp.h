@@ -132,6 +132,66 @@ inline int32_t LslReg(int32_t x, uint32_t s) {
   __asm__("lsl %0, %1, %2" : "=r"(r) : "r"(x), "r"(s));
   return r;
 }
+// acc + lo(a)*lo(b) - hi(a)*hi(b), wrapping: a complex product's real part.
+inline int32_t Smlsd(uint32_t a, uint32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smlsd %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
+// acc + lo(a)*hi(b) + hi(a)*lo(b), wrapping: a complex product's imaginary part.
+inline int32_t Smladx(uint32_t a, uint32_t b, int32_t acc) {
+  int32_t r;
+  __asm__("smladx %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+  return r;
+}
+// lo(a)*lo(b) + hi(a)*hi(b), wrapping (2 * (-32768)^2 becomes 0x80000000).
+inline uint32_t Smuad(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("smuad %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// Lane-wise 16-bit subtract (wrapping per lane).
+inline uint32_t Ssub16(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("ssub16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// (lo(a) - hi(b), hi(a) + lo(b)), wrapping per lane: a - i*b for complex lanes (re, im).
+inline uint32_t Sasx(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("sasx %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// (lo(a) + hi(b), hi(a) - lo(b)), wrapping per lane: a + i*b for complex lanes (re, im).
+inline uint32_t Ssax(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("ssax %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// Lane-wise (a + b) >> 1 on the exact 17-bit sum (arithmetic shift).
+inline uint32_t Shadd16(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("shadd16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// Lane-wise (a - b) >> 1 on the exact 17-bit difference (arithmetic shift).
+inline uint32_t Shsub16(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("shsub16 %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// lo(a) in lo, hi(b) in hi.
+inline uint32_t PackLoHi(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// hi(a) in hi, bits 15..30 of b (lo(b >> 15)) in lo.
+inline uint32_t PackHiLoAsr15(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("pkhtb %0, %1, %2, asr #15" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
 
 #else  // Portable emulation with identical results.
 
@@ -192,6 +252,26 @@ inline int32_t Smmlar(int32_t a, int32_t b, int32_t acc) {
 }
 inline int32_t LslReg(int32_t x, uint32_t s) {
   return static_cast<int32_t>(static_cast<uint32_t>(x) << (s & 0xffu));
+}
+inline int32_t Smlsd(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(Lo16(a) * Lo16(b)) -
+                              static_cast<uint32_t>(Hi16(a) * Hi16(b)));
+}
+inline int32_t Smladx(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(Lo16(a) * Hi16(b)) +
+                              static_cast<uint32_t>(Hi16(a) * Lo16(b)));
+}
+inline uint32_t Smuad(uint32_t a, uint32_t b) {
+  return static_cast<uint32_t>(Lo16(a) * Lo16(b)) + static_cast<uint32_t>(Hi16(a) * Hi16(b));
+}
+inline uint32_t Ssub16(uint32_t a, uint32_t b) { return Halves(Lo16(a) - Lo16(b), Hi16(a) - Hi16(b)); }
+inline uint32_t Sasx(uint32_t a, uint32_t b) { return Halves(Lo16(a) - Hi16(b), Hi16(a) + Lo16(b)); }
+inline uint32_t Ssax(uint32_t a, uint32_t b) { return Halves(Lo16(a) + Hi16(b), Hi16(a) - Lo16(b)); }
+inline uint32_t Shadd16(uint32_t a, uint32_t b) { return Halves((Lo16(a) + Lo16(b)) >> 1, (Hi16(a) + Hi16(b)) >> 1); }
+inline uint32_t Shsub16(uint32_t a, uint32_t b) { return Halves((Lo16(a) - Lo16(b)) >> 1, (Hi16(a) - Hi16(b)) >> 1); }
+inline uint32_t PackLoHi(uint32_t a, uint32_t b) { return (a & 0xffffu) | (b & 0xffff0000u); }
+inline uint32_t PackHiLoAsr15(uint32_t a, uint32_t b) {
+  return (a & 0xffff0000u) | ((b >> 15) & 0xffffu);
 }
 
 #endif

@@ -1,0 +1,199 @@
+// RfftS16Apply's arithmetic (rfft.cc) on packed halfword lanes: a Complex16
+// is one 32-bit word (real in bits 0..15, imaginary in 16..31). Every step
+// below gives the reference's bytes:
+// - FixDiv (x * (32767 / p), rounded, per part): SMLABB forms the real
+//   part's x * s + 2^14 exactly; SMLATT forms the imaginary part's doubled
+//   (x * 2s + 2^15), so its rounded Q15 value is already in the top half,
+//   and PKHTB takes that top half and the real sum shifted right by 15.
+// - Complex product: SMLSD / SMLADX form ar*br - ai*bi + 2^14 and
+//   ar*bi + ai*br + 2^14, the same exact 32-bit sums the reference rounds
+//   (no operand here is -32768 on both sides, so no sum wraps: FFT data is
+//   FixDiv's output, |x| <= 16384, and the split's f2k is within +-32767).
+// - Adds and subtracts wrap per 16-bit lane, as the reference's int16
+//   stores do; SHADD16 / SHSUB16 halve the exact 17-bit sum.
+// - Twiddle 0 is (32767, 0) in every table RfftS16FillTable makes, and
+//   multiplying by it returns any part in [-16383, 16384] unchanged; from
+//   radix 3 up, FixDiv's output is within that, so the radix-4 butterfly
+//   skips those products (only when the table's first twiddle is that).
+#include "frontend/rfft_internal.h"
+#include "kernels/cortex_m/dsp.h"
+
+namespace tinyml {
+namespace frontend {
+namespace {
+
+using cortex_m::Load32;
+using cortex_m::PackHiLoAsr15;
+using cortex_m::PackLoHi;
+using cortex_m::Sadd16;
+using cortex_m::Sasx;
+using cortex_m::Shadd16;
+using cortex_m::Shsub16;
+using cortex_m::Smladx;
+using cortex_m::Smlabb;
+using cortex_m::Smlatt;
+using cortex_m::Smlsd;
+using cortex_m::Ssax;
+using cortex_m::Ssub16;
+using cortex_m::Store32;
+
+constexpr uint32_t kUnitTwiddle = 0x00007fffu;  // (32767, 0)
+
+// The FixDiv multiplier for radix p: s = 32767 / p in the low half, 2s in
+// the high half (2s <= 32766 fits).
+uint32_t FixDivConstant(int32_t p) {
+  const uint32_t s = static_cast<uint32_t>(32767 / p);
+  return s | (s << 17);
+}
+
+inline uint32_t FixDiv(uint32_t x, uint32_t k) {
+  const int32_t re = Smlabb(x, k, 1 << 14);  // x.re * s + 2^14
+  const int32_t im = Smlatt(x, k, 1 << 15);  // 2 * (x.im * s + 2^14)
+  return PackHiLoAsr15(static_cast<uint32_t>(im), static_cast<uint32_t>(re));
+}
+
+// a * b, each part rounded as the reference's sround.
+inline uint32_t Mul(uint32_t a, uint32_t b) {
+  const int32_t re = Smlsd(a, b, 1 << 14);
+  const int32_t im = Smladx(a, b, 1 << 14);
+  return PackHiLoAsr15(static_cast<uint32_t>(im) << 1, static_cast<uint32_t>(re));
+}
+
+void Butterfly2(Complex16* out, int32_t fstride, const Complex16* tw, int32_t m) {
+  const uint32_t k2 = FixDivConstant(2);
+  for (int32_t k = 0; k < m; ++k) {
+    const uint32_t a = FixDiv(Load32(out + k), k2);
+    const uint32_t b = FixDiv(Load32(out + k + m), k2);
+    const uint32_t t = Mul(b, Load32(tw + k * fstride));
+    Store32(out + k + m, Ssub16(a, t));
+    Store32(out + k, Sadd16(a, t));
+  }
+}
+
+// The radix-4 butterfly on FixDiv'ed inputs and twiddle products s0..s2,
+// storing to out[0], out[m], out[2m], out[3m].
+inline void Radix4Combine(Complex16* out, int32_t m, uint32_t a, uint32_t s0, uint32_t s1, uint32_t s2) {
+  const uint32_t s5 = Ssub16(a, s1);
+  const uint32_t a1 = Sadd16(a, s1);
+  const uint32_t s3 = Sadd16(s0, s2);
+  const uint32_t s4 = Ssub16(s0, s2);
+  Store32(out + 2 * m, Ssub16(a1, s3));
+  Store32(out, Sadd16(a1, s3));
+  Store32(out + m, Ssax(s5, s4));      // (s5.re + s4.im, s5.im - s4.re)
+  Store32(out + 3 * m, Sasx(s5, s4));  // (s5.re - s4.im, s5.im + s4.re)
+}
+
+// k from `first` on; with first == 1 the caller did k = 0.
+void Butterfly4(Complex16* out, int32_t fstride, const Complex16* tw, int32_t m, int32_t first) {
+  const uint32_t k4 = FixDivConstant(4);
+  Complex16* const end = out + m;
+  int32_t t = first * fstride;  // twiddle index of the first product
+  for (Complex16* o = out + first; o != end; ++o, t += fstride) {
+    const uint32_t a = FixDiv(Load32(o), k4);
+    const uint32_t s0 = Mul(FixDiv(Load32(o + m), k4), Load32(tw + t));
+    const uint32_t s1 = Mul(FixDiv(Load32(o + 2 * m), k4), Load32(tw + 2 * t));
+    const uint32_t s2 = Mul(FixDiv(Load32(o + 3 * m), k4), Load32(tw + 3 * t));
+    Radix4Combine(o, m, a, s0, s1, s2);
+  }
+}
+
+// k = 0 of a radix-4 butterfly whose twiddle 0 is kUnitTwiddle: no products.
+inline void Butterfly4First(Complex16* out, int32_t m, uint32_t in0, uint32_t in1, uint32_t in2, uint32_t in3) {
+  const uint32_t k4 = FixDivConstant(4);
+  Radix4Combine(out, m, FixDiv(in0, k4), FixDiv(in1, k4), FixDiv(in2, k4), FixDiv(in3, k4));
+}
+
+// One stage's butterfly over out[0 .. p * m).
+void Butterfly(const RfftS16& plan, int32_t p, Complex16* out, int32_t fstride, int32_t m, Complex16* scratch,
+               bool unit) {
+  if (p == 4) {
+    int32_t first = 0;
+    if (unit) {
+      Butterfly4First(out, m, Load32(out), Load32(out + m), Load32(out + 2 * m), Load32(out + 3 * m));
+      first = 1;
+    }
+    Butterfly4(out, fstride, plan.twiddles, m, first);
+  } else if (p == 2) {
+    Butterfly2(out, fstride, plan.twiddles, m);
+  } else {
+    RfftS16PortableButterfly(plan, p, out, fstride, m, scratch);
+  }
+}
+
+// rfft.cc's recursive decimation in time, unrolled: the same butterflies
+// on the same data (each group of a stage needs only its own sub-results),
+// the last stage's groups first, in output order, then every group of each
+// earlier stage.
+void Transform(const RfftS16& plan, Complex16* out, const int16_t* in, Complex16* scratch, bool unit) {
+  const int32_t n = plan.half;
+  const int32_t last = plan.num_stages - 1;
+  // fstride[s]: the product of the radices before stage s, the twiddle
+  // stride of its butterflies and its input stride in the recursion.
+  int32_t fstride[RfftS16::kMaxStages];
+  fstride[0] = 1;
+  for (int32_t s = 1; s <= last; ++s) fstride[s] = fstride[s - 1] * plan.radix[s - 1];
+
+  // Last stage (m == 1): group g reads the input at the digit-reversed
+  // offset of g, kept by an odometer over the earlier stages' digits.
+  const int32_t p = plan.radix[last];
+  const int32_t step = 2 * fstride[last];  // int16 values between its inputs
+  int32_t digit[RfftS16::kMaxStages] = {};
+  int32_t offset = 0;
+  for (Complex16* group = out; group != out + n; group += p) {
+    const int16_t* src = in + 2 * offset;
+    if (p == 4 && unit) {
+      Butterfly4First(group, 1, Load32(src), Load32(src + step), Load32(src + 2 * step), Load32(src + 3 * step));
+    } else {
+      for (int32_t q = 0; q < p; ++q) Store32(group + q, Load32(src + q * step));
+      Butterfly(plan, p, group, fstride[last], 1, scratch, unit);
+    }
+    for (int32_t s = last - 1; s >= 0; --s) {
+      offset += fstride[s];
+      if (++digit[s] < plan.radix[s]) break;
+      digit[s] = 0;
+      offset -= plan.radix[s] * fstride[s];
+    }
+  }
+  for (int32_t s = last - 1; s >= 0; --s) {
+    const int32_t m = plan.stride[s];
+    const int32_t size = plan.radix[s] * m;
+    for (Complex16* group = out; group != out + n; group += size)
+      Butterfly(plan, plan.radix[s], group, fstride[s], m, scratch, unit);
+  }
+}
+
+}  // namespace
+
+void RfftS16ApplyDsp(const RfftS16& plan, const int16_t* input, int16_t* output, void* scratch) {
+  const int32_t n = plan.half;
+  Complex16* spectrum = static_cast<Complex16*>(scratch);
+  Complex16* radix_scratch = spectrum + n;
+  const bool unit = Load32(plan.twiddles) == kUnitTwiddle;
+  Transform(plan, spectrum, input, radix_scratch, unit);
+
+  const uint32_t k2 = FixDivConstant(2);
+  const uint32_t dc = FixDiv(Load32(spectrum), k2);
+  const int32_t dc_re = static_cast<int16_t>(dc & 0xffffu);
+  const int32_t dc_im = static_cast<int16_t>(dc >> 16);
+  output[0] = static_cast<int16_t>(dc_re + dc_im);
+  output[1] = 0;
+  output[2 * n] = static_cast<int16_t>(dc_re - dc_im);
+  output[2 * n + 1] = 0;
+  const Complex16* super = plan.super_twiddles;
+  for (int32_t k = 1; k <= n / 2; ++k) {
+    const uint32_t fpk = FixDiv(Load32(spectrum + k), k2);
+    // conj(spectrum[n - k]) before FixDiv: the imaginary part negated with
+    // int16 wrap-around (-(-32768) stays -32768), as the reference does.
+    const uint32_t nk = Load32(spectrum + n - k);
+    const uint32_t fpnk = PackHiLoAsr15(static_cast<uint32_t>(Smlatt(Ssub16(0, nk), k2, 1 << 15)),
+                                        static_cast<uint32_t>(Smlabb(nk, k2, 1 << 14)));
+    const uint32_t f1k = Sadd16(fpk, fpnk);
+    const uint32_t tw = Mul(Ssub16(fpk, fpnk), Load32(super + k - 1));
+    Store32(output + 2 * k, Shadd16(f1k, tw));
+    // ((f1k.re - tw.re) >> 1, (tw.im - f1k.im) >> 1)
+    Store32(output + 2 * (n - k), Shsub16(PackLoHi(f1k, tw), PackLoHi(tw, f1k)));
+  }
+}
+
+}  // namespace frontend
+}  // namespace tinyml
