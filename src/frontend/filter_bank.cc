@@ -19,17 +19,30 @@ bool FilterBankConfigValid(const FilterBankConfig& config, int32_t spectrum_size
   return true;
 }
 
+// A weight w times an energy e, modulo 2^64 with w sign-extended, is
+// uint32(w) * e less e * 2^32 when w < 0 (uint32(w) = w + 2^32). The
+// products are then one unsigned 32x32 -> 64 multiply-accumulate each
+// (UMLAL), and the corrections a 32-bit sum of the energies under negative
+// weights (`e & (w >> 31)`), taken off the high word once per band.
 void FilterBankAccumulate(const FilterBankConfig& config, const uint32_t* spectrum, uint64_t* output) {
   uint64_t rising = 0;   // weighted energy of the current band
   uint64_t falling = 0;  // unweighted energy, carried to the next band
   for (int32_t b = 0; b <= config.num_channels; ++b) {
-    const int32_t freq = config.frequency_starts[b];
-    const int32_t weight = config.weight_starts[b];
+    const uint32_t* energy = spectrum + config.frequency_starts[b];
+    const int16_t* weights = config.weights + config.weight_starts[b];
+    const int16_t* unweights = config.unweights + config.weight_starts[b];
+    uint32_t rising_fix = 0, falling_fix = 0;
     for (int32_t j = 0; j < config.widths[b]; ++j) {
-      const uint64_t energy = spectrum[freq + j];
-      rising += static_cast<uint64_t>(static_cast<int64_t>(config.weights[weight + j])) * energy;
-      falling += static_cast<uint64_t>(static_cast<int64_t>(config.unweights[weight + j])) * energy;
+      const uint32_t e = energy[j];
+      const int32_t w = weights[j];
+      const int32_t u = unweights[j];
+      rising += static_cast<uint64_t>(static_cast<uint32_t>(w)) * e;
+      falling += static_cast<uint64_t>(static_cast<uint32_t>(u)) * e;
+      rising_fix += e & static_cast<uint32_t>(w >> 31);
+      falling_fix += e & static_cast<uint32_t>(u >> 31);
     }
+    rising -= static_cast<uint64_t>(rising_fix) << 32;
+    falling -= static_cast<uint64_t>(falling_fix) << 32;
     if (b > 0) output[b - 1] = rising;
     rising = falling;
     falling = 0;

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "checks.h"
+#include "frontend/int_math.h"
 #include "frontend/pcan.h"
 #include "frontend/rfft.h"
 #include "frontend/rfft_internal.h"
@@ -217,6 +218,58 @@ void RfftDspEqualsPortable() {
   Print(")\n");
 }
 
+// The reference's digit-by-digit rounded root (what int_math.cc computed
+// before its Newton iteration), to check Sqrt32 / Sqrt64 on the core.
+uint64_t DigitByDigitRoot(uint64_t x, uint64_t cap) {
+  uint64_t bit = uint64_t{1} << 62;
+  while (bit > x) bit >>= 2;
+  uint64_t root = 0, rest = x;
+  while (bit != 0) {
+    if (rest >= root + bit) {
+      rest -= root + bit;
+      root = (root >> 1) + bit;
+    } else {
+      root >>= 1;
+    }
+    bit >>= 2;
+  }
+  if (rest > root && root != cap) ++root;
+  return root;
+}
+
+void SquareRootsEqualDigitByDigit() {
+  uint32_t state = 4242u;
+  int32_t mismatches = 0;
+  auto check32 = [&](uint32_t x) {
+    if (frontend::Sqrt32(x) != DigitByDigitRoot(x, 0xFFFF)) ++mismatches;
+  };
+  for (uint32_t r = 1; r <= 0xFFFF; r += 1 + (r >> 9)) {
+    check32(r * r - 1);
+    check32(r * r);
+    check32(r * r + r);
+    check32(r * r + r + 1);
+  }
+  static const uint32_t kEdges[] = {0u, 1u, 2u, 3u, 0xFFFE0001u, 0xFFFF0000u, 0xFFFFFFFFu};
+  for (uint32_t x : kEdges) check32(x);
+  for (int32_t i = 0; i < 20000; ++i) {
+    const uint32_t r = NextRandom(&state);
+    check32(r >> (r % 32u));
+  }
+  for (int32_t i = 0; i < 4000; ++i) {
+    const uint64_t x = (static_cast<uint64_t>(NextRandom(&state)) << 32 | NextRandom(&state)) >> (i % 40);
+    const uint64_t want = (x >> 32) == 0 ? DigitByDigitRoot(x, 0xFFFF) : DigitByDigitRoot(x, 0xFFFFFFFFu);
+    if (frontend::Sqrt64(x) != want) ++mismatches;
+  }
+  for (int32_t b = 0; b < 32; ++b) {
+    TINYML_CHECK_EQ(frontend::MostSignificantBit32(uint32_t{1} << b), b + 1);
+    TINYML_CHECK_EQ(frontend::MostSignificantBit32((uint32_t{2} << b) - 1), b + 1);
+  }
+  TINYML_CHECK_EQ(frontend::MostSignificantBit32(0), 32);
+  TINYML_CHECK_EQ(frontend::MostSignificantBit64(0), 64);
+  TINYML_CHECK_EQ(frontend::MostSignificantBit64(uint64_t{1} << 40), 41);
+  TINYML_CHECK_EQ(mismatches, 0);
+}
+
 }  // namespace
 
 void FrontendTableChecks() {
@@ -224,6 +277,9 @@ void FrontendTableChecks() {
   SameFramesFromLessMemory();
 }
 
-void FrontendDspChecks() { RfftDspEqualsPortable(); }
+void FrontendDspChecks() {
+  RfftDspEqualsPortable();
+  SquareRootsEqualDigitByDigit();
+}
 
 }  // namespace tinyml::device_test

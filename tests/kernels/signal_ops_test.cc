@@ -217,6 +217,9 @@ TEST(IntMath, SquareRootsRoundToNearest) {
   std::vector<uint32_t> xs32 = {0, 1, 2, 3, 4, 5, 8, 9, 15, 16, 0xFFFF, 0x10000, 0xFFFE0001u, 0xFFFF0000u,
                                 0xFFFFFFFFu};
   for (int i = 0; i < 100000; ++i) xs32.push_back(static_cast<uint32_t>(rng() >> (rng() % 32)));
+  // Every root's edges: r^2 - 1, r^2, r^2 + r (rounds down), r^2 + r + 1 (up).
+  for (uint32_t r = 1; r <= 0xFFFF; ++r)
+    for (uint32_t x : {r * r - 1, r * r, r * r + r, r * r + r + 1}) xs32.push_back(x);
   for (uint32_t x : xs32) ASSERT_EQ(frontend::Sqrt32(x), RoundedRoot(x, 0xFFFF)) << x;
   std::vector<uint64_t> xs64 = {uint64_t{1} << 32, (uint64_t{1} << 32) + 1, ~uint64_t{0}, uint64_t{0xFFFFFFFF} << 32};
   for (int i = 0; i < 100000; ++i) xs64.push_back(rng() >> (rng() % 32));
@@ -627,6 +630,43 @@ TEST(FilterBank, NegativeWeightWrapsLikeTheReference) {
   uint64_t out = 0;
   frontend::FilterBankAccumulate(c, spectrum.data(), &out);
   EXPECT_EQ(out, ~uint64_t{0} - 4);
+}
+
+// Any int16 weights (TFLM's tables are Q12 in [0, 4096]): negative ones
+// sign-extend to 64 bits and the sums wrap modulo 2^64.
+TEST(FilterBank, RandomSignedWeightsWrapModulo2To64) {
+  std::mt19937 rng(kSeed + 1);
+  for (int trial = 0; trial < 300; ++trial) {
+    const int channels = 1 + static_cast<int>(rng() % 40);
+    std::vector<int16_t> freq, wstart, widths, weights, unweights;
+    int bin = static_cast<int>(rng() % 5);
+    for (int b = 0; b <= channels; ++b) {
+      const int width = static_cast<int>(rng() % 12);
+      freq.push_back(static_cast<int16_t>(bin));
+      wstart.push_back(static_cast<int16_t>(weights.size()));
+      widths.push_back(static_cast<int16_t>(width));
+      for (int j = 0; j < width; ++j) {
+        const int kind = static_cast<int>(rng() % 4);
+        weights.push_back(static_cast<int16_t>(kind == 0 ? -32768 : (kind == 1 ? 32767 : rng())));
+        unweights.push_back(static_cast<int16_t>(kind == 2 ? -1 : rng()));
+      }
+      bin += width;
+    }
+    std::vector<uint32_t> spectrum(bin + 3);
+    for (auto& e : spectrum) e = rng() % 3 == 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(rng());
+    frontend::FilterBankConfig c{channels, weights.data(), unweights.data(), freq.data(), wstart.data(),
+                                 widths.data()};
+    std::vector<uint64_t> out(channels);
+    frontend::FilterBankAccumulate(c, spectrum.data(), out.data());
+    for (int ch = 0; ch < channels; ++ch) {
+      uint64_t want = 0;
+      for (int j = 0; j < widths[ch + 1]; ++j)
+        want += static_cast<uint64_t>(static_cast<int64_t>(weights[wstart[ch + 1] + j])) * spectrum[freq[ch + 1] + j];
+      for (int j = 0; j < widths[ch]; ++j)
+        want += static_cast<uint64_t>(static_cast<int64_t>(unweights[wstart[ch] + j])) * spectrum[freq[ch] + j];
+      ASSERT_EQ(out[ch], want) << "trial " << trial << " channel " << ch;
+    }
+  }
 }
 
 TEST(FilterBank, SqrtShiftsDown) {
