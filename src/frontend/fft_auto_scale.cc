@@ -1,5 +1,6 @@
 #include "frontend/fft_auto_scale.h"
 
+#include "frontend/dsp_variants.h"
 #include "frontend/int_math.h"
 
 namespace tinyml {
@@ -18,7 +19,7 @@ int16_t MaxAbsS16(const int16_t* input, int32_t size) {
   return peak;
 }
 
-int32_t FftAutoScaleS16(const int16_t* input, int32_t size, int16_t* output) {
+int32_t FftAutoScaleS16Portable(const int16_t* input, int32_t size, int16_t* output) {
   const int16_t peak = MaxAbsS16(input, size);
   // A negative peak (the wrapped -32768) converts to a 32-bit pattern with
   // the top bit set, giving no headroom, as in the reference.
@@ -28,6 +29,14 @@ int32_t FftAutoScaleS16(const int16_t* input, int32_t size, int16_t* output) {
   const int32_t factor = int32_t{1} << scale;
   for (int32_t i = 0; i < size; ++i) output[i] = static_cast<int16_t>(input[i] * factor);
   return scale;
+}
+
+int32_t FftAutoScaleS16(const int16_t* input, int32_t size, int16_t* output) {
+#if TINYML_FRONTEND_DSP
+  return FftAutoScaleS16Dsp(input, size, output);
+#else
+  return FftAutoScaleS16Portable(input, size, output);
+#endif
 }
 
 }  // namespace frontend

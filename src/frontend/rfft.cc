@@ -359,7 +359,7 @@ void RfftS16ApplyPortable(const RfftS16& plan, const int16_t* input, int16_t* ou
 }
 
 void RfftS16Apply(const RfftS16& plan, const int16_t* input, int16_t* output, void* scratch) {
-#if TINYML_FRONTEND_RFFT_DSP
+#if TINYML_FRONTEND_DSP
   RfftS16ApplyDsp(plan, input, output, scratch);
 #else
   RfftS16ApplyPortable(plan, input, output, scratch);

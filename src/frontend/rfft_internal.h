@@ -8,19 +8,14 @@
 // products use SMLSD / SMLADX, which form the same exact 32-bit sums the
 // reference rounds. Without __ARM_FEATURE_DSP it is compiled over the
 // portable emulation of kernels/cortex_m/dsp.h (so the host tests it too);
-// RfftS16Apply calls it only where the instructions exist.
+// RfftS16Apply calls it where TINYML_FRONTEND_DSP is 1.
 #ifndef TINYML_FRONTEND_RFFT_INTERNAL_H_
 #define TINYML_FRONTEND_RFFT_INTERNAL_H_
 
 #include <stdint.h>
 
+#include "frontend/dsp_variants.h"  // TINYML_FRONTEND_DSP
 #include "frontend/rfft.h"
-
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
-#define TINYML_FRONTEND_RFFT_DSP 1
-#else
-#define TINYML_FRONTEND_RFFT_DSP 0
-#endif
 
 namespace tinyml {
 namespace frontend {

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "checks.h"
+#include "frontend/dsp_variants.h"
 #include "frontend/int_math.h"
 #include "frontend/pcan.h"
 #include "frontend/rfft.h"
@@ -214,8 +215,78 @@ void RfftDspEqualsPortable() {
   Print("  ");
   PrintInt(compared);
   Print(" spectra equal on the DSP and portable paths (");
-  Print(TINYML_FRONTEND_RFFT_DSP ? "DSP instructions" : "portable emulation");
+  Print(TINYML_FRONTEND_DSP ? "DSP instructions" : "portable emulation");
   Print(")\n");
+}
+
+// The window, auto-scale and energy stages: sizes 0..40 and 479..481 (odd
+// tails), random frames at several amplitudes, one -32768 somewhere, all
+// +32767 / -32768 / 0, window shifts 12 and others, in place and apart.
+struct StageBuffers {
+  int16_t x[512];
+  int16_t w[512];
+  int16_t want[512];
+  int16_t got[512];
+  uint32_t e_want[256];
+  uint32_t e_got[256];
+};
+StageBuffers g_stage __attribute__((section(".bigram")));
+
+void StagesDspEqualPortable() {
+  static const int32_t kExtraSizes[] = {479, 480, 481, 512};
+  uint32_t state = 777u;
+  int32_t compared = 0;
+  for (int32_t size_index = 0; size_index < 41 + 4; ++size_index) {
+    const int32_t n = size_index <= 40 ? size_index : kExtraSizes[size_index - 41];
+    const size_t bytes = sizeof(int16_t) * static_cast<size_t>(n);
+    for (int32_t trial = 0; trial < 40; ++trial) {
+      const int32_t kind = trial % 10;
+      const int32_t amplitude_bits = kind < 3 ? 16 : (kind < 6 ? 2 * kind : 9);
+      for (int32_t i = 0; i < n; ++i) {
+        const uint32_t r = NextRandom(&state);
+        int32_t v = static_cast<int32_t>(r >> 16) - 32768;
+        v = amplitude_bits >= 16 ? v : v >> (16 - amplitude_bits);
+        if (kind == 6) v = 32767;
+        if (kind == 7) v = -32768;
+        if (kind == 8) v = 0;
+        g_stage.x[i] = static_cast<int16_t>(v);
+        g_stage.w[i] = static_cast<int16_t>(trial % 3 == 0 ? static_cast<int32_t>(r & 0xffffu) - 32768
+                                                           : static_cast<int32_t>(r % 4097u));
+      }
+      if (kind == 9 && n > 0) g_stage.x[NextRandom(&state) % static_cast<uint32_t>(n)] = -32768;
+      static const int32_t kShifts[] = {12, 0, 7, 15, 31};
+      for (int32_t shift : kShifts) {
+        frontend::ApplyWindowS16Portable(g_stage.x, g_stage.w, n, shift, g_stage.want);
+        frontend::ApplyWindowS16Dsp(g_stage.x, g_stage.w, n, shift, g_stage.got);
+        TINYML_CHECK(memcmp(g_stage.want, g_stage.got, bytes) == 0);
+        memcpy(g_stage.got, g_stage.x, bytes);
+        frontend::ApplyWindowS16Dsp(g_stage.got, g_stage.w, n, shift, g_stage.got);
+        TINYML_CHECK(memcmp(g_stage.want, g_stage.got, bytes) == 0);
+      }
+      const int32_t scale = frontend::FftAutoScaleS16Portable(g_stage.x, n, g_stage.want);
+      TINYML_CHECK_EQ(frontend::FftAutoScaleS16Dsp(g_stage.x, n, g_stage.got), scale);
+      TINYML_CHECK(memcmp(g_stage.want, g_stage.got, bytes) == 0);
+      memcpy(g_stage.got, g_stage.x, bytes);
+      TINYML_CHECK_EQ(frontend::FftAutoScaleS16Dsp(g_stage.got, n, g_stage.got), scale);
+      TINYML_CHECK(memcmp(g_stage.want, g_stage.got, bytes) == 0);
+      const int32_t bins = n / 2;
+      const int32_t start = bins > 0 ? static_cast<int32_t>(NextRandom(&state) % static_cast<uint32_t>(bins)) : 0;
+      memset(g_stage.e_want, 0x5A, sizeof(g_stage.e_want));
+      memset(g_stage.e_got, 0x5A, sizeof(g_stage.e_got));
+      frontend::SpectrumToEnergyPortable(g_stage.x, start, bins, g_stage.e_want);
+      frontend::SpectrumToEnergyDsp(g_stage.x, start, bins, g_stage.e_got);
+      TINYML_CHECK(memcmp(g_stage.e_want, g_stage.e_got, sizeof(g_stage.e_got)) == 0);
+      // In place: each bin's energy over its own (re, im) pair.
+      memcpy(g_stage.e_got, g_stage.x, sizeof(int16_t) * static_cast<size_t>(2 * bins));
+      frontend::SpectrumToEnergyDsp(reinterpret_cast<const int16_t*>(g_stage.e_got), start, bins, g_stage.e_got);
+      TINYML_CHECK(memcmp(g_stage.e_want + start, g_stage.e_got + start,
+                          sizeof(uint32_t) * static_cast<size_t>(bins - start)) == 0);
+      ++compared;
+    }
+  }
+  Print("  ");
+  PrintInt(compared);
+  Print(" frames equal through the window, auto-scale and energy DSP and portable paths\n");
 }
 
 // The reference's digit-by-digit rounded root (what int_math.cc computed
@@ -279,6 +350,7 @@ void FrontendTableChecks() {
 
 void FrontendDspChecks() {
   RfftDspEqualsPortable();
+  StagesDspEqualPortable();
   SquareRootsEqualDigitByDigit();
 }
 

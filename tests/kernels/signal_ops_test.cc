@@ -27,6 +27,7 @@
 #include "frontend/log.h"
 #include "frontend/pcan.h"
 #include "frontend/rfft.h"
+#include "frontend/dsp_variants.h"
 #include "frontend/rfft_internal.h"
 #include "frontend/spectral_subtraction.h"
 #include "frontend/window.h"
@@ -527,6 +528,60 @@ TEST(Rfft, DspPathGivesThePortableBytes) {
     ++compared;
   }
   std::printf("%lld spectra equal on both paths\n", static_cast<long long>(compared));
+}
+
+// The window, auto-scale and energy stages' DSP variants (over dsp.h's
+// emulation here; tests/device/frontend_checks.cc runs the instructions)
+// give the portable bytes: sizes 0..40 and 479..481 (odd tails), in place
+// and apart, random frames at several amplitudes, with and without
+// -32768, all +32767 / -32768, zeros, window shifts 12 (the DSP one) and
+// others.
+TEST(FrontendDsp, StagesGiveThePortableBytes) {
+  std::mt19937 rng(kSeed);
+  std::vector<int32_t> sizes;
+  for (int32_t n = 0; n <= 40; ++n) sizes.push_back(n);
+  for (int32_t n : {479, 480, 481, 512}) sizes.push_back(n);
+  std::uniform_int_distribution<int> full(-32768, 32767), pick(0, 9);
+  int compared = 0;
+  for (int32_t n : sizes) {
+    for (int trial = 0; trial < 60; ++trial) {
+      std::vector<int16_t> x(static_cast<size_t>(n)), w(static_cast<size_t>(n));
+      const int kind = pick(rng);
+      const int amplitude = kind < 3 ? 32768 : (kind < 6 ? 1 << (kind * 2) : 300);
+      std::uniform_int_distribution<int> d(-amplitude, amplitude - 1);
+      for (auto& v : x) v = static_cast<int16_t>(kind == 6 ? 32767 : (kind == 7 ? -32768 : (kind == 8 ? 0 : d(rng))));
+      if (kind == 9 && n > 0) x[rng() % static_cast<uint32_t>(n)] = -32768;  // one -32768 anywhere
+      for (auto& v : w) v = static_cast<int16_t>(trial % 3 == 0 ? full(rng) : rng() % 4097);
+      for (int32_t shift : {12, 0, 7, 15, 31}) {
+        std::vector<int16_t> want(x.size()), got(x.size()), in_place(x);
+        frontend::ApplyWindowS16Portable(x.data(), w.data(), n, shift, want.data());
+        frontend::ApplyWindowS16Dsp(x.data(), w.data(), n, shift, got.data());
+        ASSERT_EQ(got, want) << "window n " << n << " shift " << shift;
+        frontend::ApplyWindowS16Dsp(in_place.data(), w.data(), n, shift, in_place.data());
+        ASSERT_EQ(in_place, want) << "window in place n " << n;
+      }
+      std::vector<int16_t> want(x.size()), got(x.size(), 0x5A5A), in_place(x);
+      const int32_t want_scale = frontend::FftAutoScaleS16Portable(x.data(), n, want.data());
+      ASSERT_EQ(frontend::FftAutoScaleS16Dsp(x.data(), n, got.data()), want_scale) << "auto scale n " << n;
+      ASSERT_EQ(got, want) << "auto scale n " << n;
+      ASSERT_EQ(frontend::FftAutoScaleS16Dsp(in_place.data(), n, in_place.data()), want_scale);
+      ASSERT_EQ(in_place, want) << "auto scale in place n " << n;
+      // Energy over bins [start, end) of x read as n / 2 complex pairs.
+      const int32_t bins = n / 2;
+      const int32_t start = bins > 0 ? static_cast<int32_t>(rng() % static_cast<uint32_t>(bins)) : 0;
+      std::vector<uint32_t> e_want(static_cast<size_t>(bins), 0xDEADBEEF), e_got(e_want);
+      frontend::SpectrumToEnergyPortable(x.data(), start, bins, e_want.data());
+      frontend::SpectrumToEnergyDsp(x.data(), start, bins, e_got.data());
+      ASSERT_EQ(e_got, e_want) << "energy n " << n;
+      std::vector<uint32_t> e_in_place(static_cast<size_t>(bins));  // the pairs, read as energies in place
+      if (bins > 0) std::memcpy(e_in_place.data(), x.data(), sizeof(uint32_t) * static_cast<size_t>(bins));
+      frontend::SpectrumToEnergyDsp(reinterpret_cast<const int16_t*>(e_in_place.data()), start, bins,
+                                    e_in_place.data());
+      for (int32_t i = start; i < bins; ++i) ASSERT_EQ(e_in_place[i], e_want[i]) << "energy in place n " << n;
+      compared += 1;
+    }
+  }
+  std::printf("%d frames equal on both paths\n", compared);
 }
 
 // ---------------------------------------------------------------------------

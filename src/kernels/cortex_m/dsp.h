@@ -132,6 +132,36 @@ inline int32_t LslReg(int32_t x, uint32_t s) {
   __asm__("lsl %0, %1, %2" : "=r"(r) : "r"(x), "r"(s));
   return r;
 }
+inline int32_t Smulbb(uint32_t a, uint32_t b) {
+  int32_t r;
+  __asm__("smulbb %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+inline int32_t Smultt(uint32_t a, uint32_t b) {
+  int32_t r;
+  __asm__("smultt %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// hi(a)*lo(b).
+inline int32_t Smultb(uint32_t a, uint32_t b) {
+  int32_t r;
+  __asm__("smultb %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+// Clamp (x >> kShift) (arithmetic) to a signed 16-bit value: SSAT with its shift.
+template <int kShift>
+inline int32_t Ssat16Asr(int32_t x) {
+  int32_t r;
+  __asm__("ssat %0, #16, %1, asr %2" : "=r"(r) : "r"(x), "I"(kShift));
+  return r;
+}
+// |lo(x)|, |hi(x)| per lane (SSUB16 from 0, then SEL on its GE flags, in
+// one asm so nothing can come between); -32768 stays 0x8000.
+inline uint32_t Abs16(uint32_t x) {
+  uint32_t r;
+  __asm__("ssub16 %0, %1, %2\n\tsel %0, %0, %2" : "=&r"(r) : "r"(0u), "r"(x) : "cc");
+  return r;
+}
 // acc + lo(a)*lo(b) - hi(a)*hi(b), wrapping: a complex product's real part.
 inline int32_t Smlsd(uint32_t a, uint32_t b, int32_t acc) {
   int32_t r;
@@ -252,6 +282,18 @@ inline int32_t Smmlar(int32_t a, int32_t b, int32_t acc) {
 }
 inline int32_t LslReg(int32_t x, uint32_t s) {
   return static_cast<int32_t>(static_cast<uint32_t>(x) << (s & 0xffu));
+}
+inline int32_t Smulbb(uint32_t a, uint32_t b) { return Lo16(a) * Lo16(b); }
+inline int32_t Smultt(uint32_t a, uint32_t b) { return Hi16(a) * Hi16(b); }
+inline int32_t Smultb(uint32_t a, uint32_t b) { return Hi16(a) * Lo16(b); }
+template <int kShift>
+inline int32_t Ssat16Asr(int32_t x) {
+  const int32_t v = x >> kShift;
+  return v > 32767 ? 32767 : (v < -32768 ? -32768 : v);
+}
+inline uint32_t Abs16(uint32_t x) {
+  const int32_t lo = Lo16(x), hi = Hi16(x);
+  return Halves(lo < 0 ? -lo : lo, hi < 0 ? -hi : hi);
 }
 inline int32_t Smlsd(uint32_t a, uint32_t b, int32_t acc) {
   return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(Lo16(a) * Lo16(b)) -
