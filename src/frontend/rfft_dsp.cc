@@ -120,6 +120,47 @@ void Butterfly(const RfftS16& plan, int32_t p, Complex16* out, int32_t fstride, 
   }
 }
 
+// Moves the odometer to the next last-stage group: `offset` is the input
+// offset (in complex values) of the group whose earlier-stage digits are
+// digit[0 .. last).
+inline void NextLeaf(const RfftS16& plan, const int32_t* fstride, int32_t last, int32_t* digit, int32_t* offset) {
+  for (int32_t s = last - 1; s >= 0; --s) {
+    *offset += fstride[s];
+    if (++digit[s] < plan.radix[s]) return;
+    digit[s] = 0;
+    *offset -= plan.radix[s] * fstride[s];
+  }
+}
+
+// The last stage when it is radix 4 and twiddle 0 is kUnitTwiddle: each
+// group's butterfly straight from the input, without products. Its own
+// function, so its loop keeps the constants in registers.
+__attribute__((noinline)) void Radix4Leaves(const RfftS16& plan, const int32_t* fstride, Complex16* out,
+                                            const int16_t* in) {
+  const int32_t last = plan.num_stages - 1;
+  const int32_t step = 2 * fstride[last];
+  const uint32_t k4 = FixDivConstant(4);
+  // The odometer's fastest digit (stage last - 1) kept in registers; the
+  // others move once per its turn.
+  const int32_t inner = last - 1;
+  const int32_t inner_stride = inner >= 0 ? fstride[inner] : 0;
+  const int32_t inner_radix = inner >= 0 ? plan.radix[inner] : 1;
+  int32_t inner_digit = 0;
+  int32_t digit[RfftS16::kMaxStages] = {};
+  int32_t offset = 0;
+  Complex16* const end = out + plan.half;
+  for (Complex16* group = out; group != end; group += 4) {
+    const int16_t* src = in + 2 * offset;
+    Radix4Combine(group, 1, FixDiv(Load32(src), k4), FixDiv(Load32(src + step), k4),
+                  FixDiv(Load32(src + 2 * step), k4), FixDiv(Load32(src + 3 * step), k4));
+    offset += inner_stride;
+    if (++inner_digit < inner_radix) continue;
+    inner_digit = 0;
+    offset -= inner_radix * inner_stride;
+    NextLeaf(plan, fstride, inner, digit, &offset);
+  }
+}
+
 // rfft.cc's recursive decimation in time, unrolled: the same butterflies
 // on the same data (each group of a stage needs only its own sub-results),
 // the last stage's groups first, in output order, then every group of each
@@ -136,22 +177,17 @@ void Transform(const RfftS16& plan, Complex16* out, const int16_t* in, Complex16
   // Last stage (m == 1): group g reads the input at the digit-reversed
   // offset of g, kept by an odometer over the earlier stages' digits.
   const int32_t p = plan.radix[last];
-  const int32_t step = 2 * fstride[last];  // int16 values between its inputs
-  int32_t digit[RfftS16::kMaxStages] = {};
-  int32_t offset = 0;
-  for (Complex16* group = out; group != out + n; group += p) {
-    const int16_t* src = in + 2 * offset;
-    if (p == 4 && unit) {
-      Butterfly4First(group, 1, Load32(src), Load32(src + step), Load32(src + 2 * step), Load32(src + 3 * step));
-    } else {
+  if (p == 4 && unit) {
+    Radix4Leaves(plan, fstride, out, in);
+  } else {
+    const int32_t step = 2 * fstride[last];  // int16 values between its inputs
+    int32_t digit[RfftS16::kMaxStages] = {};
+    int32_t offset = 0;
+    for (Complex16* group = out; group != out + n; group += p) {
+      const int16_t* src = in + 2 * offset;
       for (int32_t q = 0; q < p; ++q) Store32(group + q, Load32(src + q * step));
       Butterfly(plan, p, group, fstride[last], 1, scratch, unit);
-    }
-    for (int32_t s = last - 1; s >= 0; --s) {
-      offset += fstride[s];
-      if (++digit[s] < plan.radix[s]) break;
-      digit[s] = 0;
-      offset -= plan.radix[s] * fstride[s];
+      NextLeaf(plan, fstride, last, digit, &offset);
     }
   }
   for (int32_t s = last - 1; s >= 0; --s) {
@@ -179,19 +215,27 @@ void RfftS16ApplyDsp(const RfftS16& plan, const int16_t* input, int16_t* output,
   output[1] = 0;
   output[2 * n] = static_cast<int16_t>(dc_re - dc_im);
   output[2 * n + 1] = 0;
+  // Bins k (rising from 1) and n - k (falling from n - 1) together.
   const Complex16* super = plan.super_twiddles;
-  for (int32_t k = 1; k <= n / 2; ++k) {
-    const uint32_t fpk = FixDiv(Load32(spectrum + k), k2);
+  const Complex16* low = spectrum + 1;
+  const Complex16* high = spectrum + n - 1;
+  int16_t* out_low = output + 2;
+  int16_t* out_high = output + 2 * (n - 1);
+  for (const Complex16* const end = spectrum + n / 2 + 1; low != end; ++low, --high, ++super) {
+    const uint32_t fpk = FixDiv(Load32(low), k2);
     // conj(spectrum[n - k]) before FixDiv: the imaginary part negated with
     // int16 wrap-around (-(-32768) stays -32768), as the reference does.
-    const uint32_t nk = Load32(spectrum + n - k);
+    const uint32_t nk = Load32(high);
     const uint32_t fpnk = PackHiLoAsr15(static_cast<uint32_t>(Smlatt(Ssub16(0, nk), k2, 1 << 15)),
                                         static_cast<uint32_t>(Smlabb(nk, k2, 1 << 14)));
     const uint32_t f1k = Sadd16(fpk, fpnk);
-    const uint32_t tw = Mul(Ssub16(fpk, fpnk), Load32(super + k - 1));
-    Store32(output + 2 * k, Shadd16(f1k, tw));
-    // ((f1k.re - tw.re) >> 1, (tw.im - f1k.im) >> 1)
-    Store32(output + 2 * (n - k), Shsub16(PackLoHi(f1k, tw), PackLoHi(tw, f1k)));
+    const uint32_t tw = Mul(Ssub16(fpk, fpnk), Load32(super));
+    Store32(out_low, Shadd16(f1k, tw));
+    // ((f1k.re - tw.re) >> 1, (tw.im - f1k.im) >> 1); at k = n / 2 the
+    // same bin as out_low, written second, as the reference does.
+    Store32(out_high, Shsub16(PackLoHi(f1k, tw), PackLoHi(tw, f1k)));
+    out_low += 2;
+    out_high -= 2;
   }
 }
 
