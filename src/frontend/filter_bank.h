@@ -22,11 +22,19 @@ struct FilterBankConfig {
   const int16_t* frequency_starts = nullptr;  // num_channels + 1 entries
   const int16_t* weight_starts = nullptr;     // num_channels + 1 entries
   const int16_t* widths = nullptr;            // num_channels + 1 entries
+  // True only if no weight or unweight is negative (FilterBankNoteWeightSigns
+  // sets it); FilterBankAccumulate then skips the sign-extension of
+  // negative weights. False is always correct.
+  bool nonnegative_weights = false;
 };
 
 // True if every band lies inside a spectrum of `spectrum_size` bins and
 // weight tables of `weights_size` entries (negative starts or widths fail).
 bool FilterBankConfigValid(const FilterBankConfig& config, int32_t spectrum_size, int32_t weights_size);
+
+// Sets config->nonnegative_weights from the first `weights_size` weights
+// and unweights (the tables a valid config reads).
+void FilterBankNoteWeightSigns(FilterBankConfig* config, int32_t weights_size);
 
 // output[c], c < num_channels: channel energies, accumulated in uint64 (a
 // negative weight wraps modulo 2^64, as in the reference). The config must

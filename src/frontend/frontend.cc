@@ -589,6 +589,7 @@ Status Frontend::Init(const FrontendConfig& config, const FrontendTables* tables
           .Add(TINYML_MSG("frontend: the tables' filter bank reads past the spectrum or its weights"));
       return Status::kInvalidArgument;
     }
+    frontend::FilterBankNoteWeightSigns(&m.bank, d.bank.num_weights);
     m.subtraction = frontend::TflmSpectralSubtraction(config.num_bands);
     m.correction_bits = frontend::TflmCorrectionBits(d.fft_log2);
   } else {

@@ -667,6 +667,12 @@ TEST(FilterBank, RandomBanksMatchExactSums) {
                                                 static_cast<int32_t>(weights.size())));
     std::vector<uint64_t> out(channels);
     frontend::FilterBankAccumulate(c, spectrum.data(), out.data());
+    // Q12 weights: the sign-extension can be skipped, with the same sums.
+    frontend::FilterBankNoteWeightSigns(&c, static_cast<int32_t>(weights.size()));
+    ASSERT_TRUE(c.nonnegative_weights);
+    std::vector<uint64_t> out_nonnegative(channels);
+    frontend::FilterBankAccumulate(c, spectrum.data(), out_nonnegative.data());
+    ASSERT_EQ(out_nonnegative, out);
     for (int ch = 0; ch < channels; ++ch) {
       unsigned __int128 want = 0;
       for (int j = 0; j < widths[ch + 1]; ++j)
@@ -712,6 +718,10 @@ TEST(FilterBank, RandomSignedWeightsWrapModulo2To64) {
     frontend::FilterBankConfig c{channels, weights.data(), unweights.data(), freq.data(), wstart.data(),
                                  widths.data()};
     std::vector<uint64_t> out(channels);
+    frontend::FilterBankNoteWeightSigns(&c, static_cast<int32_t>(weights.size()));
+    bool any_negative = false;
+    for (size_t i = 0; i < weights.size(); ++i) any_negative |= weights[i] < 0 || unweights[i] < 0;
+    ASSERT_EQ(c.nonnegative_weights, !any_negative);
     frontend::FilterBankAccumulate(c, spectrum.data(), out.data());
     for (int ch = 0; ch < channels; ++ch) {
       uint64_t want = 0;
