@@ -1,4 +1,5 @@
-// Armv7E-M DSP-extension primitives used by the Cortex-M kernels.
+// Armv7E-M DSP-extension primitives used by the Cortex-M kernels and the
+// frontend's DSP variants (frontend/dsp_variants.h).
 //
 // This header is the only place the kernels split by target: with
 // __ARM_FEATURE_DSP each function is one instruction (inline asm), elsewhere
