@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "frontend/int_math.h"
+
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #define TINYML_FRONTEND_DSP 1
 #else
@@ -26,6 +28,13 @@ void ApplyWindowS16Portable(const int16_t* input, const int16_t* window, int32_t
 // Two samples per word (SMULBB / SMULTT, SSAT with its shift); shift 12
 // (TFLM's window) only, other shifts take the portable code.
 void ApplyWindowS16Dsp(const int16_t* input, const int16_t* window, int32_t size, int32_t shift, int16_t* output);
+
+// FftAutoScaleS16's shift for a peak magnitude (as a 32-bit pattern): the
+// headroom left in an int16, none for a pattern of 16 bits or more.
+inline int32_t FftAutoScaleShift(uint32_t peak) {
+  const int32_t scale = 16 - static_cast<int32_t>(MostSignificantBit32(peak)) - 1;
+  return scale < 0 ? 0 : scale;
+}
 
 int32_t FftAutoScaleS16Portable(const int16_t* input, int32_t size, int16_t* output);
 // The scale from the OR of all |x| (its bit length is the peak's); a frame

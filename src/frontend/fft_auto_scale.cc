@@ -23,9 +23,7 @@ int32_t FftAutoScaleS16Portable(const int16_t* input, int32_t size, int16_t* out
   const int16_t peak = MaxAbsS16(input, size);
   // A negative peak (the wrapped -32768) converts to a 32-bit pattern with
   // the top bit set, giving no headroom, as in the reference.
-  const uint32_t bits = MostSignificantBit32(static_cast<uint32_t>(static_cast<int32_t>(peak)));
-  int32_t scale = 16 - static_cast<int32_t>(bits) - 1;
-  if (scale < 0) scale = 0;
+  const int32_t scale = FftAutoScaleShift(static_cast<uint32_t>(static_cast<int32_t>(peak)));
   const int32_t factor = int32_t{1} << scale;
   for (int32_t i = 0; i < size; ++i) output[i] = static_cast<int16_t>(input[i] * factor);
   return scale;

@@ -53,8 +53,7 @@ int32_t FftAutoScaleS16Dsp(const int16_t* input, int32_t size, int16_t* output) 
   }
   const uint32_t magnitude = (any | (any >> 16)) & 0xffffu;
   if (magnitude & 0x8000u) return FftAutoScaleS16Portable(input, size, output);
-  int32_t scale = 16 - static_cast<int32_t>(MostSignificantBit32(magnitude)) - 1;
-  if (scale < 0) scale = 0;
+  const int32_t scale = FftAutoScaleShift(magnitude);
   if (scale == 0 && output == input) return 0;
   const uint32_t factor = uint32_t{1} << scale;
   auto scaled = [factor](uint32_t x) {
